@@ -1,0 +1,54 @@
+import ArgumentParser
+import IDCSyncCore
+import IDCSyncEngine
+import IDCSyncRendering
+
+struct PolicyIAMCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "iam",
+        abstract: "Print the least-privilege IAM policy for the identity that runs idcsync.",
+        discussion: """
+        Lists exactly the actions of the AWS calls the chosen commands make, scoped to the instance, the key
+        (in every Region) and the VPN resources where AWS supports resource-level permissions.
+
+          read-only  regions list, doctor, reconcile without --apply, okta plan
+          reconcile  read-only + PutKeyPolicy (never adds or removes Regions)
+          regions    reconcile + ReplicateKey/CreateKey + AddRegion/RemoveRegion
+          vpn        vpn plan|apply (IAM SAML provider, ACM, EC2 Client VPN)
+          all        every command
+
+        Examples:
+          idcsync policy iam > idcsync-runner.json
+          idcsync policy iam --for reconcile
+          aws iam create-policy --policy-name idcsync-reconcile --policy-document "$(idcsync policy iam --for reconcile)"
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var targetOptions: TargetOptions
+
+    @Option(name: .customLong("for"), help: ArgumentHelp("Which commands the identity runs: all, regions, reconcile, read-only or vpn.", valueName: "role"))
+    var role: RunnerRole = .all
+
+    func validate() throws {
+        try global.requireOutput([.text, .json], command: "policy iam")
+    }
+
+    func run() async throws {
+        try await CommandRunner.run(global) { console in
+            let config = try ConfigLoader(environment: console.environment).load(global.config)
+            console.report(config.diagnostics)
+            let target = try config.selectTarget(targetOptions.target)
+            let report = try PolicyGeneration.runnerPolicy(config: config, target: target, role: role)
+            console.report(report.diagnostics)
+            if global.output == .json {
+                console.writeJSON(PolicyRenderer.runnerPolicyJSON(role: role, policy: report.policy, diagnostics: config.diagnostics + report.diagnostics))
+            } else {
+                console.write(report.policy.text)
+            }
+            return .ok
+        }
+    }
+}
+
+extension RunnerRole: ExpressibleByArgument {}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import IDCSyncCore
+import IDCSyncEngine
+import IDCSyncRendering
+
+struct URLsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "urls",
+        abstract: "List every ACS and access-portal URL of every Region, with whether it works there and why.",
+        discussion: """
+        ACS URLs are where Okta posts SAML responses; each Region needs its own in the Okta app before the
+        primary Region fails. Portal URLs are where people start. A Region that is not yet added may be
+        asked about with --region to see its URLs before `regions add`.
+
+        Examples:
+          idcsync urls
+          idcsync urls --region ap-northeast-3 --output markdown > docs/urls.md
+          idcsync urls --output json | jq -r '.regions[].urls[] | select(.status == "works") | .url'
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var targetOptions: TargetOptions
+
+    @Option(name: .long, help: ArgumentHelp("Only this Region (repeatable). Default: all of the instance's Regions.", valueName: "region"))
+    var region: [String] = []
+
+    func validate() throws {
+        try global.requireOutput([.text, .json, .markdown], command: "urls")
+        for name in region {
+            if case .failure(let error) = Region.parse(name) { throw ValidationError("--region: \(error.message)") }
+        }
+    }
+
+    func run() async throws {
+        try await CommandRunner.run(global) { console in
+            let config = try ConfigLoader(environment: console.environment).load(global.config)
+            console.report(config.diagnostics)
+            let target = try config.selectTarget(targetOptions.target)
+            let requested = region.compactMap { try? Region.parse($0).get() }
+            let report = try URLLookup.run(target: target, requested: requested, configFile: config.source)
+            console.report(report.diagnostics)
+            switch global.output {
+            case .text: console.write(URLRenderer.text(input: report.input, regions: report.regions, style: console.out))
+            case .markdown: console.write(URLRenderer.markdown(input: report.input, regions: report.regions))
+            case .json: console.writeJSON(URLRenderer.json(input: report.input, regions: report.regions, diagnostics: config.diagnostics + report.diagnostics))
+            }
+            return .ok
+        }
+    }
+}

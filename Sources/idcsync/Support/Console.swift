@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import IDCSyncCore
+import IDCSyncEngine
+import IDCSyncRendering
+import Logging
+
+/// Where a command writes: machine output on stdout, human messages and logs on stderr.
+struct Console {
+    let global: GlobalOptions
+    let environment: [String: String]
+    let logger: Logger
+    /// Styling for stdout and stderr, each decided for its own stream.
+    let out: Style
+    let err: Style
+
+    init(global: GlobalOptions, environment: [String: String]) {
+        self.global = global
+        self.environment = environment
+        out = Style(enabled: Console.colorEnabled(global.color, fd: STDOUT_FILENO, environment: environment))
+        err = Style(enabled: Console.colorEnabled(global.color, fd: STDERR_FILENO, environment: environment))
+        logger = Console.bootstrapLogging(global: global)
+    }
+
+    /// `auto`: the stream is a terminal, TERM is not dumb and NO_COLOR is unset or empty. A flag wins over NO_COLOR.
+    static func colorEnabled(_ mode: ColorMode, fd: Int32, environment: [String: String]) -> Bool {
+        switch mode {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            return isatty(fd) == 1 && environment["TERM"] != "dumb" && (environment["NO_COLOR"] ?? "").isEmpty
+        }
+    }
+
+    func write(_ text: String) {
+        FileDescriptor.standardOutput.write(text)
+    }
+
+    func writeError(_ text: String) {
+        FileDescriptor.standardError.write(text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    func writeJSON(_ value: JSONValue) {
+        write(JSONWriter.pretty(value))
+    }
+
+    /// Warnings and notes on stderr (not with --quiet); errors always.
+    func report(_ diagnostics: [Diagnostic]) {
+        let shown = global.quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
+        guard !shown.isEmpty else { return }
+        writeError(DiagnosticsRenderer.text(shown, style: err))
+    }
+
+    private static func bootstrapLogging(global: GlobalOptions) -> Logger {
+        let level: Logger.Level = global.quiet ? .error : global.logLevel
+        let format = global.logFormat
+        LoggingSystem.bootstrap { label in
+            StderrLogHandler(label: label, level: level, format: format)
+        }
+        return Logger(label: "idcsync")
+    }
+}
+
+/// Runs a command body and maps its outcome to output and an exit code, in one place.
+enum CommandRunner {
+    static func run(_ global: GlobalOptions, _ body: (Console) async throws -> ExitStatus) async throws {
+        let console = Console(global: global, environment: ProcessEnvironment.current)
+        let status: ExitStatus
+        do {
+            status = try await body(console)
+        } catch let error as CommandError {
+            console.report(error.diagnostics)
+            if global.output == .json {
+                console.write(DiagnosticsRenderer.errorDocument(exitCode: error.status.rawValue, diagnostics: error.diagnostics))
+            }
+            throw ExitCode(error.status.rawValue)
+        }
+        if status != .ok { throw ExitCode(status.rawValue) }
+    }
+}
+
+enum ProcessEnvironment {
+    static var current: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
+
+/// Unbuffered writes to a file descriptor (stdio's globals are not concurrency-safe in Swift 6).
+struct FileDescriptor {
+    let raw: Int32
+    static let standardOutput = FileDescriptor(raw: STDOUT_FILENO)
+    static let standardError = FileDescriptor(raw: STDERR_FILENO)
+
+    func write(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { buffer in
+                systemWrite(raw, buffer.baseAddress, buffer.count)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}
+
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}
