@@ -43,15 +43,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Golden files live in each test target's Fixtures/ and are read from the source tree;
+        // IDCSYNC_UPDATE_GOLDEN=1 rewrites them (scripts/update-golden).
         .testTarget(
             name: "IDCSyncCoreTests",
-            dependencies: ["IDCSyncCore", "IDCSyncRendering"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["IDCSyncCore", "IDCSyncEngine", "IDCSyncRendering"],
+            exclude: ["Fixtures"]
         ),
+        // Runs the built idcsync binary as a user would.
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["idcsync"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

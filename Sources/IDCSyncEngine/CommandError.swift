@@ -24,7 +24,7 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
 
     /// A configuration or usage problem (exit 64) about one field of the config file.
     public static func config(_ code: String, _ message: String, field: String? = nil, file: String? = nil) -> CommandError {
-        CommandError(.usage, [Diagnostic(.error, code: code, message, field: field, location: file.map { SourceLocation(file: $0) })])
+        CommandError(.usage, [Diagnostic(.error, code: code, message, field: field, location: file.map { FileLocation(file: $0) })])
     }
 
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }

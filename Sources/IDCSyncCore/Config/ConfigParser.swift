@@ -506,7 +506,7 @@ public enum ConfigParser {
     static func yamlSyntaxDiagnostic(_ error: Error, file: String) -> Diagnostic {
         func located(_ problem: String, _ mark: Mark?) -> Diagnostic {
             Diagnostic(.error, code: "config.yaml", "not valid YAML: \(problem)",
-                       location: SourceLocation(file: file, line: mark?.line, column: mark?.column))
+                       location: FileLocation(file: file, line: mark?.line, column: mark?.column))
         }
         switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),

@@ -6,7 +6,7 @@ final class YAMLReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
     /// Where each field was read, so later cross-field checks can point at the line.
-    private(set) var locations: [String: SourceLocation] = [:]
+    private(set) var locations: [String: FileLocation] = [:]
 
     init(file: String) { self.file = file }
 
@@ -18,8 +18,8 @@ final class YAMLReader {
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
-    func location(_ node: Node?) -> SourceLocation {
-        SourceLocation(file: file, line: node?.mark?.line, column: node?.mark?.column)
+    func location(_ node: Node?) -> FileLocation {
+        FileLocation(file: file, line: node?.mark?.line, column: node?.mark?.column)
     }
 
     func error(_ code: String, _ message: String, field: String?, at node: Node?) {
@@ -35,7 +35,7 @@ final class YAMLReader {
     /// A diagnostic about a field read earlier, located where it was read.
     func report(_ severity: Diagnostic.Severity, _ code: String, _ message: String, field: String) {
         diagnostics.append(Diagnostic(severity, code: "config.\(code)", message, field: field,
-                                      location: locations[field] ?? SourceLocation(file: file)))
+                                      location: locations[field] ?? FileLocation(file: file)))
     }
 
     // MARK: Structure

@@ -13,11 +13,11 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     /// A stable machine-readable code, e.g. `config.unknown-key`.
     public var code: String
     public var message: String
-    public var location: SourceLocation?
+    public var location: FileLocation?
     /// The config field the finding is about, as a dotted path (`okta.orgUrl`, `instance.regions[2]`).
     public var field: String?
 
-    public init(_ severity: Severity, code: String, _ message: String, field: String? = nil, location: SourceLocation? = nil) {
+    public init(_ severity: Severity, code: String, _ message: String, field: String? = nil, location: FileLocation? = nil) {
         self.severity = severity
         self.code = code
         self.message = message
@@ -35,7 +35,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+public struct FileLocation: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int?
     public var column: Int?

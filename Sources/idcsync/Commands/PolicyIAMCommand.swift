@@ -36,9 +36,7 @@ struct PolicyIAMCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(global) { console in
-            let config = try ConfigLoader(environment: console.environment).load(global.config)
-            console.report(config.diagnostics)
-            let target = try config.selectTarget(targetOptions.target)
+            let (config, target) = try console.loadTarget(targetOptions.target)
             let report = try PolicyGeneration.runnerPolicy(config: config, target: target, role: role)
             console.report(report.diagnostics)
             if global.output == .json {

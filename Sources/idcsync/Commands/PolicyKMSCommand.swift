@@ -48,9 +48,7 @@ struct PolicyKMSCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(global) { console in
-            let config = try ConfigLoader(environment: console.environment).load(global.config)
-            console.report(config.diagnostics)
-            let target = try config.selectTarget(targetOptions.target)
+            let (config, target) = try console.loadTarget(targetOptions.target)
             let report = try PolicyGeneration.keyPolicy(target: target, pinned: pinned, configFile: config.source)
 
             if global.output == .json {

@@ -34,9 +34,7 @@ struct URLsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(global) { console in
-            let config = try ConfigLoader(environment: console.environment).load(global.config)
-            console.report(config.diagnostics)
-            let target = try config.selectTarget(targetOptions.target)
+            let (config, target) = try console.loadTarget(targetOptions.target)
             let requested = region.compactMap { try? Region.parse($0).get() }
             let report = try URLLookup.run(target: target, requested: requested, configFile: config.source)
             console.report(report.diagnostics)

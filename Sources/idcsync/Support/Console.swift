@@ -50,6 +50,14 @@ struct Console {
         write(JSONWriter.pretty(value))
     }
 
+    /// Loads the config and picks the target, reporting the file's warnings on stderr.
+    func loadTarget(_ name: String?) throws(CommandError) -> (Config, Target) {
+        let config = try ConfigLoader(environment: environment).load(global.config)
+        logger.debug("loaded config", metadata: ["path": "\(config.source)", "targets": "\(config.targets.count)"])
+        report(config.diagnostics)
+        return (config, try config.selectTarget(name))
+    }
+
     /// Warnings and notes on stderr (not with --quiet); errors always.
     func report(_ diagnostics: [Diagnostic]) {
         let shown = global.quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
