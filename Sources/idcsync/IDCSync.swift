@@ -6,16 +6,15 @@ struct IDCSync: AsyncParsableCommand {
         commandName: "idcsync",
         abstract: "Make multi-Region AWS IAM Identity Center failover real for organisations that sign in through Okta.",
         discussion: """
-        idcsync keeps the KMS key policy, the Regions of IAM Identity Center and the Okta app's ACS URL slots
-        consistent, from one config file (idcsync.yaml). It plans before it writes.
+        idcsync keeps the KMS key policy, the Regions of IAM Identity Center and the Okta app's ACS URL slots consistent, from one config file (idcsync.yaml). It plans before it writes.
 
-        Exit codes: 0 done or in sync, 1 error, 2 changes or drift found, 64 usage or configuration error.
+        Exit codes: 0 done or in sync; 1 error; 2 changes or drift found; 64 usage or configuration error.
 
         Examples:
-          idcsync init                      write a commented starter idcsync.yaml
-          idcsync urls                      every ACS and portal URL of every Region
-          idcsync policy kms > key.json     the KMS key policy for the primary key and every replica
-          idcsync policy iam --for reconcile
+          idcsync init                        # write a starter idcsync.yaml
+          idcsync urls                        # every ACS and portal URL
+          idcsync policy kms > key.json       # the KMS key policy
+          idcsync policy iam --for reconcile  # what the runner needs
         """,
         version: IDCSyncVersion.current,
         subcommands: [InitCommand.self, URLsCommand.self, PolicyCommand.self]

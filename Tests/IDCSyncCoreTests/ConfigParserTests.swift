@@ -309,6 +309,9 @@ struct ConfigParserTests {
         #expect(section.message.contains("expected a section"))
         let flag = try #require(onlyError("kms:\n  pinned: sometimes\n"))
         #expect(flag.message.contains("expected true or false"))
+        // YAML 1.1 booleans are accepted plain; a quoted "true" is a string, as YAML means it.
+        #expect(try parse("kms:\n  pinned: yes\n").defaultTarget.kms.pinned)
+        #expect(try #require(onlyError("kms:\n  pinned: \"true\"\n")).message.contains("expected true or false, found \"true\""))
     }
 
     @Test func yamlSyntaxErrorsCarryTheLine() throws {

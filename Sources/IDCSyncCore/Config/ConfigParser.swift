@@ -43,7 +43,9 @@ public enum ConfigParser {
         let reader = YAMLReader(file: file)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The basic resolver leaves every scalar a string: idcsync reads types itself, and the
+            // default resolver's regular expressions cost more start-up time than the whole parse.
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch {
             throw DiagnosticsError([yamlSyntaxDiagnostic(error, file: file)])
         }

@@ -98,7 +98,7 @@ final class YAMLReader {
 
     func bool(_ node: Node, field: String) -> Bool? {
         locations[field] = location(node)
-        guard node.scalar != nil, !isNull(node), let value = node.bool else {
+        guard let scalar = node.scalar, scalar.style == .plain, let value = yamlBool(scalar.string) else {
             error("type", "expected true or false, found \(describe(node))", field: field, at: node)
             return nil
         }
@@ -106,7 +106,7 @@ final class YAMLReader {
     }
 
     func int(_ node: Node, field: String) -> Int? {
-        guard node.scalar != nil, !isNull(node), let value = node.int else {
+        guard let scalar = node.scalar, scalar.style == .plain, let value = Int(scalar.string) else {
             error("type", "expected a whole number, found \(describe(node))", field: field, at: node)
             return nil
         }
@@ -186,6 +186,15 @@ final class YAMLReader {
         case .scalar(let scalar):
             return isNull(node) ? "nothing" : "\"\(scalar.string)\""
         }
+    }
+}
+
+/// YAML 1.1 booleans, as the default resolver reads plain scalars (a quoted "true" stays a string).
+private func yamlBool(_ text: String) -> Bool? {
+    switch text.lowercased() {
+    case "true", "yes", "on": true
+    case "false", "no", "off": false
+    default: nil
     }
 }
 

@@ -7,8 +7,7 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Write a commented starter idcsync.yaml.",
         discussion: """
-        Writes to --config (default ./idcsync.yaml). An existing file is never replaced without --force.
-        OKTA_CLIENT_ORGURL, when set, fills okta.orgUrl.
+        Writes to --config (default ./idcsync.yaml). An existing file is never replaced without --force. OKTA_CLIENT_ORGURL, when set, fills okta.orgUrl.
 
         Examples:
           idcsync init

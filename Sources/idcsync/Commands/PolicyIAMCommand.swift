@@ -8,19 +8,19 @@ struct PolicyIAMCommand: AsyncParsableCommand {
         commandName: "iam",
         abstract: "Print the least-privilege IAM policy for the identity that runs idcsync.",
         discussion: """
-        Lists exactly the actions of the AWS calls the chosen commands make, scoped to the instance, the key
-        (in every Region) and the VPN resources where AWS supports resource-level permissions.
+        Lists exactly the actions of the AWS calls the chosen commands make, scoped to the instance, the key (in every Region) and the VPN resources where AWS supports resource-level permissions.
 
-          read-only  regions list, doctor, reconcile without --apply, okta plan
-          reconcile  read-only + PutKeyPolicy (never adds or removes Regions)
-          regions    reconcile + ReplicateKey/CreateKey + AddRegion/RemoveRegion
-          vpn        vpn plan|apply (IAM SAML provider, ACM, EC2 Client VPN)
+          read-only  regions list, doctor, okta plan, reconcile (no --apply)
+          reconcile  read-only + PutKeyPolicy; never adds or removes Regions
+          regions    reconcile + ReplicateKey + AddRegion/RemoveRegion
+          vpn        vpn plan|apply (IAM SAML provider, ACM, Client VPN)
           all        every command
 
         Examples:
           idcsync policy iam > idcsync-runner.json
-          idcsync policy iam --for reconcile
-          aws iam create-policy --policy-name idcsync-reconcile --policy-document "$(idcsync policy iam --for reconcile)"
+          idcsync policy iam --for reconcile > reconcile.json
+          aws iam create-policy --policy-name idcsync-reconcile \\
+            --policy-document file://reconcile.json
         """
     )
 

@@ -8,20 +8,16 @@ struct PolicyKMSCommand: AsyncParsableCommand {
         commandName: "kms",
         abstract: "Print the key policy for the instance's multi-Region KMS key (the same in every Region).",
         discussion: """
-        KMS does not copy key policies to replicas: put this document on the primary key and on every replica.
-        It holds the six statements of the IAM Identity Center baseline key policy, a key-administrator
-        statement (kms.keyAdministrators, default the management account root) and the optional statements
-        the config switches on. It is checked against KMS's 131,072-character limit.
+        KMS does not copy key policies to replicas: put this document on the primary key and on every replica. It holds the six statements of the IAM Identity Center baseline key policy, a key-administrator statement (kms.keyAdministrators, default the management account root) and the optional statements the config switches on. It is checked against KMS's 131,072-character limit.
 
-        With delegated administrators, their accounts also need an IAM policy; in text mode it is printed
-        on stderr (stdout stays one pipeable document), with --document delegated-admin on stdout, and
-        with --output json inside the JSON document.
+        With delegated administrators, their accounts also need an IAM policy. In text mode it is printed on stderr, so stdout stays one pipeable document; --document delegated-admin prints it alone on stdout, and --output json holds both.
 
         Examples:
           idcsync policy kms > key-policy.json
-          aws kms put-key-policy --key-id mrk-... --policy file://key-policy.json --region ap-northeast-3
+          aws kms put-key-policy --key-id mrk-... \\
+            --policy file://key-policy.json --region ap-northeast-3
           idcsync policy kms --pinned
-          idcsync policy kms --document delegated-admin > delegated-admin-policy.json
+          idcsync policy kms --document delegated-admin > admin.json
         """
     )
 

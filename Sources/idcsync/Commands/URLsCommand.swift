@@ -8,14 +8,13 @@ struct URLsCommand: AsyncParsableCommand {
         commandName: "urls",
         abstract: "List every ACS and access-portal URL of every Region, with whether it works there and why.",
         discussion: """
-        ACS URLs are where Okta posts SAML responses; each Region needs its own in the Okta app before the
-        primary Region fails. Portal URLs are where people start. A Region that is not yet added may be
-        asked about with --region to see its URLs before `regions add`.
+        ACS URLs are where Okta posts SAML responses; every Region's must be in the Okta app before the primary Region fails. Portal URLs are where people start. Ask with --region about a Region not yet added to see its URLs before `regions add`.
 
         Examples:
           idcsync urls
-          idcsync urls --region ap-northeast-3 --output markdown > docs/urls.md
-          idcsync urls --output json | jq -r '.regions[].urls[] | select(.status == "works") | .url'
+          idcsync urls --region ap-northeast-3
+          idcsync urls --output markdown > docs/urls.md
+          idcsync urls --output json | jq -r '.regions[].urls[].url'
         """
     )
 
