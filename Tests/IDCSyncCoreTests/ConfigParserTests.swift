@@ -274,6 +274,10 @@ struct ConfigParserTests {
     @Test func environmentOverridesTheOrgURLAndIsValidatedToo() throws {
         let config = try parse("okta:\n  orgUrl: https://example.okta.com\n", environment: ["OKTA_CLIENT_ORGURL": "https://other.okta.com"])
         #expect(config.defaultTarget.okta?.orgUrl == "https://other.okta.com")
+        // Targets inherit the top-level sections as overridden by the environment.
+        let inherited = try parse("okta:\n  orgUrl: https://example.okta.com\ntargets:\n  - name: b\n",
+                                  environment: ["OKTA_CLIENT_ORGURL": "https://other.okta.com"])
+        #expect(inherited.targets[0].okta?.orgUrl == "https://other.okta.com")
         let error = try #require(errors("", environment: ["OKTA_CLIENT_ORGURL": "http://other.okta.com"]).first)
         #expect(error.field == "OKTA_CLIENT_ORGURL (environment)")
     }

@@ -50,11 +50,7 @@ public enum ConfigParser {
             throw DiagnosticsError([yamlSyntaxDiagnostic(error, file: file)])
         }
         var config = Config(source: file, defaultTarget: Target())
-        var origins = [SectionOrigins()]
-        if let root {
-            origins = read(root, into: &config, reader: reader)
-        }
-        applyEnvironment(environment, to: &config, reader: reader)
+        let origins = read(root, into: &config, environment: environment, reader: reader)
         ConfigValidator.validate(config, origins: origins, reader: reader)
         let diagnostics = reader.diagnostics
         if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticsError(diagnostics) }
@@ -65,11 +61,13 @@ public enum ConfigParser {
     // MARK: Top level
 
     /// Reads the document; returns where each target's sections were written (default target first).
-    private static func read(_ root: Node, into config: inout Config, reader: YAMLReader) -> [SectionOrigins] {
-        guard let pairs = reader.mapping(root, field: "(top level)") else { return [SectionOrigins()] }
+    /// The environment applies to the top-level sections before targets inherit them.
+    private static func read(_ root: Node?, into config: inout Config, environment: [String: String], reader: YAMLReader) -> [SectionOrigins] {
+        let pairs = root.flatMap { reader.mapping($0, field: "(top level)") } ?? []
         reader.checkKeys(pairs, allowed: sections[""]!, section: "", secrets: secretRules)
         var origins = [SectionOrigins()]
         config.defaultTarget = readTarget(pairs, prefix: "", reader: reader, inheriting: nil, origins: &origins[0])
+        applyEnvironment(environment, to: &config.defaultTarget, reader: reader)
         for pair in pairs {
             switch pair.key {
             case "vpn": config.vpn = readVPN(pair.value, field: "vpn", reader: reader)
@@ -493,13 +491,13 @@ public enum ConfigParser {
 
     // MARK: Environment and YAML errors
 
-    private static func applyEnvironment(_ environment: [String: String], to config: inout Config, reader: YAMLReader) {
+    private static func applyEnvironment(_ environment: [String: String], to target: inout Target, reader: YAMLReader) {
         guard let value = environment[orgURLVariable], !value.isEmpty else { return }
         switch OktaOrgURL.parse(value) {
         case .success(let url):
-            var okta = config.defaultTarget.okta ?? OktaConfig()
+            var okta = target.okta ?? OktaConfig()
             okta.orgUrl = url
-            config.defaultTarget.okta = okta
+            target.okta = okta
         case .failure(let failure):
             reader.add(Diagnostic(.error, code: "config.value", failure.message, field: "\(orgURLVariable) (environment)"))
         }

@@ -35,7 +35,14 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-public struct FileLocation: Sendable, Equatable, CustomStringConvertible {
+extension Diagnostic: Hashable {
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
+    }
+}
+
+public struct FileLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int?
     public var column: Int?

@@ -180,15 +180,7 @@ public struct PrincipalARN: Sendable, Hashable, CustomStringConvertible {
         guard !fields[5].contains("*") else {
             return .failure(IdentifierError("\"\(text)\" contains a wildcard; a key policy Principal must name an existing role, user or account root"))
         }
-        let partition: Partition
-        switch parsePartition(fields[1], in: text) {
-        case .success(let value): partition = value
-        case .failure(let error): return .failure(error)
-        }
-        switch AccountID.parse(fields[4]) {
-        case .success(let account): return .success(PrincipalARN(value: text, partition: partition, account: account))
-        case .failure(let error): return .failure(IdentifierError("in ARN \"\(text)\": \(error.message)"))
-        }
+        return parsePartitionAndAccount(fields, in: text).map { PrincipalARN(value: text, partition: $0.0, account: $0.1) }
     }
     public var description: String { value }
 }
@@ -223,6 +215,15 @@ private func parsePartition(_ field: String, in arn: String) -> Result<Partition
     }
 }
 
+/// The partition (field 2) and account (field 5) of a split IAM ARN.
+private func parsePartitionAndAccount(_ fields: [String], in arn: String) -> Result<(Partition, AccountID), IdentifierError> {
+    parsePartition(fields[1], in: arn).flatMap { partition in
+        AccountID.parse(fields[4])
+            .map { (partition, $0) }
+            .mapError { IdentifierError("in ARN \"\(arn)\": \($0.message)") }
+    }
+}
+
 private func isMultiRegionKeyId(_ id: String) -> Bool {
     id.hasPrefix("mrk-") && id.count == 36 && id.dropFirst(4).allSatisfy(\.isHexDigitLower)
 }
@@ -250,15 +251,7 @@ public struct AdminRole: Sendable, Hashable, CustomStringConvertible {
         else {
             return .failure(IdentifierError("\"\(text)\" is not an IAM role ARN; expected e.g. arn:aws:iam::111122223333:role/idcsync-runner (wildcards * and ? are allowed in the role name)"))
         }
-        let partition: Partition
-        switch parsePartition(fields[1], in: text) {
-        case .success(let value): partition = value
-        case .failure(let error): return .failure(error)
-        }
-        switch AccountID.parse(fields[4]) {
-        case .success(let account): return .success(AdminRole(value: text, partition: partition, account: account))
-        case .failure(let error): return .failure(IdentifierError("in ARN \"\(text)\": \(error.message)"))
-        }
+        return parsePartitionAndAccount(fields, in: text).map { AdminRole(value: text, partition: $0.0, account: $0.1) }
     }
     public var description: String { value }
 }

@@ -110,10 +110,3 @@ public enum RunnerPolicy {
         }
     }
 }
-
-extension Diagnostic: Hashable {
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-        hasher.combine(message)
-    }
-}
