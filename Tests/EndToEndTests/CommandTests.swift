@@ -86,6 +86,32 @@ struct URLsCommandTests {
         #expect(!(try workspace.run(["urls", "--output", "json", "--color", "always"]).stdout.contains(escape)))
     }
 
+    /// `auto` colours only a terminal: run under a pseudo-terminal with util-linux `script`.
+    @Test func autoColourOnATerminalUnlessTERMIsDumbOrNO_COLOR() throws {
+        let workspace = try Workspace()
+        try workspace.write("idcsync.yaml", try exampleConfig())
+        func onTerminal(_ environment: [String: String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-q", "-e", "-c", "\(idcsyncBinary.path) urls", "/dev/null"]
+            process.currentDirectoryURL = workspace.url
+            process.environment = ["PATH": "/usr/bin:/bin", "HOME": workspace.url.path].merging(environment) { $1 }
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            return String(decoding: data, as: UTF8.self)
+        }
+        let escape = "\u{1B}["
+        #expect(try onTerminal(["TERM": "xterm-256color"]).contains(escape))
+        #expect(!(try onTerminal(["TERM": "dumb"]).contains(escape)))
+        #expect(!(try onTerminal(["TERM": "xterm-256color", "NO_COLOR": "1"]).contains(escape)))
+        #expect(try onTerminal(["TERM": "xterm-256color", "NO_COLOR": ""]).contains(escape), "an empty NO_COLOR does not count")
+    }
+
     @Test func logsGoToStderrAsTextOrJSON() throws {
         let workspace = try Workspace()
         try workspace.write("idcsync.yaml", try exampleConfig())
