@@ -91,19 +91,9 @@ struct URLsCommandTests {
         let workspace = try Workspace()
         try workspace.write("idcsync.yaml", try exampleConfig())
         func onTerminal(_ environment: [String: String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-            process.arguments = ["-q", "-e", "-c", "\(idcsyncBinary.path) urls", "/dev/null"]
-            process.currentDirectoryURL = workspace.url
-            process.environment = ["PATH": "/usr/bin:/bin", "HOME": workspace.url.path].merging(environment) { $1 }
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            return String(decoding: data, as: UTF8.self)
+            let result = try workspace.run(["urls"], environment: environment, terminal: true)
+            #expect(result.status == 0)
+            return result.stdout
         }
         let escape = "\u{1B}["
         #expect(try onTerminal(["TERM": "xterm-256color"]).contains(escape))

@@ -60,10 +60,16 @@ final class Workspace {
     }
 
     /// Runs idcsync in this directory with a minimal environment (no inherited IDCSYNC_*, OKTA_*, NO_COLOR).
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+    /// `terminal` runs it on a pseudo-terminal (util-linux `script`), which then also receives stderr.
+    func run(_ arguments: [String], environment: [String: String] = [:], terminal: Bool = false) throws -> RunResult {
         let process = Process()
-        process.executableURL = idcsyncBinary
-        process.arguments = arguments
+        if terminal {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-q", "-e", "-c", ([idcsyncBinary.path] + arguments).joined(separator: " "), "/dev/null"]
+        } else {
+            process.executableURL = idcsyncBinary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = url
         var env = ["PATH": "/usr/bin:/bin", "HOME": url.path, "LANG": "C.UTF-8"]
         env.merge(environment) { $1 }
