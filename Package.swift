@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Domain: partitions, Regions, config model and validation, URL catalog, policy generators.
@@ -24,11 +26,30 @@ let package = Package(
             name: "IDCSyncRendering",
             dependencies: ["IDCSyncCore"]
         ),
+        // HTTP for the API clients: request/response values, a transport protocol (real or test),
+        // timeouts, Link pagination and backoff. Knows nothing about Okta or AWS.
+        .target(
+            name: "HTTPKit",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        // The Okta management API client: SSWS and OAuth 2.0 (private_key_jwt + DPoP), rate limits,
+        // retries, typed errors. Knows nothing about IAM Identity Center.
+        .target(
+            name: "OktaKit",
+            dependencies: [
+                "HTTPKit",
+                "IDCSyncCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Orchestration: reads files and the environment, resolves the target, calls the planners.
         .target(
             name: "IDCSyncEngine",
             dependencies: [
                 "IDCSyncCore",
+                "OktaKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -39,6 +60,7 @@ let package = Package(
                 "IDCSyncCore",
                 "IDCSyncEngine",
                 "IDCSyncRendering",
+                "OktaKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -50,10 +72,14 @@ let package = Package(
             dependencies: ["IDCSyncCore", "IDCSyncEngine", "IDCSyncRendering"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(
+            name: "OktaKitTests",
+            dependencies: ["OktaKit", "HTTPKit", "IDCSyncCore"]
+        ),
         // Runs the built idcsync binary as a user would.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["idcsync"],
+            dependencies: ["idcsync", "HTTPKit", "IDCSyncCore"],
             exclude: ["Fixtures"]
         ),
     ],

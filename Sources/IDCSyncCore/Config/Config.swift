@@ -138,8 +138,8 @@ public struct KMSConfig: Sendable, Equatable {
 
 public struct OktaConfig: Sendable, Equatable {
     public enum Auth: Sendable, Equatable {
-        /// `Authorization: SSWS` with a token from `OKTA_API_TOKEN` / `OKTA_CLIENT_TOKEN`.
-        case ssws
+        /// `Authorization: SSWS` with a token from `OKTA_CLIENT_TOKEN` / `OKTA_API_TOKEN`, or read from `tokenFile`.
+        case ssws(tokenFile: String?)
         /// OAuth 2.0 service app with private_key_jwt; the key comes from `privateKeyFile` or `OKTA_CLIENT_PRIVATEKEY`.
         case privateKey(clientId: String, privateKeyFile: String?, keyId: String?)
     }
@@ -160,9 +160,16 @@ public struct OktaConfig: Sendable, Equatable {
     public var foreignUrls: ForeignURLs
     public var slotKeys: SlotKeys
     public var tiles: TilesConfig?
+    /// Per request, connect to last byte.
+    public var timeoutSeconds: Int
+    /// The longest wait for Okta's rate limit to reset before giving up.
+    public var rateLimitMaxWaitSeconds: Int
+    /// Where backups of apps are written before every write (relative paths: to the config file).
+    public var backupDir: String
 
-    public init(orgUrl: String? = nil, appId: String? = nil, auth: Auth = .ssws, acsVariants: [ACSVariant] = [.ipv4, .dualStack],
-                foreignUrls: ForeignURLs = .keep, slotKeys: SlotKeys = .auto, tiles: TilesConfig? = nil) {
+    public init(orgUrl: String? = nil, appId: String? = nil, auth: Auth = .ssws(tokenFile: nil), acsVariants: [ACSVariant] = [.ipv4, .dualStack],
+                foreignUrls: ForeignURLs = .keep, slotKeys: SlotKeys = .auto, tiles: TilesConfig? = nil,
+                timeoutSeconds: Int = 30, rateLimitMaxWaitSeconds: Int = 120, backupDir: String = "idcsync-backups") {
         self.orgUrl = orgUrl
         self.appId = appId
         self.auth = auth
@@ -170,6 +177,9 @@ public struct OktaConfig: Sendable, Equatable {
         self.foreignUrls = foreignUrls
         self.slotKeys = slotKeys
         self.tiles = tiles
+        self.timeoutSeconds = timeoutSeconds
+        self.rateLimitMaxWaitSeconds = rateLimitMaxWaitSeconds
+        self.backupDir = backupDir
     }
 }
 

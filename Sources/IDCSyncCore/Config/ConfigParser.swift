@@ -12,8 +12,9 @@ public enum ConfigParser {
                      "enabledBeforeFebruary2026", "urlTemplates"],
         "kms": ["keyArn", "keyAdministrators", "delegatedAdministrators", "adminPermissionSets", "adminRoles", "pinned",
                 "organizationId", "managedApplications", "controlTower", "customWorkflowRoles"],
-        "okta": ["orgUrl", "appId", "auth", "acsVariants", "foreignUrls", "slotKeys", "tiles"],
-        "okta.auth": ["mode", "clientId", "privateKeyFile", "keyId"],
+        "okta": ["orgUrl", "appId", "auth", "acsVariants", "foreignUrls", "slotKeys", "tiles", "timeoutSeconds",
+                 "rateLimitMaxWaitSeconds", "backupDir"],
+        "okta.auth": ["mode", "tokenFile", "clientId", "privateKeyFile", "keyId"],
         "okta.tiles": ["enabled", "portal"],
         "aws": ["profile", "region"],
         "vpn": ["region", "vpcId", "subnetIds", "clientCidr", "dnsServers", "splitTunnel", "transport", "port",
@@ -342,10 +343,24 @@ public enum ConfigParser {
                     }
                 }
             case "tiles": okta.tiles = readTiles(pair.value, field: field, reader: reader)
+            case "timeoutSeconds":
+                okta.timeoutSeconds = readBounded(pair.value, field: field, range: 1...600, reader: reader) ?? okta.timeoutSeconds
+            case "rateLimitMaxWaitSeconds":
+                okta.rateLimitMaxWaitSeconds = readBounded(pair.value, field: field, range: 0...3600, reader: reader) ?? okta.rateLimitMaxWaitSeconds
+            case "backupDir": okta.backupDir = reader.string(pair.value, field: field) ?? okta.backupDir
             default: break
             }
         }
         return okta
+    }
+
+    private static func readBounded(_ node: Node, field: String, range: ClosedRange<Int>, reader: YAMLReader) -> Int? {
+        guard let value = reader.int(node, field: field) else { return nil }
+        guard range.contains(value) else {
+            reader.error("value", "\(value) is out of range; allowed: \(range.lowerBound) to \(range.upperBound)", field: field, at: node)
+            return nil
+        }
+        return value
     }
 
     static func parseOktaId(_ text: String) -> Result<String, IdentifierError> {
@@ -356,7 +371,7 @@ public enum ConfigParser {
     }
 
     private static func readOktaAuth(_ node: Node, field section: String, reader: YAMLReader) -> OktaConfig.Auth {
-        guard let pairs = reader.mapping(node, field: section) else { return .ssws }
+        guard let pairs = reader.mapping(node, field: section) else { return .ssws(tokenFile: nil) }
         reader.checkKeys(pairs, allowed: sections["okta.auth"]!, section: section, secrets: secretRules)
         func value(_ key: String) -> String? {
             pairs.first { $0.key == key }.flatMap { reader.string($0.value, field: "\(section).\(key)") }
@@ -367,16 +382,19 @@ public enum ConfigParser {
             for key in ["clientId", "privateKeyFile", "keyId"] where pairs.contains(where: { $0.key == key }) {
                 reader.warning("unused", "ignored with mode ssws (it is for mode privateKey)", field: "\(section).\(key)", at: pairs.first { $0.key == key }?.keyNode)
             }
-            return .ssws
+            return .ssws(tokenFile: value("tokenFile"))
         case "privatekey":
+            if let node = pairs.first(where: { $0.key == "tokenFile" })?.keyNode {
+                reader.warning("unused", "ignored with mode privateKey (it is for mode ssws)", field: "\(section).tokenFile", at: node)
+            }
             guard let clientId = value("clientId") else {
                 reader.error("missing", "mode privateKey needs clientId: the client id of the Okta API service app", field: "\(section).clientId", at: node)
-                return .ssws
+                return .ssws(tokenFile: nil)
             }
             return .privateKey(clientId: clientId, privateKeyFile: value("privateKeyFile"), keyId: value("keyId"))
         case let other?:
             reader.error("value", "\"\(other)\" is not an auth mode; allowed: ssws (API token), privateKey (OAuth 2.0 service app)", field: "\(section).mode", at: modeNode)
-            return .ssws
+            return .ssws(tokenFile: nil)
         }
     }
 

@@ -67,3 +67,39 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
 }
+
+extension JSONValue {
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    public var objectValue: JSONObject? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
+    public var isNull: Bool { self == .null }
+
+    /// The value at a path of object keys, e.g. `["settings", "app", "acsURL"]`.
+    public func value(at path: [String]) -> JSONValue? {
+        var current: JSONValue? = self
+        for key in path { current = current?[key] }
+        return current
+    }
+
+    /// Sets the value at a path of object keys; missing intermediate objects are created.
+    public mutating func set(_ newValue: JSONValue, at path: [String]) {
+        guard let first = path.first else { self = newValue; return }
+        var object = objectValue ?? JSONObject()
+        var child = object[first] ?? .object(JSONObject())
+        child.set(newValue, at: Array(path.dropFirst()))
+        object[first] = child
+        self = .object(object)
+    }
+}

@@ -58,6 +58,22 @@ struct Console {
         return (config, try config.selectTarget(name))
     }
 
+    /// Asks on the terminal before a write. `--yes` answers yes; without it, stdin must be a terminal.
+    func confirm(_ question: String, yes: Bool) throws(CommandError) -> Bool {
+        if yes { return true }
+        try requireTerminalForConfirmation()
+        FileDescriptor.standardError.write("\(question) Only 'yes' is accepted: ")
+        guard let answer = readLine() else { return false }
+        return answer.trimmingWhitespace().lowercased() == "yes"
+    }
+
+    func requireTerminalForConfirmation() throws(CommandError) {
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw CommandError(.usage, [Diagnostic(.error, code: "usage.confirmation",
+                "refusing to write without confirmation: stdin is not a terminal; pass --yes to write (or --dry-run to only plan)")])
+        }
+    }
+
     /// Warnings and notes on stderr (not with --quiet); errors always.
     func report(_ diagnostics: [Diagnostic]) {
         let shown = global.quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
@@ -131,4 +147,13 @@ struct FileDescriptor {
 
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     write(fd, buffer, count)
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
+    }
 }

@@ -1,0 +1,409 @@
+import Foundation
+import HTTPKit
+import IDCSyncCore
+import Logging
+
+/// How the client authenticates.
+public enum OktaCredentials: Sendable {
+    /// `Authorization: SSWS <token>` (an API token).
+    case apiToken(Secret)
+    /// An OAuth 2.0 service app: client_credentials with a private_key_jwt assertion, and DPoP when
+    /// the token endpoint asks for it.
+    case serviceApp(clientId: String, key: JWTSigningKey, keyId: String?)
+}
+
+/// What the run needs to do: read only, or read and write (it decides the scopes requested).
+public enum OktaAccess: Sendable {
+    case read, readWrite
+
+    var scopes: String {
+        switch self {
+        case .read: "okta.apps.read"
+        case .readWrite: "okta.apps.read okta.apps.manage"
+        }
+    }
+}
+
+public struct OktaClientConfiguration: Sendable {
+    /// `https://example.okta.com` (http only for loopback hosts, checked by the config).
+    public var orgURL: String
+    public var credentials: OktaCredentials
+    public var access: OktaAccess
+    /// The limit for each request, connect to last byte.
+    public var timeout: Duration
+    /// The longest wait for a rate-limit reset before giving up.
+    public var maximumRateLimitWait: Duration
+    /// Attempts per request for retryable failures (429, 5xx, timeouts, resets).
+    public var maximumAttempts: Int
+    public var backoff: Backoff
+
+    public init(orgURL: String, credentials: OktaCredentials, access: OktaAccess, timeout: Duration = .seconds(30),
+                maximumRateLimitWait: Duration = .seconds(120), maximumAttempts: Int = 4, backoff: Backoff = Backoff()) {
+        self.orgURL = orgURL
+        self.credentials = credentials
+        self.access = access
+        self.timeout = timeout
+        self.maximumRateLimitWait = maximumRateLimitWait
+        self.maximumAttempts = maximumAttempts
+        self.backoff = backoff
+    }
+}
+
+/// The Okta management API, for the few calls idcsync makes. Handles authentication (SSWS, or OAuth
+/// with private_key_jwt and DPoP), rate limits (pacing from `X-Rate-Limit-Remaining`, waiting out a
+/// 429 until `X-Rate-Limit-Reset`), retries with backoff, and Okta's error formats.
+public actor OktaClient {
+    private let configuration: OktaClientConfiguration
+    private let transport: any HTTPTransport
+    private let time: any TimeSource
+    private let logger: Logger
+    private let dpopKey = DPoPKey()
+
+    private var accessToken: (token: Secret, type: String, expires: Double)?
+    private var tokenNonce: String?
+    private var resourceNonce: String?
+    private var buckets: [String: BucketState] = [:]
+
+    /// Requests sent (retries included), for reports and tests.
+    public private(set) var requestsSent = 0
+
+    struct BucketState {
+        var limit: Int
+        var remaining: Int
+        /// When the bucket resets, on the local clock.
+        var reset: Double
+    }
+
+    public init(configuration: OktaClientConfiguration, transport: any HTTPTransport = AsyncHTTPTransport(),
+                time: any TimeSource = SystemTime(), logger: Logger = Logger(label: "idcsync.okta")) {
+        self.configuration = configuration
+        self.transport = transport
+        self.time = time
+        self.logger = logger
+    }
+
+    // MARK: Apps API
+
+    public func app(id: String) async throws(OktaError) -> OktaApp {
+        let response = try await send("GET", path: "/api/v1/apps/\(Self.pathComponent(id))")
+        return try Self.app(from: response.body, request: .init(method: "GET", path: "/api/v1/apps/\(id)", requestId: response.header("X-Okta-Request-Id")))
+    }
+
+    /// Every app matching an Okta `filter` expression (never `q`, which is a loose prefix search),
+    /// following `Link: rel="next"` pagination.
+    public func apps(filter: String, limit: Int = 200) async throws(OktaError) -> [OktaApp] {
+        var apps: [OktaApp] = []
+        var next: String? = "/api/v1/apps?filter=\(Self.queryValue(filter))&limit=\(limit)"
+        var pages = 0
+        while let path = next {
+            pages += 1
+            guard pages <= 100 else { throw .invalidResponse("more than 100 pages of apps", request: .init(method: "GET", path: "/api/v1/apps")) }
+            let response = try await send("GET", path: path)
+            let request = OktaError.RequestInfo(method: "GET", path: "/api/v1/apps", requestId: response.header("X-Okta-Request-Id"))
+            guard case .array(let elements) = try Self.json(response.body, request: request) else {
+                throw .invalidResponse("the app list is not a JSON array", request: request)
+            }
+            for element in elements {
+                do { apps.append(try OktaApp(json: element)) } catch { throw .invalidResponse(error.message, request: request) }
+            }
+            next = LinkHeader.target(rel: "next", in: response.headers("Link")).flatMap { relativePath($0) }
+        }
+        return apps
+    }
+
+    /// `PUT /api/v1/apps/{id}`: a full replace with the app as given.
+    public func replace(_ app: OktaApp) async throws(OktaError) -> OktaApp {
+        let path = "/api/v1/apps/\(Self.pathComponent(app.id))"
+        let response = try await send("PUT", path: path, body: Array(JSONWriter.compact(app.json).utf8))
+        return try Self.app(from: response.body, request: .init(method: "PUT", path: path, requestId: response.header("X-Okta-Request-Id")))
+    }
+
+    // MARK: Requests
+
+    /// Sends one API call with authentication, pacing and retries, and returns a 2xx response or
+    /// throws the typed error. Only GETs are retried after a 5xx or a lost connection; any method is
+    /// retried after a 429, which Okta answers before doing anything.
+    func send(_ method: String, path: String, body: [UInt8]? = nil) async throws(OktaError) -> HTTPResponse {
+        let url = configuration.orgURL + path
+        let bucket = Self.bucket(method: method, path: path)
+        let idempotent = method == "GET"
+        var retryFor: String?
+        var retryCount = 0
+        var attempt = 0
+        var nonceRetried = false
+        while true {
+            attempt += 1
+            try await pace(bucket, request: .init(method: method, path: Self.loggable(path)))
+            var headers: [(name: String, value: String)] = [("Accept", "application/json"), ("User-Agent", "idcsync")]
+            if body != nil { headers.append(("Content-Type", "application/json")) }
+            headers += try await authorization(method: method, url: url)
+            if let retryFor {
+                headers.append(("X-Okta-Retry-For", retryFor))
+                headers.append(("X-Okta-Retry-Count", String(retryCount)))
+            }
+            let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: configuration.timeout)
+            let info = OktaError.RequestInfo(method: method, path: Self.loggable(path))
+            let response: HTTPResponse
+            do {
+                requestsSent += 1
+                response = try await transport.send(request)
+            } catch {
+                logger.debug("okta request failed", metadata: ["method": "\(method)", "path": "\(Self.loggable(path))", "error": "\(error)"])
+                guard error.isTransient, idempotent, attempt < configuration.maximumAttempts else {
+                    throw .transport(error, attempts: attempt, request: info)
+                }
+                try await sleep(configuration.backoff.delay(attempt: attempt))
+                continue
+            }
+            let requestId = response.header("X-Okta-Request-Id")
+            record(bucket, response)
+            logger.debug("okta request", metadata: [
+                "method": "\(method)", "path": "\(Self.loggable(path))", "status": "\(response.status)",
+                "requestId": "\(requestId ?? "-")", "remaining": "\(response.header("X-Rate-Limit-Remaining") ?? "-")",
+            ])
+            let identified = OktaError.RequestInfo(method: method, path: Self.loggable(path), requestId: requestId)
+
+            switch response.status {
+            case 200..<300:
+                return response
+            case 429 where attempt < configuration.maximumAttempts:
+                let wait = rateLimitWait(response)
+                guard wait <= configuration.maximumRateLimitWait else {
+                    throw .rateLimited(waitSeconds: Int(wait.components.seconds), maximumSeconds: Int(configuration.maximumRateLimitWait.components.seconds), request: identified)
+                }
+                logger.info("Okta rate limit reached; waiting for the reset", metadata: ["seconds": "\(wait.components.seconds)", "path": "\(Self.loggable(path))"])
+                try await sleep(wait)
+                retryFor = retryFor ?? requestId
+                retryCount += 1
+                continue
+            case 401 where !nonceRetried && Self.challenge(response)?.contains("use_dpop_nonce") == true:
+                // The resource server wants a DPoP nonce: take it and send the request once more.
+                nonceRetried = true
+                resourceNonce = response.header("DPoP-Nonce")
+                attempt -= 1
+                continue
+            case 500..<600 where idempotent && attempt < configuration.maximumAttempts:
+                logger.debug("okta server error; retrying", metadata: ["status": "\(response.status)", "requestId": "\(requestId ?? "-")"])
+                try await sleep(configuration.backoff.delay(attempt: attempt))
+                continue
+            default:
+                throw Self.error(from: response, request: identified)
+            }
+        }
+    }
+
+    /// Waits before a request when the bucket's last response said nothing is left, so a long run
+    /// waits for the reset instead of collecting 429s.
+    private func pace(_ bucket: String, request: OktaError.RequestInfo) async throws(OktaError) {
+        guard let state = buckets[bucket], state.remaining <= 0 else { return }
+        let wait = state.reset + 1 - time.now()
+        guard wait > 0 else { return }
+        let duration = Duration.milliseconds(Int64(wait * 1000))
+        guard duration <= configuration.maximumRateLimitWait else {
+            throw .rateLimited(waitSeconds: Int(wait.rounded(.up)), maximumSeconds: Int(configuration.maximumRateLimitWait.components.seconds), request: request)
+        }
+        logger.info("Okta rate limit nearly used; pacing until the reset", metadata: ["seconds": "\(Int(wait.rounded(.up)))"])
+        try await sleep(duration)
+        buckets[bucket] = nil
+    }
+
+    private func record(_ bucket: String, _ response: HTTPResponse) {
+        guard let limit = response.header("X-Rate-Limit-Limit").flatMap(Int.init),
+              let remaining = response.header("X-Rate-Limit-Remaining").flatMap(Int.init),
+              let reset = response.header("X-Rate-Limit-Reset").flatMap(Double.init)
+        else { return }
+        buckets[bucket] = BucketState(limit: limit, remaining: remaining, reset: localTime(ofServerTime: reset, response))
+    }
+
+    /// How long a 429 asks to wait: `X-Rate-Limit-Reset` minus the response's `Date`, plus one second
+    /// (as Okta's SDKs do), measured on the server's clock so local clock skew does not matter.
+    private func rateLimitWait(_ response: HTTPResponse) -> Duration {
+        guard let reset = response.header("X-Rate-Limit-Reset").flatMap(Double.init) else { return configuration.backoff.delay(attempt: 1) }
+        let serverNow = response.header("Date").flatMap(HTTPDate.parse) ?? time.now()
+        return .milliseconds(Int64(max(0, reset - serverNow + 1) * 1000))
+    }
+
+    private func localTime(ofServerTime serverTime: Double, _ response: HTTPResponse) -> Double {
+        let serverNow = response.header("Date").flatMap(HTTPDate.parse) ?? time.now()
+        return time.now() + (serverTime - serverNow)
+    }
+
+    private func sleep(_ duration: Duration) async throws(OktaError) {
+        do { try await time.sleep(for: duration) } catch { throw .configuration("interrupted while waiting") }
+    }
+
+    // MARK: Authentication
+
+    private func authorization(method: String, url: String) async throws(OktaError) -> [(name: String, value: String)] {
+        switch configuration.credentials {
+        case .apiToken(let token):
+            return [("Authorization", "SSWS \(token.reveal())")]
+        case .serviceApp:
+            let token = try await currentAccessToken()
+            guard token.type.lowercased() == "dpop" else { return [("Authorization", "Bearer \(token.token.reveal())")] }
+            let proof = try dpopKey.proof(method: method, url: url, nonce: resourceNonce, accessToken: token.token, now: time.now())
+            return [("Authorization", "DPoP \(token.token.reveal())"), ("DPoP", proof)]
+        }
+    }
+
+    /// The cached access token, or a new one from the token endpoint. Reused until a minute before
+    /// it expires (tokens live an hour).
+    private func currentAccessToken() async throws(OktaError) -> (token: Secret, type: String) {
+        if let cached = accessToken, cached.expires > time.now() + 60 { return (cached.token, cached.type) }
+        guard case .serviceApp(let clientId, let key, let keyId) = configuration.credentials else {
+            throw .configuration("no service app credentials")
+        }
+        let tokenURL = configuration.orgURL + "/oauth2/v1/token"
+        let path = "/oauth2/v1/token"
+        var attempt = 0
+        while true {
+            attempt += 1
+            try await pace("token", request: .init(method: "POST", path: path))
+            let now = time.now()
+            var header: JSONObject = ["typ": "JWT"]
+            if let keyId { header["kid"] = .string(keyId) }
+            let assertion = try key.sign(header: header, claims: [
+                "iss": .string(clientId), "sub": .string(clientId), "aud": .string(tokenURL),
+                "iat": .int(Int(now)), "exp": .int(Int(now) + 300), "jti": .string(UUID().uuidString),
+            ])
+            let form = [
+                ("grant_type", "client_credentials"),
+                ("scope", configuration.access.scopes),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                ("client_assertion", assertion),
+            ].map { "\($0.0)=\(Self.formValue($0.1))" }.joined(separator: "&")
+            let proof = try dpopKey.proof(method: "POST", url: tokenURL, nonce: tokenNonce, accessToken: nil, now: now)
+            let request = HTTPRequest(method: "POST", url: tokenURL, headers: [
+                ("Accept", "application/json"), ("Content-Type", "application/x-www-form-urlencoded"),
+                ("User-Agent", "idcsync"), ("DPoP", proof),
+            ], body: Array(form.utf8), timeout: configuration.timeout)
+            let info = OktaError.RequestInfo(method: "POST", path: path)
+            let response: HTTPResponse
+            do {
+                requestsSent += 1
+                response = try await transport.send(request)
+            } catch {
+                guard error.isTransient, attempt < configuration.maximumAttempts else { throw .transport(error, attempts: attempt, request: info) }
+                try await sleep(configuration.backoff.delay(attempt: attempt))
+                continue
+            }
+            record("token", response)
+            let identified = OktaError.RequestInfo(method: "POST", path: path, requestId: response.header("X-Okta-Request-Id"))
+            logger.debug("okta token request", metadata: ["status": "\(response.status)", "requestId": "\(identified.requestId ?? "-")"])
+            if response.status == 200 {
+                let json = try Self.json(response.body, request: identified)
+                guard let token = json["access_token"]?.stringValue, let type = json["token_type"]?.stringValue else {
+                    throw .invalidResponse("the token response has no access_token or token_type", request: identified)
+                }
+                let lifetime = json["expires_in"].flatMap { value -> Double? in
+                    if case .number(let text) = value { return Double(text) }
+                    return nil
+                } ?? 3600
+                accessToken = (Secret(token), type, time.now() + lifetime)
+                return (Secret(token), type)
+            }
+            let error = (try? Self.json(response.body, request: identified))?["error"]?.stringValue
+            if response.status == 400, error == "use_dpop_nonce", let nonce = response.header("DPoP-Nonce"), attempt < configuration.maximumAttempts {
+                // The DPoP handshake: the first proof has no nonce; Okta answers with one to use.
+                tokenNonce = nonce
+                continue
+            }
+            if response.status == 429 && attempt < configuration.maximumAttempts {
+                let wait = rateLimitWait(response)
+                guard wait <= configuration.maximumRateLimitWait else {
+                    throw .rateLimited(waitSeconds: Int(wait.components.seconds), maximumSeconds: Int(configuration.maximumRateLimitWait.components.seconds), request: identified)
+                }
+                try await sleep(wait)
+                continue
+            }
+            if (500..<600).contains(response.status) && attempt < configuration.maximumAttempts {
+                try await sleep(configuration.backoff.delay(attempt: attempt))
+                continue
+            }
+            throw Self.error(from: response, request: identified)
+        }
+    }
+
+    // MARK: Helpers
+
+    static func error(from response: HTTPResponse, request: OktaError.RequestInfo) -> OktaError {
+        let json = try? JSONParser.parse(response.body)
+        if let json, let code = json["errorCode"]?.stringValue {
+            let causes = (json["errorCauses"]?.arrayValue ?? []).compactMap { $0["errorSummary"]?.stringValue }
+            return .api(status: response.status, code: code, summary: json["errorSummary"]?.stringValue ?? "(no summary)", causes: causes, request: request)
+        }
+        if let json, let error = json["error"]?.stringValue {
+            return .oauth(status: response.status, error: error, description: json["error_description"]?.stringValue, request: request)
+        }
+        if let challenge = challenge(response) {
+            return .authenticate(status: response.status, challenge: challenge, request: request)
+        }
+        let snippet = String(response.bodyText.prefix(200))
+        return .api(status: response.status, code: nil, summary: snippet.isEmpty ? "(empty body)" : snippet, causes: [], request: request)
+    }
+
+    static func challenge(_ response: HTTPResponse) -> String? {
+        response.header("WWW-Authenticate")
+    }
+
+    static func json(_ body: [UInt8], request: OktaError.RequestInfo) throws(OktaError) -> JSONValue {
+        do { return try JSONParser.parse(body) } catch { throw .invalidResponse("the body is not JSON (\(error))", request: request) }
+    }
+
+    static func app(from body: [UInt8], request: OktaError.RequestInfo) throws(OktaError) -> OktaApp {
+        let json = try json(body, request: request)
+        do { return try OktaApp(json: json) } catch { throw .invalidResponse(error.message, request: request) }
+    }
+
+    /// Rate-limit bucket of a request, as Okta groups them: the app list, one app, the token endpoint.
+    static func bucket(method: String, path: String) -> String {
+        let plain = path.prefix { $0 != "?" }
+        if plain == "/api/v1/apps" { return "apps" }
+        if plain.hasPrefix("/api/v1/apps/") { return "app" }
+        if plain.hasPrefix("/oauth2/") { return "token" }
+        return String(plain)
+    }
+
+    /// The path without its query, for logs and messages.
+    static func loggable(_ path: String) -> String { String(path.prefix { $0 != "?" }) }
+
+    /// A `Link` target made relative to the org (the client never follows links to another host).
+    private func relativePath(_ link: String) -> String? {
+        guard link.hasPrefix(configuration.orgURL + "/") else { return link.hasPrefix("/") ? link : nil }
+        return String(link.dropFirst(configuration.orgURL.count))
+    }
+
+    static func pathComponent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+
+    static func queryValue(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    static func formValue(_ text: String) -> String { queryValue(text) }
+}
+
+/// IMF-fixdate (`Sat, 21 Nov 2026 10:00:00 GMT`), the form of the `Date` header.
+enum HTTPDate {
+    static func parse(_ text: String) -> Double? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]) else { return nil }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard let monthIndex = months.firstIndex(of: String(parts[2])) else { return nil }
+        let clock = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3 else { return nil }
+        var components = DateComponents()
+        components.year = year
+        components.month = monthIndex + 1
+        components.day = day
+        components.hour = clock[0]
+        components.minute = clock[1]
+        components.second = clock[2]
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: components)?.timeIntervalSince1970
+    }
+}

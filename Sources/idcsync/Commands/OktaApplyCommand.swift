@@ -1,0 +1,68 @@
+import ArgumentParser
+import IDCSyncCore
+import IDCSyncEngine
+import IDCSyncRendering
+
+struct OktaApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Write the planned ACS URL slots to the Okta app.",
+        discussion: """
+        Plans, shows the plan and asks for confirmation (unless --yes). Then it saves the app as read to a 0600 backup, re-reads the app and stops if lastUpdated moved since the plan, writes the whole app with only the planned slots changed, and reads it back: a slot that did not persist is an error naming it. Nothing is sent when the slots are in sync.
+
+        Exit codes: 0 written or already in sync; 2 with --dry-run when changes are needed; 1 error or declined; 64 configuration error.
+
+        Examples:
+          idcsync okta apply
+          idcsync okta apply --yes
+          idcsync okta apply --dry-run
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var writeOptions: WriteOptions
+
+    @Flag(name: .long, help: "Show the plan and write nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        try global.requireOutput([.text, .json], command: "okta apply")
+    }
+
+    func run() async throws {
+        try await CommandRunner.run(global) { console in
+            let (config, target) = try console.loadTarget(targetOptions.target)
+            let (report, client) = try await OktaWorkflow.plan(config: config, target: target, console: console, access: dryRun ? .read : .readWrite)
+            console.report(report.diagnostics)
+            let plan = report.plan
+            var document = SlotPlanRenderer.json(plan, context: report.renderContext)
+            document["diagnostics"] = DiagnosticsRenderer.json(config.diagnostics + report.diagnostics)
+
+            func finish(_ outcome: String, backup: String?, status: ExitStatus) -> ExitStatus {
+                if global.output == .json {
+                    document["result"] = .object(["outcome": .string(outcome), "backup": backup.map(JSONValue.string) ?? .null])
+                    console.writeJSON(.object(document))
+                }
+                return status
+            }
+
+            if global.output == .text {
+                console.write(SlotPlanRenderer.text(plan, context: report.renderContext, style: console.out))
+            }
+            guard plan.hasChanges else { return finish("in-sync", backup: nil, status: .ok) }
+            if dryRun { return finish("dry-run", backup: nil, status: .changes) }
+            guard try console.confirm("Write \(plan.changes.count) slot change\(plan.changes.count == 1 ? "" : "s") to Okta app \(report.world.app.id)?", yes: writeOptions.yes) else {
+                console.writeError("Nothing was written.")
+                return finish("declined", backup: nil, status: .failure)
+            }
+            let backup = try await OktaSync.write(report, client: client, options: .init(
+                backupDirectory: OktaWorkflow.backupDirectory(config: config, target: target, override: writeOptions.backupDir)),
+                logger: console.logger)
+            if !global.quiet {
+                console.writeError("Wrote \(plan.changes.count) slot change\(plan.changes.count == 1 ? "" : "s") to Okta app \(report.world.app.id) and read them back. The app as it was: \(backup)")
+            }
+            return finish("applied", backup: backup, status: .ok)
+        }
+    }
+}

@@ -1,0 +1,850 @@
+"""Self-tests of okta_fake.py: run with `python3 -m unittest -v test_okta_fake` in this folder.
+
+Each test class starts one fake process (port 0) and every test starts from a reset org.
+Standard library + cryptography only; the JOSE helpers below are written independently of the
+fake's own code so that the two check each other.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from http.client import HTTPException
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FAKE = os.path.join(HERE, "okta_fake.py")
+API_TOKEN = "00fakeApiToken"
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+AWS_SSO = {
+    "id": "0oaSSO1",
+    "name": "amazon_aws_sso",
+    "label": "AWS IAM Identity Center",
+    "status": "ACTIVE",
+    "signOnMode": "SAML_2_0",
+    "accessibility": {"selfService": False, "errorRedirectUrl": None},
+    "credentials": {"signing": {"kid": "kidSSO1"}, "userNameTemplate": {"template": "${source.login}"}},
+    "settings": {
+        "app": {
+            "acsURL": "https://us-east-1.signin.aws/platform/saml/acs/abc",
+            "entityID": "https://us-east-1.signin.aws/platform/saml/d-1234567890",
+            "acsURL1": "https://eu-west-1.signin.aws/platform/saml/acs/abc",
+        },
+        "notes": {"admin": None, "enduser": None},
+    },
+}
+AWS_FED = {"id": "0oaFED1", "name": "amazon_aws", "label": "AWS Account Federation", "status": "ACTIVE"}
+BOOKMARK = {"id": "0oaBM1", "name": "bookmark", "label": "AWS portal eu-west-1", "status": "INACTIVE",
+            "signOnMode": "BOOKMARK", "settings": {"app": {"url": "https://d-123.awsapps.com/start"}}}
+SLACK = {"id": "0oaSLK", "name": "slack", "label": "Slack", "status": "ACTIVE"}
+
+IMF_FIXDATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                         r"\d{4} \d\d:\d\d:\d\d GMT$")
+ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+# ------------------------------------------------------------------------------------------
+# JOSE helpers (independent of the fake)
+# ------------------------------------------------------------------------------------------
+
+
+def b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def ec_jwk(private_key) -> dict:
+    nums = private_key.public_key().public_numbers()
+    return {"kty": "EC", "crv": "P-256", "x": b64u(nums.x.to_bytes(32, "big")), "y": b64u(nums.y.to_bytes(32, "big"))}
+
+
+def rsa_jwk(private_key) -> dict:
+    nums = private_key.public_key().public_numbers()
+    return {"kty": "RSA", "e": b64u(nums.e.to_bytes(3, "big")), "n": b64u(nums.n.to_bytes(256, "big"))}
+
+
+def sign_jwt(header: dict, claims: dict, key) -> str:
+    signing_input = (b64u(json.dumps(header).encode()) + "." + b64u(json.dumps(claims).encode())).encode()
+    if header["alg"] == "ES256":
+        r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    else:
+        signature = key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    return signing_input.decode() + "." + b64u(signature)
+
+
+def ath(token: str) -> str:
+    return b64u(hashlib.sha256(token.encode("ascii")).digest())
+
+
+# ------------------------------------------------------------------------------------------
+# HTTP helpers
+# ------------------------------------------------------------------------------------------
+
+
+class Resp:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def http(method, url, body=None, headers=None, timeout=10) -> Resp:
+    headers = dict(headers or {})
+    data = body
+    if isinstance(body, (dict, list)):
+        data = json.dumps(body).encode()
+        headers.setdefault("Content-Type", "application/json")
+    elif isinstance(body, str):
+        data = body.encode()
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return Resp(r.status, r.headers, r.read())
+    except urllib.error.HTTPError as e:
+        return Resp(e.code, e.headers, e.read())
+
+
+class FakeTestCase(unittest.TestCase):
+    """Starts one fake per class; resets and seeds it before every test."""
+
+    proc = None
+    base = None
+    startup_seconds = None
+
+    @classmethod
+    def setUpClass(cls):
+        t0 = time.monotonic()
+        cls.proc = subprocess.Popen([sys.executable, FAKE, "--port", "0"], stdout=subprocess.PIPE, text=True)
+        ready, _, _ = select.select([cls.proc.stdout], [], [], 10)
+        if not ready:
+            cls.proc.kill()
+            raise RuntimeError("the fake did not start")
+        line = cls.proc.stdout.readline()
+        cls.startup_seconds = time.monotonic() - t0
+        m = re.fullmatch(r"LISTENING (http://127\.0\.0\.1:\d+)\n", line)
+        if not m:
+            cls.proc.kill()
+            raise RuntimeError(f"unexpected first line {line!r}")
+        cls.base = m.group(1)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.proc and cls.proc.poll() is None:
+            cls.proc.send_signal(signal.SIGTERM)
+            cls.proc.wait(5)
+        if cls.proc:
+            cls.proc.stdout.close()
+
+    def setUp(self):
+        self.ctl("POST", "/_fake/reset")
+        self.ctl("POST", "/_fake/config", {"apiTokens": [API_TOKEN]})
+        for app in (AWS_SSO, AWS_FED, BOOKMARK, SLACK):
+            self.ctl("POST", "/_fake/apps", app)
+
+    # control API
+    def ctl(self, method, path, body=None):
+        r = http(method, self.base + path, body)
+        self.assertEqual(r.status, 200, r.body)
+        return r.json()
+
+    # Okta API with SSWS
+    def api(self, method, path, body=None, headers=None, token=API_TOKEN):
+        h = {"Authorization": f"SSWS {token}", "Accept": "application/json"}
+        h.update(headers or {})
+        return http(method, self.base + path, body, h)
+
+    def assertOktaError(self, r, status, code):
+        self.assertEqual(r.status, status, r.body)
+        body = r.json()
+        self.assertEqual(body["errorCode"], code, body)
+        self.assertEqual(set(body), {"errorCode", "errorSummary", "errorLink", "errorId", "errorCauses"})
+        self.assertIsInstance(body["errorCauses"], list)
+        return body
+
+
+# ------------------------------------------------------------------------------------------
+# Start-up, headers, SSWS
+# ------------------------------------------------------------------------------------------
+
+
+class StartupAndBasicsTests(FakeTestCase):
+    def test_startup_is_fast(self):
+        sys.stderr.write(f"[start-up {self.startup_seconds * 1000:.0f} ms] ")
+        self.assertLess(self.startup_seconds, 1.5)
+
+    def test_refuses_non_loopback_host(self):
+        p = subprocess.run([sys.executable, FAKE, "--port", "0", "--host", "0.0.0.0"],
+                           capture_output=True, text=True, timeout=10)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertEqual(p.stdout, "")
+        self.assertIn("loopback", p.stderr)
+
+    def test_sigterm_exits_cleanly(self):
+        p = subprocess.Popen([sys.executable, FAKE, "--port", "0"], stdout=subprocess.PIPE, text=True)
+        self.assertTrue(p.stdout.readline().startswith("LISTENING http://127.0.0.1:"))
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(5), 0)
+        self.assertEqual(p.stdout.read(), "")  # exactly one line on stdout
+        p.stdout.close()
+
+    def test_ssws_ok_and_okta_headers(self):
+        r = self.api("GET", "/api/v1/apps/0oaSSO1")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.headers["Content-Type"], "application/json")
+        self.assertRegex(r.headers["Date"], IMF_FIXDATE)
+        self.assertEqual(r.headers["X-Rate-Limit-Limit"], "500")
+        self.assertEqual(r.headers["X-Rate-Limit-Remaining"], "499")
+        self.assertGreater(int(r.headers["X-Rate-Limit-Reset"]), time.time())
+        r2 = self.api("GET", "/api/v1/apps/0oaSSO1")
+        self.assertEqual(r2.headers["X-Rate-Limit-Remaining"], "498")
+        self.assertTrue(r.headers["X-Okta-Request-Id"])
+        self.assertNotEqual(r.headers["X-Okta-Request-Id"], r2.headers["X-Okta-Request-Id"])
+
+    def test_ssws_bad_or_missing(self):
+        body = self.assertOktaError(self.api("GET", "/api/v1/apps", token="wrong"), 401, "E0000011")
+        self.assertEqual(body["errorSummary"], "Invalid token provided")
+        r = http("GET", self.base + "/api/v1/apps")
+        self.assertOktaError(r, 401, "E0000011")
+        self.assertIn("X-Okta-Request-Id", r.headers)
+
+    def test_not_found_and_method_not_allowed(self):
+        body = self.assertOktaError(self.api("GET", "/api/v1/apps/0oaNOPE"), 404, "E0000007")
+        self.assertEqual(body["errorSummary"], "Not found: Resource not found: 0oaNOPE (AppInstance)")
+        self.assertOktaError(self.api("GET", "/api/v1/users"), 404, "E0000007")
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1/groups"), 404, "E0000007")
+        self.assertOktaError(self.api("PATCH", "/api/v1/apps/0oaSSO1", {"label": "x"}), 405, "E0000022")
+        self.assertOktaError(self.api("POST", "/api/v1/apps", {"label": "x"}), 405, "E0000022")
+        self.assertOktaError(self.api("FROB", "/api/v1/apps"), 405, "E0000022")
+
+    def test_seeding_normalizes_settings_app(self):
+        app = self.ctl("GET", "/_fake/apps/0oaSSO1")
+        keys = list(app["settings"]["app"])
+        self.assertEqual(keys, ["acsURL", "entityID"] + [f"acsURL{i}" for i in range(1, 18)])
+        self.assertIsNone(app["settings"]["app"]["acsURL2"])
+        self.assertEqual(app["settings"]["app"]["acsURL1"], AWS_SSO["settings"]["app"]["acsURL1"])
+        self.assertRegex(app["created"], ISO_MS)
+        self.assertRegex(app["lastUpdated"], ISO_MS)
+        self.assertEqual(app["_links"]["self"]["href"], self.base + "/api/v1/apps/0oaSSO1")
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").json(), app)
+
+    def test_seeding_keeps_odd_keys_and_custom_definitions(self):
+        self.ctl("POST", "/_fake/definitions", {"amazon_aws_sso": ["acsUrl", "entityId"] + [f"acsUrl_{i}" for i in range(1, 18)]})
+        seeded = self.ctl("POST", "/_fake/apps", {"id": "0oaODD", "name": "amazon_aws_sso", "label": "Odd",
+                                                  "settings": {"app": {"legacyKey": 1, "acsUrl_3": "https://x"}}})
+        self.assertEqual(list(seeded["settings"]["app"])[:3], ["acsUrl", "entityId", "acsUrl_1"])
+        self.assertEqual(list(seeded["settings"]["app"])[-1], "legacyKey")
+        self.assertEqual(seeded["settings"]["app"]["acsUrl_3"], "https://x")
+        self.assertEqual(len(seeded["settings"]["app"]), 20)
+
+
+# ------------------------------------------------------------------------------------------
+# Listing
+# ------------------------------------------------------------------------------------------
+
+
+class ListTests(FakeTestCase):
+    def ids(self, query):
+        r = self.api("GET", "/api/v1/apps?" + urllib.parse.urlencode(query, quote_via=urllib.parse.quote))
+        self.assertEqual(r.status, 200, r.body)
+        return [a["id"] for a in r.json()]
+
+    def test_filter_is_exact_and_q_is_loose(self):
+        self.assertEqual(self.ids({"filter": 'name eq "amazon_aws_sso"'}), ["0oaSSO1"])
+        self.assertEqual(self.ids({"filter": 'name eq "amazon_aws"'}), ["0oaFED1"])
+        # q: case-insensitive prefix of name OR label
+        self.assertEqual(self.ids({"q": "amazon_aws"}), ["0oaSSO1", "0oaFED1"])
+        self.assertEqual(self.ids({"q": "aws"}), ["0oaSSO1", "0oaFED1", "0oaBM1"])
+        self.assertEqual(self.ids({"q": "identity"}), [])
+
+    def test_status_filter_and_conjunction(self):
+        self.assertEqual(self.ids({"filter": 'status eq "INACTIVE"'}), ["0oaBM1"])
+        self.assertEqual(self.ids({"filter": 'status eq "ACTIVE" and name eq "slack"'}), ["0oaSLK"])
+        self.assertEqual(self.ids({"filter": 'name eq "bookmark" and status eq "ACTIVE"'}), [])
+
+    def test_full_app_objects_in_insertion_order(self):
+        r = self.api("GET", "/api/v1/apps")
+        apps = r.json()
+        self.assertEqual([a["id"] for a in apps], ["0oaSSO1", "0oaFED1", "0oaBM1", "0oaSLK"])
+        self.assertEqual(apps[0], self.ctl("GET", "/_fake/apps/0oaSSO1"))
+        self.assertEqual(r.headers["X-Rate-Limit-Limit"], "100")
+        self.assertEqual(r.headers.get_all("Link"), [f'<{self.base}/api/v1/apps>; rel="self"'])
+
+    def test_invalid_filters_and_limits(self):
+        for f in ('label eq "x"', 'name sw "amazon"', 'status eq "DELETED"', 'name eq "a" or name eq "b"',
+                  "name eq amazon", 'name eq "a" and'):
+            r = self.api("GET", "/api/v1/apps?" + urllib.parse.urlencode({"filter": f}))
+            body = self.assertOktaError(r, 400, "E0000031")
+            self.assertEqual(body["errorSummary"], "Invalid search criteria.")
+        for limit in ("0", "201", "abc"):
+            self.assertOktaError(self.api("GET", f"/api/v1/apps?limit={limit}"), 400, "E0000001")
+        self.assertEqual(self.api("GET", "/api/v1/apps?limit=200").status, 200)
+
+    def test_pagination_two_link_headers_and_cursor(self):
+        seen = []
+        url = self.base + "/api/v1/apps?" + urllib.parse.urlencode({"q": "a", "limit": "1"})
+        pages = 0
+        while url:
+            r = http("GET", url, headers={"Authorization": f"SSWS {API_TOKEN}"})
+            self.assertEqual(r.status, 200)
+            pages += 1
+            links = r.headers.get_all("Link")
+            # separate header lines, one relation each, never comma-joined
+            self.assertTrue(all(link.count("rel=") == 1 for link in links), links)
+            self.assertIn(f'<{url}>; rel="self"', links)
+            seen += [a["id"] for a in r.json()]
+            nexts = [link for link in links if link.endswith('rel="next"')]
+            if pages < 3:
+                self.assertEqual(len(links), 2, links)
+                self.assertEqual(len(nexts), 1)
+            url = nexts[0][1:nexts[0].index(">")] if nexts else None
+            if url:
+                self.assertIn("limit=1", url)
+                self.assertIn("q=a", url)
+                self.assertIn("after=", url)
+        self.assertEqual(seen, ["0oaSSO1", "0oaFED1", "0oaBM1"])  # "a": amazon_aws_sso, amazon_aws, AWS portal
+        self.assertEqual(pages, 3)
+
+
+# ------------------------------------------------------------------------------------------
+# PUT (full replace)
+# ------------------------------------------------------------------------------------------
+
+
+class PutTests(FakeTestCase):
+    def read(self):
+        return self.api("GET", "/api/v1/apps/0oaSSO1").json()
+
+    def test_full_replace(self):
+        app = self.read()
+        body = json.loads(json.dumps(app))
+        del body["settings"]["app"]["acsURL1"]          # omitted key -> null
+        body["settings"]["app"]["acsURL2"] = "https://ap-south-1.signin.aws/platform/saml/acs/abc"
+        del body["accessibility"]                        # omitted top-level field -> gone
+        body["visibility"] = {"hide": {"web": True}}     # new field -> kept as sent
+        body.update({"id": "0oaOTHER", "name": "slack", "status": "INACTIVE",
+                     "created": "2000-01-01T00:00:00.000Z", "lastUpdated": "2000-01-01T00:00:00.000Z",
+                     "_links": {"self": {"href": "https://evil"}}})
+        r = self.api("PUT", "/api/v1/apps/0oaSSO1", body)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.headers["X-Rate-Limit-Limit"], "500")
+        out = r.json()
+        stored = self.ctl("GET", "/_fake/apps/0oaSSO1")
+        self.assertEqual(out, stored)
+        for k in ("id", "name", "status", "created", "_links"):  # read-only: ignored in the body
+            self.assertEqual(stored[k], app[k], k)
+        self.assertGreater(stored["lastUpdated"], app["lastUpdated"])
+        self.assertRegex(stored["lastUpdated"], ISO_MS)
+        self.assertNotIn("accessibility", stored)
+        self.assertEqual(stored["visibility"], {"hide": {"web": True}})
+        self.assertIn("acsURL1", stored["settings"]["app"])
+        self.assertIsNone(stored["settings"]["app"]["acsURL1"])
+        self.assertEqual(stored["settings"]["app"]["acsURL2"], body["settings"]["app"]["acsURL2"])
+        self.assertEqual(list(stored["settings"]["app"]), ["acsURL", "entityID"] + [f"acsURL{i}" for i in range(1, 18)])
+        self.assertEqual(stored["settings"]["notes"], {"admin": None, "enduser": None})
+
+    def test_last_updated_strictly_increases(self):
+        app = self.read()
+        stamps = [app["lastUpdated"]]
+        for _ in range(5):
+            r = self.api("PUT", "/api/v1/apps/0oaSSO1", app)
+            self.assertEqual(r.status, 200)
+            stamps.append(r.json()["lastUpdated"])
+        self.assertEqual(stamps, sorted(set(stamps)))
+
+    def test_last_updated_beyond_seeded_future_value(self):
+        self.ctl("POST", "/_fake/apps", {**SLACK, "lastUpdated": "2099-01-01T00:00:00.000Z"})
+        r = self.api("PUT", "/api/v1/apps/0oaSLK", {"label": "Slack 2"})
+        self.assertEqual(r.json()["lastUpdated"], "2099-01-01T00:00:00.001Z")
+
+    def test_unknown_settings_key_rejected(self):
+        app = self.read()
+        app["settings"]["app"]["acsURL18"] = "https://x"
+        app["settings"]["app"]["acsUrl_1"] = "https://y"
+        body = self.assertOktaError(self.api("PUT", "/api/v1/apps/0oaSSO1", app), 400, "E0000001")
+        self.assertEqual(body["errorSummary"], "Api validation failed: settings.app")
+        causes = [c["errorSummary"] for c in body["errorCauses"]]
+        self.assertEqual(causes, ["settings.app.acsURL18: unknown property", "settings.app.acsUrl_1: unknown property"])
+        self.assertEqual(self.ctl("GET", "/_fake/apps/0oaSSO1"), app | {"settings": self.read()["settings"]})
+
+    def test_label_required(self):
+        app = self.read()
+        for label in (None, "", "   "):
+            body = dict(app)
+            if label is None:
+                del body["label"]
+            else:
+                body["label"] = label
+            err = self.assertOktaError(self.api("PUT", "/api/v1/apps/0oaSSO1", body), 400, "E0000001")
+            self.assertEqual(err["errorSummary"], "Api validation failed: label")
+            self.assertEqual(err["errorCauses"], [{"errorSummary": "label: The field cannot be left blank"}])
+
+    def test_malformed_bodies_and_missing_app(self):
+        self.assertOktaError(self.api("PUT", "/api/v1/apps/0oaSSO1", "{not json",
+                                      headers={"Content-Type": "application/json"}), 400, "E0000003")
+        self.assertOktaError(self.api("PUT", "/api/v1/apps/0oaSSO1", [1, 2]), 400, "E0000003")
+        self.assertOktaError(self.api("PUT", "/api/v1/apps/0oaNOPE", {"label": "x"}), 404, "E0000007")
+
+    def test_bookmark_definition_and_undefined_app(self):
+        r = self.api("PUT", "/api/v1/apps/0oaBM1", {"label": "Tile", "settings": {"app": {"url": "https://b"}}})
+        self.assertEqual(r.json()["settings"]["app"], {"url": "https://b", "requestIntegration": None})
+        # an app name without a definition: settings.app is stored as sent, not validated
+        r = self.api("PUT", "/api/v1/apps/0oaSLK", {"label": "Slack", "settings": {"app": {"anything": 1}}})
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json()["settings"]["app"], {"anything": 1})
+
+
+# ------------------------------------------------------------------------------------------
+# OAuth 2.0 service apps and DPoP
+# ------------------------------------------------------------------------------------------
+
+
+class OAuthTests(FakeTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client_key = ec.generate_private_key(ec.SECP256R1())
+        self.reader_key = ec.generate_private_key(ec.SECP256R1())
+        self.rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.dpop_key = ec.generate_private_key(ec.SECP256R1())
+        self.token_url = self.base + "/oauth2/v1/token"
+        self.ctl("POST", "/_fake/config", {"clients": [
+            {"clientId": "0oaDPOP", "jwks": {"keys": [{**ec_jwk(self.client_key), "kid": "k1"}]},
+             "scopes": ["okta.apps.read", "okta.apps.manage"]},
+            {"clientId": "0oaREAD", "jwks": {"keys": [{**ec_jwk(self.reader_key), "kid": "r1"}]},
+             "scopes": ["okta.apps.read"]},
+            {"clientId": "0oaRSA", "jwks": {"keys": [{**rsa_jwk(self.rsa_key), "kid": "rsa1"}]},
+             "scopes": ["okta.apps.read", "okta.apps.manage"], "dpop": False},
+            {"clientId": "0oaNONCE", "jwks": {"keys": [{**ec_jwk(self.client_key), "kid": "k1"}]},
+             "scopes": ["okta.apps.read"], "resourceNonce": True},
+        ]})
+
+    # -- builders --
+    def assertion(self, client_id="0oaDPOP", key=None, kid="k1", alg="ES256", **claims):
+        now = int(time.time())
+        c = {"iss": client_id, "sub": client_id, "aud": self.token_url, "iat": now, "exp": now + 300,
+             "jti": str(uuid.uuid4())}
+        c.update(claims)
+        header = {"alg": alg, "typ": "JWT"}
+        if kid:
+            header["kid"] = kid
+        return sign_jwt(header, c, key or self.client_key)
+
+    def proof(self, method, url, key=None, **claims):
+        key = key or self.dpop_key
+        c = {"htm": method, "htu": url, "iat": int(time.time()), "jti": str(uuid.uuid4())}
+        c.update(claims)
+        return sign_jwt({"typ": "dpop+jwt", "alg": "ES256", "jwk": ec_jwk(key)}, c, key)
+
+    def token_call(self, assertion, scope="okta.apps.read okta.apps.manage", proof=None, **extra):
+        form = {"grant_type": "client_credentials", "scope": scope,
+                "client_assertion_type": JWT_BEARER, "client_assertion": assertion}
+        form.update(extra)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+        if proof:
+            headers["DPoP"] = proof
+        return http("POST", self.token_url, urllib.parse.urlencode(form), headers)
+
+    def dpop_token(self, client_id="0oaDPOP", key=None, kid="k1", scope="okta.apps.read okta.apps.manage"):
+        r = self.token_call(self.assertion(client_id, key, kid), scope, self.proof("POST", self.token_url))
+        self.assertEqual(r.status, 400, r.body)
+        nonce = r.headers["DPoP-Nonce"]
+        r = self.token_call(self.assertion(client_id, key, kid), scope, self.proof("POST", self.token_url, nonce=nonce))
+        self.assertEqual(r.status, 200, r.body)
+        return r.json()["access_token"]
+
+    def dpop_get(self, token, path, **proof_claims):
+        url = self.base + path.split("?")[0]
+        claims = {"ath": ath(token)}
+        claims.update(proof_claims)
+        return http("GET", self.base + path, headers={
+            "Authorization": f"DPoP {token}", "DPoP": self.proof("GET", url, **claims)})
+
+    # -- tests --
+    def test_first_token_call_needs_nonce_then_succeeds(self):
+        r = self.token_call(self.assertion(), proof=self.proof("POST", self.token_url))
+        self.assertEqual(r.status, 400)
+        self.assertEqual(r.json(), {"error": "use_dpop_nonce",
+                                    "error_description": "Authorization server requires nonce in DPoP proof."})
+        nonce = r.headers["DPoP-Nonce"]
+        self.assertTrue(nonce)
+        self.assertEqual(r.headers["X-Rate-Limit-Limit"], "600")
+        # a made-up nonce is stale
+        r = self.token_call(self.assertion(), proof=self.proof("POST", self.token_url, nonce="stale"))
+        self.assertEqual(r.json()["error"], "use_dpop_nonce")
+        r = self.token_call(self.assertion(), proof=self.proof("POST", self.token_url, nonce=nonce))
+        self.assertEqual(r.status, 200, r.body)
+        body = r.json()
+        self.assertEqual(body["token_type"], "DPoP")
+        self.assertEqual(body["expires_in"], 3600)
+        self.assertEqual(body["scope"], "okta.apps.read okta.apps.manage")
+        self.assertTrue(body["access_token"])
+        # the nonce stays valid
+        r = self.token_call(self.assertion(), "okta.apps.read", proof=self.proof("POST", self.token_url, nonce=nonce))
+        self.assertEqual(r.status, 200, r.body)
+
+    def test_resource_get_with_dpop_and_ath(self):
+        token = self.dpop_token()
+        r = self.dpop_get(token, "/api/v1/apps?filter=" + urllib.parse.quote('name eq "amazon_aws_sso"'))
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual([a["id"] for a in r.json()], ["0oaSSO1"])
+        r = self.dpop_get(token, "/api/v1/apps/0oaSSO1")
+        self.assertEqual(r.status, 200, r.body)
+
+    def test_proof_failures(self):
+        token = self.dpop_token()
+        url = self.base + "/api/v1/apps/0oaSSO1"
+        cases = {
+            "wrong ath": dict(ath=ath(token + "x")),
+            "missing ath": dict(ath=None),
+            "wrong htm": dict(htm="PUT"),
+            "htu with query": dict(htu=url + "?x=1"),
+            "old iat": dict(iat=int(time.time()) - 600),
+        }
+        for name, claims in cases.items():
+            with self.subTest(name):
+                c = {"ath": ath(token)}
+                c.update(claims)
+                c = {k: v for k, v in c.items() if v is not None}
+                r = http("GET", url, headers={"Authorization": f"DPoP {token}", "DPoP": self.proof("GET", url, **c)})
+                self.assertOktaError(r, 401, "E0000011")
+                self.assertTrue(r.headers["WWW-Authenticate"].startswith('DPoP error="invalid_dpop_proof", error_description="'),
+                                r.headers["WWW-Authenticate"])
+        # missing proof, proof signed by another key (thumbprint mismatch)
+        r = http("GET", url, headers={"Authorization": f"DPoP {token}"})
+        self.assertIn("invalid_dpop_proof", r.headers["WWW-Authenticate"])
+        other = ec.generate_private_key(ec.SECP256R1())
+        r = http("GET", url, headers={"Authorization": f"DPoP {token}",
+                                      "DPoP": self.proof("GET", url, key=other, ath=ath(token))})
+        self.assertEqual(r.status, 401)
+        self.assertIn("invalid_dpop_proof", r.headers["WWW-Authenticate"])
+
+    def test_reused_jti_rejected(self):
+        token = self.dpop_token()
+        url = self.base + "/api/v1/apps/0oaSSO1"
+        proof = self.proof("GET", url, ath=ath(token))
+        self.assertEqual(http("GET", url, headers={"Authorization": f"DPoP {token}", "DPoP": proof}).status, 200)
+        r = http("GET", url, headers={"Authorization": f"DPoP {token}", "DPoP": proof})
+        self.assertOktaError(r, 401, "E0000011")
+        self.assertIn("invalid_dpop_proof", r.headers["WWW-Authenticate"])
+        self.assertIn("jti", r.headers["WWW-Authenticate"])
+
+    def test_dpop_token_as_bearer_rejected(self):
+        token = self.dpop_token()
+        r = http("GET", self.base + "/api/v1/apps", headers={"Authorization": f"Bearer {token}"})
+        self.assertOktaError(r, 401, "E0000011")
+        self.assertTrue(r.headers["WWW-Authenticate"].startswith('DPoP error="invalid_token"'))
+
+    def test_missing_scope_is_403_with_www_authenticate(self):
+        token = self.dpop_token("0oaREAD", self.reader_key, "r1", scope="okta.apps.read")
+        self.assertEqual(self.dpop_get(token, "/api/v1/apps/0oaSSO1").status, 200)
+        url = self.base + "/api/v1/apps/0oaSSO1"
+        r = http("PUT", url, {"label": "x"}, {"Authorization": f"DPoP {token}",
+                                             "DPoP": self.proof("PUT", url, ath=ath(token))})
+        self.assertOktaError(r, 403, "E0000006")
+        self.assertEqual(r.headers["WWW-Authenticate"],
+                         'Bearer error="insufficient_scope", '
+                         'error_description="The access token provided does not contain the required scopes."')
+        self.assertEqual(self.ctl("GET", "/_fake/apps/0oaSSO1")["label"], AWS_SSO["label"])
+
+    def test_scope_not_granted_or_unknown(self):
+        r = self.token_call(self.assertion("0oaREAD", self.reader_key, "r1"), "okta.apps.manage",
+                            self.proof("POST", self.token_url))
+        self.assertEqual((r.status, r.json()["error"]), (400, "invalid_scope"))
+        r = self.token_call(self.assertion(), "openid", self.proof("POST", self.token_url))
+        self.assertEqual((r.status, r.json()["error"]), (400, "invalid_scope"))
+
+    def test_rs256_assertion_and_bearer_token(self):
+        r = self.token_call(self.assertion("0oaRSA", self.rsa_key, "rsa1", "RS256"))
+        self.assertEqual(r.status, 200, r.body)
+        body = r.json()
+        self.assertEqual(body["token_type"], "Bearer")
+        token = body["access_token"]
+        r = http("GET", self.base + "/api/v1/apps/0oaSSO1", headers={"Authorization": f"Bearer {token}"})
+        self.assertEqual(r.status, 200, r.body)
+        # without kid: every key of the client is tried
+        r = self.token_call(self.assertion("0oaRSA", self.rsa_key, None, "RS256"))
+        self.assertEqual(r.status, 200, r.body)
+
+    def test_invalid_client_cases(self):
+        proof = lambda: self.proof("POST", self.token_url)  # noqa: E731
+        now = int(time.time())
+        cases = {
+            "wrong aud": self.assertion(aud=self.base + "/oauth2/default/v1/token"),
+            "sub != iss": self.assertion(sub="someone"),
+            "expired": self.assertion(iat=now - 700, exp=now - 10),
+            "exp too far": self.assertion(exp=now + 7200),
+            "unknown client": self.assertion("0oaNOBODY"),
+            "wrong key": self.assertion(key=self.reader_key),
+            "unknown kid": self.assertion(kid="nope"),
+            "no jti": self.assertion(jti=None),
+        }
+        for name, assertion in cases.items():
+            with self.subTest(name):
+                r = self.token_call(assertion, proof=proof())
+                self.assertEqual((r.status, r.json()["error"]), (400, "invalid_client"), r.body)
+        reused = self.assertion()
+        self.assertEqual(self.token_call(reused, proof=proof()).json()["error"], "use_dpop_nonce")
+        r = self.token_call(reused, proof=proof())
+        self.assertEqual(r.json()["error"], "invalid_client")
+        r = self.token_call(self.assertion(), proof=proof(), client_assertion_type="nope")
+        self.assertEqual(r.json()["error"], "invalid_client")
+
+    def test_grant_type_and_missing_dpop(self):
+        r = self.token_call(self.assertion(), proof=self.proof("POST", self.token_url), grant_type="password")
+        self.assertEqual((r.status, r.json()["error"]), (400, "unsupported_grant_type"))
+        r = self.token_call(self.assertion())
+        self.assertEqual((r.status, r.json()["error"]), (400, "invalid_dpop_proof"))
+        r = self.token_call(self.assertion(), proof=self.proof("POST", self.base + "/oauth2/v1/other"))
+        self.assertEqual((r.status, r.json()["error"]), (400, "invalid_dpop_proof"))
+
+    def test_resource_nonce(self):
+        token = self.dpop_token("0oaNONCE", scope="okta.apps.read")
+        r = self.dpop_get(token, "/api/v1/apps/0oaSSO1")
+        self.assertOktaError(r, 401, "E0000011")
+        self.assertEqual(r.headers["WWW-Authenticate"],
+                         'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof."')
+        nonce = r.headers["DPoP-Nonce"]
+        r = self.dpop_get(token, "/api/v1/apps/0oaSSO1", nonce=nonce)
+        self.assertEqual(r.status, 200, r.body)
+
+    def test_expired_tokens(self):
+        token = self.dpop_token()
+        self.ctl("POST", "/_fake/tokens/expire")
+        r = self.dpop_get(token, "/api/v1/apps/0oaSSO1")
+        self.assertOktaError(r, 401, "E0000011")
+        self.assertIn("expired", r.headers["WWW-Authenticate"])
+        self.ctl("POST", "/_fake/config", {"tokenLifetimeSeconds": 1})
+        token = self.dpop_token()
+        self.assertEqual(self.dpop_get(token, "/api/v1/apps/0oaSSO1").status, 200)
+        time.sleep(1.05)
+        self.assertEqual(self.dpop_get(token, "/api/v1/apps/0oaSSO1").status, 401)
+
+
+# ------------------------------------------------------------------------------------------
+# Rate limits and faults
+# ------------------------------------------------------------------------------------------
+
+
+class RateLimitAndFaultTests(FakeTestCase):
+    def test_rate_limit_bucket(self):
+        self.ctl("POST", "/_fake/config", {"rateLimits": {"apps": {"limit": 2, "windowSeconds": 60}}})
+        remaining = [self.api("GET", "/api/v1/apps").headers["X-Rate-Limit-Remaining"] for _ in range(2)]
+        self.assertEqual(remaining, ["1", "0"])
+        r = self.api("GET", "/api/v1/apps")
+        body = self.assertOktaError(r, 429, "E0000047")
+        self.assertEqual(body["errorSummary"], "API call exceeded rate limit due to too many requests.")
+        self.assertEqual(body["errorLink"], "E0000047")
+        self.assertEqual(body["errorCauses"], [])
+        self.assertEqual(r.headers["X-Rate-Limit-Limit"], "2")
+        self.assertEqual(r.headers["X-Rate-Limit-Remaining"], "0")
+        reset = int(r.headers["X-Rate-Limit-Reset"])
+        self.assertTrue(time.time() < reset <= time.time() + 61)
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)  # other bucket
+
+    def test_rate_limit_window_restarts(self):
+        self.ctl("POST", "/_fake/config", {"rateLimits": {"app": {"limit": 1, "windowSeconds": 1}}})
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
+        r = self.api("GET", "/api/v1/apps/0oaSSO1")
+        self.assertEqual(r.status, 429)
+        time.sleep(max(0.0, int(r.headers["X-Rate-Limit-Reset"]) - time.time()) + 0.05)
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
+
+    def test_fault_status(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "PUT", "path": "/api/v1/apps/0oaSSO1",
+                                                       "action": "status", "status": 500}]})
+        before = self.ctl("GET", "/_fake/apps/0oaSSO1")
+        r = self.api("PUT", "/api/v1/apps/0oaSSO1", {**before, "label": "Changed"})
+        body = self.assertOktaError(r, 500, "E0000009")
+        self.assertEqual(body["errorSummary"], "Internal Server Error")
+        self.assertIn("X-Rate-Limit-Remaining", r.headers)
+        self.assertEqual(self.ctl("GET", "/_fake/apps/0oaSSO1"), before)
+        self.assertEqual(self.ctl("GET", "/_fake/faults"), [])
+        self.assertEqual(self.api("PUT", "/api/v1/apps/0oaSSO1", {**before, "label": "Changed"}).status, 200)
+        # a given errorCode, and times
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "*", "pathPrefix": "/api/v1/apps", "times": 2,
+                                                       "action": "status", "status": 503, "errorCode": "E0000010"}]})
+        self.assertOktaError(self.api("GET", "/api/v1/apps"), 503, "E0000010")
+        self.assertEqual(self.ctl("GET", "/_fake/faults")[0]["times"], 1)
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1"), 503, "E0000010")
+        self.assertEqual(self.api("GET", "/api/v1/apps").status, 200)
+
+    def test_fault_rate_limit(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps", "action": "rateLimit",
+                                                       "resetSeconds": 3}]})
+        r = self.api("GET", "/api/v1/apps")
+        body = self.assertOktaError(r, 429, "E0000047")
+        self.assertEqual(body["errorSummary"], "API call exceeded rate limit due to too many requests.")
+        self.assertEqual(r.headers["X-Rate-Limit-Remaining"], "0")
+        self.assertEqual(r.headers["X-Rate-Limit-Limit"], "100")
+        self.assertIn(int(r.headers["X-Rate-Limit-Reset"]) - int(time.time()), (2, 3))
+        self.assertEqual(self.api("GET", "/api/v1/apps").status, 200)
+
+    def test_fault_delay(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1",
+                                                       "action": "delay", "ms": 300}]})
+        t0 = time.monotonic()
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.3)
+
+    def test_fault_reset(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1", "action": "reset"}]})
+        with self.assertRaises((urllib.error.URLError, ConnectionError, HTTPException)):
+            self.api("GET", "/api/v1/apps/0oaSSO1")
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
+        log = self.ctl("GET", "/_fake/requests")
+        self.assertEqual([(e["status"], e["faults"]) for e in log], [(None, ["reset"]), (200, [])])
+
+    def test_fault_concurrent_edit(self):
+        before = self.api("GET", "/api/v1/apps/0oaSSO1").json()
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1",
+                                                       "action": "concurrentEdit",
+                                                       "edit": {"label": "Edited", "settings.app.acsURL5": "https://x.example/acs"}}]})
+        after = self.api("GET", "/api/v1/apps/0oaSSO1").json()
+        self.assertEqual(after["label"], "Edited")
+        self.assertEqual(after["settings"]["app"]["acsURL5"], "https://x.example/acs")
+        self.assertGreater(after["lastUpdated"], before["lastUpdated"])
+        self.assertEqual(after, self.ctl("GET", "/_fake/apps/0oaSSO1"))
+
+    def test_fault_drop_field(self):
+        app = self.api("GET", "/api/v1/apps/0oaSSO1").json()
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "PUT", "path": "/api/v1/apps/0oaSSO1",
+                                                       "action": "dropField", "key": "acsURL1"}]})
+        app["settings"]["app"]["acsURL1"] = "https://new.example/acs"
+        app["settings"]["app"]["acsURL2"] = "https://two.example/acs"
+        r = self.api("PUT", "/api/v1/apps/0oaSSO1", app)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json()["settings"]["app"]["acsURL1"], "https://new.example/acs")
+        stored = self.api("GET", "/api/v1/apps/0oaSSO1").json()
+        self.assertEqual(stored["settings"]["app"]["acsURL1"], AWS_SSO["settings"]["app"]["acsURL1"])
+        self.assertEqual(stored["settings"]["app"]["acsURL2"], "https://two.example/acs")
+        self.assertEqual(stored["lastUpdated"], r.json()["lastUpdated"])
+
+    def test_bad_fault_rule_refused(self):
+        r = http("POST", self.base + "/_fake/faults", {"faults": [{"action": "explode"}]})
+        self.assertEqual(r.status, 400)
+
+
+# ------------------------------------------------------------------------------------------
+# Request log
+# ------------------------------------------------------------------------------------------
+
+
+class RequestLogTests(FakeTestCase):
+    def test_log_contents(self):
+        self.api("GET", "/api/v1/apps?filter=" + urllib.parse.quote('name eq "bookmark"') + "&limit=5")
+        self.api("PUT", "/api/v1/apps/0oaBM1", {"label": "Tile"}, headers={"X-Okta-Retry-Count": "1"})
+        self.ctl("GET", "/_fake/apps/0oaBM1")  # control calls are never logged
+        http("POST", self.base + "/oauth2/v1/token", "grant_type=client_credentials&scope=okta.apps.read",
+             {"Content-Type": "application/x-www-form-urlencoded"})
+        log = self.ctl("GET", "/_fake/requests")
+        self.assertEqual([(e["method"], e["path"], e["status"]) for e in log],
+                         [("GET", "/api/v1/apps", 200), ("PUT", "/api/v1/apps/0oaBM1", 200),
+                          ("POST", "/oauth2/v1/token", 400)])
+        self.assertEqual(log[0]["query"], {"filter": ['name eq "bookmark"'], "limit": ["5"]})
+        self.assertEqual(log[0]["headers"]["authorization"], f"SSWS {API_TOKEN}")
+        self.assertIsNone(log[0]["body"])
+        self.assertEqual(log[1]["body"], {"label": "Tile"})
+        self.assertEqual(log[1]["headers"]["x-okta-retry-count"], "1")
+        self.assertEqual(log[2]["body"], {"grant_type": "client_credentials", "scope": "okta.apps.read"})
+        self.assertTrue(all(e["faults"] == [] for e in log))
+        self.assertTrue(all(e["requestId"] for e in log))
+        r = http("DELETE", self.base + "/_fake/requests")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(self.ctl("GET", "/_fake/requests"), [])
+
+    def test_request_id_in_log_matches_header(self):
+        r = self.api("GET", "/api/v1/apps/0oaSSO1")
+        self.assertEqual(self.ctl("GET", "/_fake/requests")[0]["requestId"], r.headers["X-Okta-Request-Id"])
+
+
+# ------------------------------------------------------------------------------------------
+# Keys and SAML metadata
+# ------------------------------------------------------------------------------------------
+
+
+class KeysAndMetadataTests(FakeTestCase):
+    NS = {"md": "urn:oasis:names:tc:SAML:2.0:metadata", "ds": "http://www.w3.org/2000/09/xmldsig#"}
+
+    def test_default_key(self):
+        r = self.api("GET", "/api/v1/apps/0oaSSO1/credentials/keys")
+        self.assertEqual(r.status, 200)
+        keys = r.json()
+        self.assertEqual(len(keys), 1)
+        key = keys[0]
+        self.assertEqual(key["kid"], "kidSSO1")  # the app's credentials.signing.kid
+        self.assertEqual((key["kty"], key["use"]), ("RSA", "sig"))
+        for f in ("created", "lastUpdated", "expiresAt"):
+            self.assertRegex(key[f], ISO_MS)
+        expires = datetime.fromisoformat(key["expiresAt"].replace("Z", "+00:00"))
+        self.assertAlmostEqual((expires - datetime.now(timezone.utc)).days, 730, delta=2)
+        cert = x509.load_der_x509_certificate(base64.b64decode(key["x5c"][0]))
+        self.assertAlmostEqual(cert.not_valid_after_utc.timestamp(), expires.timestamp(), delta=1)
+        # an app without credentials.signing.kid: "<id>-kid"
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaFED1/credentials/keys").json()[0]["kid"], "0oaFED1-kid")
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaNOPE/credentials/keys"), 404, "E0000007")
+
+    def test_metadata(self):
+        key = self.api("GET", "/api/v1/apps/0oaSSO1/credentials/keys").json()[0]
+        r = self.api("GET", "/api/v1/apps/0oaSSO1/sso/saml/metadata?kid=kidSSO1", headers={"Accept": "application/xml"})
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.headers["Content-Type"], "application/xml")
+        self.assertIn("X-Rate-Limit-Remaining", r.headers)
+        root = ET.fromstring(r.body)
+        self.assertEqual(root.tag, "{urn:oasis:names:tc:SAML:2.0:metadata}EntityDescriptor")
+        self.assertTrue(root.get("entityID").startswith("http://www.okta.com/"))
+        idp = root.find("md:IDPSSODescriptor", self.NS)
+        self.assertEqual(idp.get("WantAuthnRequestsSigned"), "false")
+        self.assertEqual(idp.find("md:KeyDescriptor", self.NS).get("use"), "signing")
+        cert = idp.find("md:KeyDescriptor/ds:KeyInfo/ds:X509Data/ds:X509Certificate", self.NS).text
+        self.assertEqual(cert, key["x5c"][0])
+        self.assertTrue(idp.findall("md:NameIDFormat", self.NS))
+        sso = {e.get("Binding").rsplit(":", 1)[1]: e.get("Location") for e in idp.findall("md:SingleSignOnService", self.NS)}
+        self.assertEqual(sso, {"HTTP-POST": self.base + "/app/amazon_aws_sso/0oaSSO1/sso/saml",
+                               "HTTP-Redirect": self.base + "/app/amazon_aws_sso/0oaSSO1/sso/saml"})
+        # stable entityID
+        again = ET.fromstring(self.api("GET", "/api/v1/apps/0oaSSO1/sso/saml/metadata?kid=kidSSO1").body)
+        self.assertEqual(again.get("entityID"), root.get("entityID"))
+
+    def test_metadata_errors(self):
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1/sso/saml/metadata"), 400, "E0000001")
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1/sso/saml/metadata?kid=nope"), 404, "E0000007")
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaNOPE/sso/saml/metadata?kid=x"), 404, "E0000007")
+
+    def test_keys_set_by_control(self):
+        keys = self.ctl("POST", "/_fake/apps/0oaSSO1/keys", [
+            {"kid": "old", "expiresAt": "2020-01-01T00:00:00.000Z", "created": "2018-01-01T00:00:00.000Z"},
+            {"kid": "new", "expiresAt": "2036-01-01T00:00:00.000Z", "x5c": ["TUlJQg=="]},
+        ])
+        self.assertEqual([k["kid"] for k in keys], ["old", "new"])
+        listed = self.api("GET", "/api/v1/apps/0oaSSO1/credentials/keys").json()
+        self.assertEqual(listed, keys)
+        self.assertEqual(listed[0]["created"], "2018-01-01T00:00:00.000Z")
+        cert = x509.load_der_x509_certificate(base64.b64decode(listed[0]["x5c"][0]))
+        self.assertEqual(cert.not_valid_after_utc.year, 2020)
+        r = self.api("GET", "/api/v1/apps/0oaSSO1/sso/saml/metadata?kid=new")
+        self.assertIn(b"<ds:X509Certificate>TUlJQg==</ds:X509Certificate>", r.body)
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1/sso/saml/metadata?kid=kidSSO1"), 404, "E0000007")
+
+
+if __name__ == "__main__":
+    unittest.main()
