@@ -49,7 +49,7 @@ public enum SlotPlanRenderer {
             default:
                 lines.append(head + (slot.after ?? slot.before ?? ""))
             }
-            lines.append(indent + style.dim(explanation(slot.reason)))
+            lines.append(indent + style.dim(explanation(slot)))
         }
         if plan.slots.allSatisfy({ $0.before == nil && $0.after == nil }) {
             lines.append("  (all 17 slots are empty)")
@@ -91,7 +91,8 @@ public enum SlotPlanRenderer {
                     "after": optional(slot.after),
                     "action": .string(action(slot)),
                     "reason": .string(code(slot.reason)),
-                    "explanation": .string(explanation(slot.reason)),
+                    "replacedBecause": slot.replacedBecause.map { .string(code($0)) } ?? .null,
+                    "explanation": .string(explanation(slot)),
                 ])
             }),
         ]
@@ -118,6 +119,11 @@ public enum SlotPlanRenderer {
         case .foreignKept: "foreign-kept"
         case .foreignRemoved: "foreign-removed"
         }
+    }
+
+    public static func explanation(_ slot: SlotPlan.Slot) -> String {
+        guard let replaced = slot.replacedBecause else { return explanation(slot.reason) }
+        return explanation(slot.reason) + "; the URL it replaces: " + explanation(replaced)
     }
 
     public static func explanation(_ reason: SlotPlan.Reason) -> String {

@@ -106,7 +106,14 @@ public actor OktaClient {
             for element in elements {
                 do { apps.append(try OktaApp(json: element)) } catch { throw .invalidResponse(error.message, request: request) }
             }
-            next = LinkHeader.target(rel: "next", in: response.headers("Link")).flatMap { relativePath($0) }
+            if let link = LinkHeader.target(rel: "next", in: response.headers("Link")) {
+                guard let path = relativePath(link) else {
+                    throw .invalidResponse("the next page link \(link) points outside \(configuration.orgURL); idcsync does not follow it", request: request)
+                }
+                next = path
+            } else {
+                next = nil
+            }
         }
         return apps
     }

@@ -94,6 +94,8 @@ public struct SlotPlan: Sendable, Equatable {
         public var before: String?
         public var after: String?
         public var reason: Reason
+        /// Why the previous URL left, when the slot is cleared and refilled in one plan.
+        public var replacedBecause: Reason?
         public var changed: Bool { before != after }
     }
 
@@ -124,6 +126,7 @@ public enum SlotPlanner {
 
         var after = current
         var reasons = [SlotPlan.Reason](repeating: .empty, count: keys.count)
+        var replaced = [SlotPlan.Reason?](repeating: nil, count: keys.count)
         var placed: [String: Int] = [:]
 
         // Pass 1: every occupied slot keeps, clears or reports its URL; kept URLs never move.
@@ -159,12 +162,14 @@ public enum SlotPlanner {
                 continue
             }
             after[free] = desired.url
+            if current[free] != nil { replaced[free] = reasons[free] }
             reasons[free] = .added(desired)
             placed[desired.url] = free
         }
 
         let slots = keys.indices.map { index in
-            SlotPlan.Slot(number: index + 1, key: keys[index], before: current[index], after: after[index], reason: reasons[index])
+            SlotPlan.Slot(number: index + 1, key: keys[index], before: current[index], after: after[index], reason: reasons[index],
+                          replacedBecause: replaced[index])
         }
         return SlotPlan(slots: slots, unplaced: unplaced)
     }

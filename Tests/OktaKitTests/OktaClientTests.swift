@@ -1,0 +1,211 @@
+import Crypto
+import Foundation
+import HTTPKit
+import IDCSyncCore
+@testable import OktaKit
+import Testing
+import _CryptoExtras
+
+/// A transport that answers from a script and records every request.
+final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
+    typealias Responder = @Sendable (HTTPRequest) -> Result<HTTPResponse, TransportError>
+    private let lock = NSLock()
+    private var script: [Responder]
+    private(set) var requests: [HTTPRequest] = []
+
+    init(_ script: [Responder]) { self.script = script }
+
+    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        let responder: Responder = lock.withLock {
+            requests.append(request)
+            guard !script.isEmpty else { return { _ in .failure(.other("script exhausted")) } }
+            return script.removeFirst()
+        }
+        return try responder(request).get()
+    }
+
+    var sent: [HTTPRequest] { lock.withLock { requests } }
+}
+
+/// Time that only moves when the client sleeps.
+final class FakeTime: TimeSource, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Double
+    private(set) var sleeps: [Duration] = []
+    init(now: Double = 1_795_000_000) { current = now }
+    func now() -> Double { lock.withLock { current } }
+    func sleep(for duration: Duration) async throws {
+        lock.withLock {
+            sleeps.append(duration)
+            current += Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+    }
+    var slept: [Duration] { lock.withLock { sleeps } }
+}
+
+let serverDate = "Sat, 21 Nov 2026 10:00:00 GMT"
+let serverEpoch = 1_795_255_200.0
+
+func response(_ status: Int, _ body: String = "{}", headers: [(String, String)] = [], requestId: String = UUID().uuidString) -> Result<HTTPResponse, TransportError> {
+    .success(HTTPResponse(status: status, headers: [("Date", serverDate), ("X-Okta-Request-Id", requestId)] + headers.map { ($0.0, $0.1) }, body: Array(body.utf8)))
+}
+
+let appBody = #"{"id":"0oa1","name":"amazon_aws_sso","label":"AWS IAM Identity Center","lastUpdated":"2026-11-21T10:00:00.000Z","settings":{"app":{"acsURL":null}}}"#
+
+func client(_ transport: ScriptedTransport, time: FakeTime = FakeTime(), credentials: OktaCredentials = .apiToken(Secret("tok-SECRET-1")),
+            access: OktaAccess = .readWrite, maximumWait: Duration = .seconds(120)) -> OktaClient {
+    OktaClient(configuration: OktaClientConfiguration(
+        orgURL: "https://example.okta.com", credentials: credentials, access: access, maximumRateLimitWait: maximumWait,
+        backoff: Backoff(base: .milliseconds(500), maximum: .seconds(8), jitter: { $0 })), transport: transport, time: time)
+}
+
+@Suite("Okta client: requests, errors, retries")
+struct OktaClientTests {
+    @Test func apiTokenIsSentAndErrorsCarryOktaDetailsButNeverTheToken() async throws {
+        let transport = ScriptedTransport([{ _ in
+            response(404, #"{"errorCode":"E0000007","errorSummary":"Not found: Resource not found: 0oa9 (AppInstance)","errorLink":"E0000007","errorId":"x","errorCauses":[{"errorSummary":"gone"}]}"#, requestId: "req-42")
+        }])
+        await #expect {
+            _ = try await client(transport).app(id: "0oa9")
+        } throws: { error in
+            guard let error = error as? OktaError, case .api(404, "E0000007", _, ["gone"], let request) = error else { return false }
+            return request.requestId == "req-42" && error.description.contains("GET /api/v1/apps/0oa9 (X-Okta-Request-Id req-42)")
+                && error.description.contains("check okta.appId") && !error.description.contains("SECRET")
+        }
+        #expect(transport.sent.first?.header("Authorization") == "SSWS tok-SECRET-1")
+        #expect(transport.sent.first?.url == "https://example.okta.com/api/v1/apps/0oa9")
+    }
+
+    @Test func a429WaitsUntilTheResetOnTheServersClockAndRetriesWithOktaHeaders() async throws {
+        let time = FakeTime()
+        let transport = ScriptedTransport([
+            { _ in response(429, #"{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests."}"#,
+                            headers: [("X-Rate-Limit-Limit", "100"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 3))],
+                            requestId: "first-429") },
+            { _ in response(429, "{}", headers: [("X-Rate-Limit-Reset", String(Int(serverEpoch) + 1))], requestId: "second-429") },
+            { _ in response(200, appBody) },
+        ])
+        let app = try await client(transport, time: time).app(id: "0oa1")
+        #expect(app.id == "0oa1")
+        #expect(time.slept == [.seconds(4), .seconds(2)], "reset - Date + 1 s")
+        let retries = transport.sent.dropFirst()
+        #expect(retries.map { $0.header("X-Okta-Retry-For") } == ["first-429", "first-429"])
+        #expect(retries.map { $0.header("X-Okta-Retry-Count") } == ["1", "2"])
+        #expect(transport.sent.first?.header("X-Okta-Retry-For") == nil)
+    }
+
+    @Test func aRateLimitWaitLongerThanTheMaximumIsAnError() async {
+        let transport = ScriptedTransport([{ _ in response(429, "{}", headers: [("X-Rate-Limit-Reset", String(Int(serverEpoch) + 600))]) }])
+        await #expect {
+            _ = try await client(transport, maximumWait: .seconds(60)).app(id: "0oa1")
+        } throws: { error in
+            guard case .rateLimited(601, 60, _)? = error as? OktaError else { return false }
+            return "\(error)".contains("okta.rateLimitMaxWaitSeconds (60 s)")
+        }
+        #expect(transport.sent.count == 1)
+    }
+
+    @Test func requestsArePacedWhenTheBucketIsEmptySoNo429Happens() async throws {
+        let time = FakeTime(now: serverEpoch)
+        let transport = ScriptedTransport([
+            { _ in response(200, appBody, headers: [("X-Rate-Limit-Limit", "2"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 5))]) },
+            { _ in response(200, appBody, headers: [("X-Rate-Limit-Limit", "2"), ("X-Rate-Limit-Remaining", "1"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 65))]) },
+            { _ in response(200, appBody) },
+        ])
+        let okta = client(transport, time: time)
+        _ = try await okta.app(id: "0oa1")
+        _ = try await okta.app(id: "0oa1")
+        _ = try await okta.app(id: "0oa1")
+        #expect(time.slept == [.seconds(6)], "only the request after the empty bucket waits, until reset + 1 s")
+    }
+
+    @Test func getsAreRetriedAfter5xxAndLostConnectionsWithBackoff() async throws {
+        let time = FakeTime()
+        let transport = ScriptedTransport([
+            { _ in response(500, #"{"errorCode":"E0000009","errorSummary":"Internal Server Error"}"#) },
+            { _ in .failure(.connectionReset("eof")) },
+            { _ in .failure(.timeout) },
+            { _ in response(200, appBody) },
+        ])
+        _ = try await client(transport, time: time).app(id: "0oa1")
+        #expect(transport.sent.count == 4)
+        #expect(time.slept == [.milliseconds(500), .seconds(1), .seconds(2)])
+    }
+
+    @Test func retriesAreBounded() async {
+        let transport = ScriptedTransport(Array(repeating: { _ in .failure(.timeout) }, count: 10))
+        await #expect {
+            _ = try await client(transport).app(id: "0oa1")
+        } throws: { error in
+            guard case .transport(.timeout, 4, _)? = error as? OktaError else { return false }
+            return "\(error)".contains("after 4 attempts: the request timed out")
+        }
+        #expect(transport.sent.count == 4)
+    }
+
+    @Test func aPUTIsNotRetriedAfterA5xxOrALostConnectionButIsAfterA429() async throws {
+        let app = try OktaApp(json: JSONParser.parse(appBody))
+        let failing = ScriptedTransport([{ _ in response(503, "{}") }, { _ in response(200, appBody) }])
+        await #expect(throws: OktaError.self) { _ = try await client(failing).replace(app) }
+        #expect(failing.sent.count == 1)
+        let reset = ScriptedTransport([{ _ in .failure(.connectionReset("rst")) }, { _ in response(200, appBody) }])
+        await #expect(throws: OktaError.self) { _ = try await client(reset).replace(app) }
+        #expect(reset.sent.count == 1)
+        let limited = ScriptedTransport([{ _ in response(429, "{}", headers: [("X-Rate-Limit-Reset", String(Int(serverEpoch)))]) }, { _ in response(200, appBody) }])
+        _ = try await client(limited).replace(app)
+        #expect(limited.sent.count == 2)
+        #expect(limited.sent[1].method == "PUT")
+        #expect(try JSONParser.parse(limited.sent[1].body ?? []) == app.json, "the PUT body is the app as given")
+    }
+
+    @Test func listFollowsLinkPaginationAcrossSeveralLinkHeaders() async throws {
+        let transport = ScriptedTransport([
+            { request in
+                #expect(request.url == "https://example.okta.com/api/v1/apps?filter=name%20eq%20%22amazon_aws_sso%22&limit=200")
+                return response(200, #"[{"id":"0oa1"}]"#, headers: [
+                    ("Link", "<https://example.okta.com/api/v1/apps?limit=200>; rel=\"self\""),
+                    ("Link", "<https://example.okta.com/api/v1/apps?after=0oa1&limit=200>; rel=\"next\""),
+                ])
+            },
+            { request in
+                #expect(request.url == "https://example.okta.com/api/v1/apps?after=0oa1&limit=200")
+                return response(200, #"[{"id":"0oa2"}]"#, headers: [("Link", "<https://example.okta.com/api/v1/apps?after=0oa1&limit=200>; rel=\"self\"")])
+            },
+        ])
+        let apps = try await client(transport).apps(filter: "name eq \"amazon_aws_sso\"")
+        #expect(apps.map(\.id) == ["0oa1", "0oa2"])
+    }
+
+    @Test func aNextLinkToAnotherHostIsRefused() async {
+        let transport = ScriptedTransport([{ _ in response(200, "[]", headers: [("Link", "<https://evil.example/api/v1/apps?after=x>; rel=\"next\"")]) }])
+        await #expect(throws: OktaError.self) { _ = try await client(transport).apps(filter: "name eq \"x\"") }
+        #expect(transport.sent.count == 1)
+    }
+
+    @Test func errorsFromWWWAuthenticateAndOAuthAreReadable() {
+        let request = OktaError.RequestInfo(method: "GET", path: "/api/v1/apps/0oa1", requestId: "r1")
+        let scope = OktaClient.error(from: HTTPResponse(status: 403, headers: [("WWW-Authenticate", #"Bearer error="insufficient_scope", error_description="The access token provided does not contain the required scopes.""#)]), request: request)
+        #expect(scope.description.contains("insufficient_scope"))
+        #expect(scope.description.contains("grant the service app the okta.apps.read and okta.apps.manage scopes"))
+        let oauth = OktaClient.error(from: HTTPResponse(status: 400, body: Array(#"{"error":"invalid_client","error_description":"The client_assertion signature is invalid."}"#.utf8)), request: request)
+        #expect(oauth == .oauth(status: 400, error: "invalid_client", description: "The client_assertion signature is invalid.", request: request))
+        #expect(oauth.description.contains("check okta.auth.clientId"))
+        let html = OktaClient.error(from: HTTPResponse(status: 502, body: Array("<html>bad gateway</html>".utf8)), request: request)
+        #expect(html.description.contains("502: <html>bad gateway</html>"))
+    }
+
+    @Test func linkAndDateParsing() {
+        #expect(LinkHeader.target(rel: "next", in: [#"<https://a/1>; rel="self", <https://a/2>; rel="next""#]) == "https://a/2")
+        #expect(LinkHeader.target(rel: "next", in: [#"<https://a/x?q=1,2>; rel="prev next""#]) == "https://a/x?q=1,2")
+        #expect(LinkHeader.target(rel: "next", in: [#"<https://a/1>; rel="self""#]) == nil)
+        #expect(HTTPDate.parse(serverDate) == serverEpoch)
+        #expect(HTTPDate.parse("yesterday") == nil)
+    }
+
+    @Test func secretsNeverPrint() {
+        let secret = Secret("00SSWS-secret")
+        #expect("\(secret)" == "<redacted>")
+        #expect(String(reflecting: secret) == "<redacted>")
+        #expect(!"\(OktaCredentials.apiToken(secret))".contains("00SSWS"))
+    }
+}
