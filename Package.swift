@@ -79,7 +79,7 @@ let package = Package(
         // Runs the built idcsync binary as a user would.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["idcsync", "HTTPKit", "IDCSyncCore"],
+            dependencies: ["idcsync", "HTTPKit", "IDCSyncCore", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"]
         ),
     ],

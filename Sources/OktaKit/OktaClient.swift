@@ -33,18 +33,22 @@ public struct OktaClientConfiguration: Sendable {
     public var timeout: Duration
     /// The longest wait for a rate-limit reset before giving up.
     public var maximumRateLimitWait: Duration
-    /// Attempts per request for retryable failures (429, 5xx, timeouts, resets).
+    /// Attempts per request for server errors, timeouts and resets.
     public var maximumAttempts: Int
+    /// Waits for a rate-limit reset per request (each bounded by `maximumRateLimitWait`).
+    public var maximumRateLimitRetries: Int
     public var backoff: Backoff
 
     public init(orgURL: String, credentials: OktaCredentials, access: OktaAccess, timeout: Duration = .seconds(30),
-                maximumRateLimitWait: Duration = .seconds(120), maximumAttempts: Int = 4, backoff: Backoff = Backoff()) {
+                maximumRateLimitWait: Duration = .seconds(120), maximumAttempts: Int = 4, maximumRateLimitRetries: Int = 10,
+                backoff: Backoff = Backoff()) {
         self.orgURL = orgURL
         self.credentials = credentials
         self.access = access
         self.timeout = timeout
         self.maximumRateLimitWait = maximumRateLimitWait
         self.maximumAttempts = maximumAttempts
+        self.maximumRateLimitRetries = maximumRateLimitRetries
         self.backoff = backoff
     }
 }
@@ -173,7 +177,7 @@ public actor OktaClient {
             switch response.status {
             case 200..<300:
                 return response
-            case 429 where attempt < configuration.maximumAttempts:
+            case 429 where retryCount < configuration.maximumRateLimitRetries:
                 let wait = rateLimitWait(response)
                 guard wait <= configuration.maximumRateLimitWait else {
                     throw .rateLimited(waitSeconds: Int(wait.components.seconds), maximumSeconds: Int(configuration.maximumRateLimitWait.components.seconds), request: identified)
@@ -182,6 +186,7 @@ public actor OktaClient {
                 try await sleep(wait)
                 retryFor = retryFor ?? requestId
                 retryCount += 1
+                attempt -= 1  // a 429 is not a failed attempt; it has its own bound
                 continue
             case 401 where !nonceRetried && Self.challenge(response)?.contains("use_dpop_nonce") == true:
                 // The resource server wants a DPoP nonce: take it and send the request once more.
@@ -263,6 +268,8 @@ public actor OktaClient {
         let tokenURL = configuration.orgURL + "/oauth2/v1/token"
         let path = "/oauth2/v1/token"
         var attempt = 0
+        var rateLimitRetries = 0
+        var nonceRetried = false
         while true {
             attempt += 1
             try await pace("token", request: .init(method: "POST", path: path))
@@ -310,12 +317,16 @@ public actor OktaClient {
                 return (Secret(token), type)
             }
             let error = (try? Self.json(response.body, request: identified))?["error"]?.stringValue
-            if response.status == 400, error == "use_dpop_nonce", let nonce = response.header("DPoP-Nonce"), attempt < configuration.maximumAttempts {
+            if response.status == 400, error == "use_dpop_nonce", let nonce = response.header("DPoP-Nonce"), !nonceRetried {
                 // The DPoP handshake: the first proof has no nonce; Okta answers with one to use.
                 tokenNonce = nonce
+                nonceRetried = true
+                attempt -= 1
                 continue
             }
-            if response.status == 429 && attempt < configuration.maximumAttempts {
+            if response.status == 429 && rateLimitRetries < configuration.maximumRateLimitRetries {
+                rateLimitRetries += 1
+                attempt -= 1
                 let wait = rateLimitWait(response)
                 guard wait <= configuration.maximumRateLimitWait else {
                     throw .rateLimited(waitSeconds: Int(wait.components.seconds), maximumSeconds: Int(configuration.maximumRateLimitWait.components.seconds), request: identified)

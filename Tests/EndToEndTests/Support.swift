@@ -61,7 +61,7 @@ final class Workspace {
 
     /// Runs idcsync in this directory with a minimal environment (no inherited IDCSYNC_*, OKTA_*, NO_COLOR).
     /// `terminal` runs it on a pseudo-terminal (util-linux `script`), which then also receives stderr.
-    func run(_ arguments: [String], environment: [String: String] = [:], terminal: Bool = false) throws -> RunResult {
+    func run(_ arguments: [String], environment: [String: String] = [:], terminal: Bool = false, input: String? = nil) throws -> RunResult {
         let process = Process()
         if terminal {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
@@ -77,8 +77,13 @@ final class Workspace {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         // Read both pipes while the process runs so neither can fill up and block it.
         let errorData = Box<Data>()
         let done = DispatchSemaphore(value: 0)

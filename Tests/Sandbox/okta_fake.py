@@ -536,6 +536,10 @@ class State:
                     continue
                 if "pathPrefix" in rule and not path.startswith(rule["pathPrefix"]):
                     continue
+                # "skip": let the first N matching requests through (e.g. fault the second GET, not the first).
+                if rule.get("skip", 0) > 0:
+                    rule["skip"] -= 1
+                    continue
                 rule["times"] -= 1
                 fired = copy.deepcopy(rule)
                 self.faults = [r for r in self.faults if r["times"] > 0]
@@ -1148,6 +1152,8 @@ def control_faults(body):
         rule["method"] = str(rule.get("method", "*")).upper()
         rule["times"] = rule.get("times", 1)
         _expect(isinstance(rule["times"], int) and rule["times"] >= 1, "times must be a positive integer")
+        rule["skip"] = rule.get("skip", 0)
+        _expect(isinstance(rule["skip"], int) and rule["skip"] >= 0, "skip must be a non-negative integer")
         if rule["action"] == "status":
             _expect(isinstance(rule.get("status"), int) and 100 <= rule["status"] <= 599, "status fault needs an int status")
         if rule["action"] == "delay":
@@ -1507,6 +1513,9 @@ def main(argv=None) -> int:
     def stop(signum, frame):
         raise KeyboardInterrupt
 
+    # A parent that starts us from a thread with signals blocked (libdispatch workers do) passes the
+    # mask on; unblock them or SIGTERM would never arrive.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(f"LISTENING {server.base_url}", flush=True)

@@ -739,6 +739,13 @@ class RateLimitAndFaultTests(FakeTestCase):
         self.assertEqual(stored["settings"]["app"]["acsURL2"], "https://two.example/acs")
         self.assertEqual(stored["lastUpdated"], r.json()["lastUpdated"])
 
+    def test_fault_skip_lets_the_first_matches_through(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1", "skip": 1,
+                                                       "action": "status", "status": 500}]})
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1"), 500, "E0000009")
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
+
     def test_bad_fault_rule_refused(self):
         r = http("POST", self.base + "/_fake/faults", {"faults": [{"action": "explode"}]})
         self.assertEqual(r.status, 400)
