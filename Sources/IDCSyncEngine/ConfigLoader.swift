@@ -23,20 +23,20 @@ public struct ConfigLoader: Sendable {
 
     public func load(_ explicit: String?) throws(CommandError) -> Config {
         let (path, origin) = resolvePath(explicit)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        let text: String
+        switch TextFile.contents(of: path) {
+        case .success(let contents):
+            text = contents
+        case .failure(.notFound):
             let hint = origin == "the default"
                 ? "run `idcsync init` to write a starter file, or pass --config PATH (or set \(Self.pathVariable))"
                 : "check the path given by \(origin)"
             throw .config("config.not-found", "no config file at \(path) (\(origin)); \(hint)", file: path)
-        }
-        guard !isDirectory.boolValue else {
+        case .failure(.isDirectory):
             throw .config("config.not-a-file", "\(path) is a directory; give the path of the YAML file", file: path)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .config("config.unreadable", "cannot read \(path): permission denied or I/O error", file: path)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        case .failure(.unreadable(let reason)):
+            throw .config("config.unreadable", "cannot read \(path): \(reason)", file: path)
+        case .failure(.notUTF8):
             throw .config("config.encoding", "\(path) is not UTF-8 text", file: path)
         }
         do {

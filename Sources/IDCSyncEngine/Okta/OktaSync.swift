@@ -165,7 +165,7 @@ public enum OktaSync {
     public static func write(_ report: OktaPlanReport, client: OktaClient, options: WriteOptions, logger: Logger) async throws(CommandError) -> String {
         let planned = report.world.app
         let backup = try Backups.save(planned, directory: options.backupDirectory, now: options.now)
-        logger.info("saved the app as read", metadata: ["backup": "\(backup)"])
+        logger.debug("saved the app as read", metadata: ["backup": "\(backup)"])
 
         let desired = planned.applying(report.plan.updates)
         let current = try await read(planned.id, client)
@@ -232,7 +232,7 @@ public enum OktaSync {
         let current = try await read(saved.id, client)
         guard await confirm(saved, current) else { return nil }
         let safety = try Backups.save(current, directory: options.backupDirectory, now: options.now)
-        logger.info("saved the app as read before restoring", metadata: ["backup": "\(safety)"])
+        logger.debug("saved the app as read before restoring", metadata: ["backup": "\(safety)"])
         let guardRead = try await read(saved.id, client)
         guard guardRead.lastUpdated == current.lastUpdated else {
             throw CommandError(.failure, [Diagnostic(.error, code: "okta.concurrent-edit",
