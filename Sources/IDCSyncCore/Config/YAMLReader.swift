@@ -199,7 +199,8 @@ private func yamlBool(_ text: String) -> Bool? {
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
+    /// The text without leading and trailing white space (Foundation-free).
+    public func trimmingWhitespace() -> String {
         var text = Substring(self)
         while let first = text.first, first.isWhitespace { text.removeFirst() }
         while let last = text.last, last.isWhitespace { text.removeLast() }
