@@ -44,12 +44,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The AWS calls idcsync makes: SigV4, the credential chain, JSON 1.1 and Query/XML protocols,
+        // retries, typed errors. Knows nothing about IAM Identity Center rules.
+        .target(
+            name: "AWSKit",
+            dependencies: [
+                "HTTPKit",
+                "IDCSyncCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Orchestration: reads files and the environment, resolves the target, calls the planners.
         .target(
             name: "IDCSyncEngine",
             dependencies: [
                 "IDCSyncCore",
                 "OktaKit",
+                "AWSKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -75,6 +87,10 @@ let package = Package(
         .testTarget(
             name: "OktaKitTests",
             dependencies: ["OktaKit", "HTTPKit", "IDCSyncCore"]
+        ),
+        .testTarget(
+            name: "AWSKitTests",
+            dependencies: ["AWSKit", "HTTPKit", "IDCSyncCore"]
         ),
         // Runs the built idcsync binary as a user would.
         .testTarget(

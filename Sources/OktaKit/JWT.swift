@@ -1,18 +1,8 @@
 import Crypto
 import Foundation
+import HTTPKit
 import IDCSyncCore
 import _CryptoExtras
-
-/// A credential that never prints: `description` and `debugDescription` are redacted, so a token or
-/// key cannot reach output, logs or error messages by string interpolation.
-public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
-    private let value: String
-    public init(_ value: String) { self.value = value }
-    /// The raw value, for the one place that must send it.
-    public func reveal() -> String { value }
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "<redacted>" }
-}
 
 enum Base64URL {
     static func encode<D: DataProtocol>(_ data: D) -> String {
