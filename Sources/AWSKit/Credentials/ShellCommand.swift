@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// Runs a command line through `/bin/sh -c` with `posix_spawn` (no Foundation), capturing stdout and
+/// stderr. stdin is inherited, as botocore's `Popen` call leaves it. The blocking wait runs on a
+/// Dispatch thread, not on Swift concurrency's cooperative pool.
+enum ShellCommand {
+    enum Termination: Sendable, Equatable {
+        case exited(Int32)
+        case signaled(Int32)
+    }
+
+    struct Output: Sendable {
+        var termination: Termination
+        var stdout: [UInt8]
+        var stderr: [UInt8]
+    }
+
+    struct Failure: Error, Sendable {
+        var reason: String
+    }
+
+    static let maximumStdout = 1024 * 1024
+    static let maximumStderr = 64 * 1024
+
+    static func run(_ command: String, environment: [String: String]) async -> Result<Output, Failure> {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Result<Output, Failure>, Never>) in
+            DispatchQueue.global().async {
+                continuation.resume(returning: runBlocking(command, environment: environment))
+            }
+        }
+    }
+
+    static func runBlocking(_ command: String, environment: [String: String]) -> Result<Output, Failure> {
+        var environment = environment
+        if environment["PATH"] == nil, let path = getenv("PATH") { environment["PATH"] = String(cString: path) }
+
+        var stdoutPipe: [Int32] = [-1, -1]
+        var stderrPipe: [Int32] = [-1, -1]
+        guard makePipe(&stdoutPipe) else { return .failure(Failure(reason: "cannot create a pipe: \(CredentialFile.describe(errno))")) }
+        guard makePipe(&stderrPipe) else {
+            let code = errno
+            close(stdoutPipe[0]); close(stdoutPipe[1])
+            return .failure(Failure(reason: "cannot create a pipe: \(CredentialFile.describe(code))"))
+        }
+
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t? = nil
+        var attributes: posix_spawnattr_t? = nil
+        #else
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // The pipe ends are close-on-exec; dup2 gives the child plain copies on 1 and 2.
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The child starts with no blocked signals and every signal at its default action, whatever
+        // this process (or the test runner) did with them: an ignored SIGTERM or SIGPIPE would
+        // otherwise be inherited through exec.
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var defaultSignals = sigset_t()
+        sigfillset(&defaultSignals)
+        sigdelset(&defaultSignals, SIGKILL)
+        sigdelset(&defaultSignals, SIGSTOP)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let arguments: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (text: String) in strdup(text) }
+        let variables: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { (entry: (key: String, value: String)) in strdup("\(entry.key)=\(entry.value)") }
+        defer {
+            arguments.forEach { free($0) }
+            variables.forEach { free($0) }
+        }
+        var pid = pid_t()
+        let spawned = (arguments + [nil]).withUnsafeBufferPointer { argv in
+            (variables + [nil]).withUnsafeBufferPointer { envp in
+                posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv.baseAddress!, envp.baseAddress!)
+            }
+        }
+        close(stdoutPipe[1])
+        close(stderrPipe[1])
+        guard spawned == 0 else {
+            close(stdoutPipe[0]); close(stderrPipe[0])
+            return .failure(Failure(reason: "cannot start /bin/sh: \(CredentialFile.describe(spawned))"))
+        }
+
+        var stdout: [UInt8] = []
+        var stderr: [UInt8] = []
+        var polls = [pollfd(fd: stdoutPipe[0], events: Int16(POLLIN), revents: 0),
+                     pollfd(fd: stderrPipe[0], events: Int16(POLLIN), revents: 0)]
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while polls.contains(where: { $0.fd >= 0 }) {
+            let ready = poll(&polls, nfds_t(polls.count), -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for index in polls.indices where polls[index].fd >= 0 && polls[index].revents != 0 {
+                let count = buffer.withUnsafeMutableBytes { read(polls[index].fd, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 {
+                    close(polls[index].fd)
+                    polls[index].fd = -1
+                    continue
+                }
+                if index == 0 {
+                    stdout.append(contentsOf: buffer[..<min(count, max(0, maximumStdout - stdout.count))])
+                } else {
+                    stderr.append(contentsOf: buffer[..<min(count, max(0, maximumStderr - stderr.count))])
+                }
+            }
+        }
+        for entry in polls where entry.fd >= 0 { close(entry.fd) }
+
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { return .failure(Failure(reason: "cannot wait for /bin/sh: \(CredentialFile.describe(errno))")) }
+        }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG are C macros Swift does not import.
+        let termination: Termination = status & 0x7F == 0 ? .exited((status >> 8) & 0xFF) : .signaled(status & 0x7F)
+        return .success(Output(termination: termination, stdout: stdout, stderr: stderr))
+    }
+
+    /// A pipe whose ends are close-on-exec (`pipe2` is not visible from Swift on Glibc).
+    private static func makePipe(_ fds: inout [Int32]) -> Bool {
+        guard pipe(&fds) == 0 else { return false }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return true
+    }
+}
