@@ -391,15 +391,14 @@ public actor OktaClient {
         return String(link.dropFirst(configuration.orgURL.count))
     }
 
-    static func pathComponent(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    static func pathComponent(_ text: String) -> String { queryValue(text) }
+
+    /// RFC 3986 percent-encoding: only ASCII letters, digits and `-._~` stay as they are.
+    static func queryValue(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
-    static func queryValue(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     static func formValue(_ text: String) -> String { queryValue(text) }
 }

@@ -1,0 +1,180 @@
+import Foundation
+import HTTPKit
+import IDCSyncCore
+import Logging
+
+/// Sends AWS API calls: endpoint resolution, credentials (resolved once, renewed before they
+/// expire), SigV4, the JSON 1.1 and Query protocols, retries with jittered backoff on throttling,
+/// 5xx and lost connections, and typed errors. Every call names an `AWSOperation`, the table the
+/// runner IAM policy is generated from, so a call outside that policy cannot be written.
+public actor AWSClient {
+    public struct Configuration: Sendable {
+        public var environment: [String: String]
+        public var timeout: Duration
+        public var maximumAttempts: Int
+        public var backoff: Backoff
+
+        public init(environment: [String: String], timeout: Duration = .seconds(30), maximumAttempts: Int = 5,
+                    backoff: Backoff = Backoff(base: .milliseconds(300), maximum: .seconds(10))) {
+            self.environment = environment
+            self.timeout = timeout
+            self.maximumAttempts = maximumAttempts
+            self.backoff = backoff
+        }
+    }
+
+    private let configuration: Configuration
+    private let credentialSource: @Sendable () async throws(AWSError) -> AWSCredentials
+    private let transport: any HTTPTransport
+    private let time: any TimeSource
+    private let logger: Logger
+    private var cachedCredentials: AWSCredentials?
+
+    /// Requests sent per operation (retries included), for reports and tests.
+    public private(set) var requestCounts: [AWSOperation: Int] = [:]
+    public var requestsSent: Int { requestCounts.values.reduce(0, +) }
+
+    public init(configuration: Configuration, credentials: @escaping @Sendable () async throws(AWSError) -> AWSCredentials,
+                transport: any HTTPTransport = AsyncHTTPTransport(), time: any TimeSource = SystemTime(),
+                logger: Logger = Logger(label: "idcsync.aws")) {
+        self.configuration = configuration
+        self.credentialSource = credentials
+        self.transport = transport
+        self.time = time
+        self.logger = logger
+    }
+
+    /// The credentials in use (resolved on first use, renewed within 5 minutes of expiry).
+    public func credentials() async throws(AWSError) -> AWSCredentials {
+        if let cached = cachedCredentials, cached.expiration.map({ $0 > time.now() + 300 }) ?? true { return cached }
+        let fresh = try await credentialSource()
+        cachedCredentials = fresh
+        logger.debug("aws credentials", metadata: ["source": "\(fresh.source)"])
+        return fresh
+    }
+
+    // MARK: Protocols
+
+    /// A JSON 1.1 call; returns the response document.
+    public func json(_ operation: AWSOperation, service: AWSService, region: String, body: JSONValue) async throws(AWSError) -> JSONValue {
+        guard case .json(let prefix) = service.wireProtocol else { throw .configuration("\(service.id) does not speak JSON 1.1") }
+        let response = try await send(operation, service: service, region: region, headers: [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", "\(prefix).\(Self.operationName(operation))"),
+        ], body: Array(JSONWriter.compact(body).utf8))
+        if response.body.isEmpty { return .object([:]) }
+        do { return try JSONParser.parse(response.body) } catch {
+            throw .invalidResponse("the body is not JSON (\(error))", operation: operation.rawValue)
+        }
+    }
+
+    /// A Query-protocol call (form parameters in, XML out).
+    public func query(_ operation: AWSOperation, service: AWSService, region: String, parameters: [(String, String)]) async throws(AWSError) -> XMLResponse {
+        guard case .query(let version) = service.wireProtocol else { throw .configuration("\(service.id) does not speak the Query protocol") }
+        let form = ([("Action", Self.operationName(operation)), ("Version", version)] + parameters)
+            .map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        let response = try await send(operation, service: service, region: region,
+                                      headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: Array(form.utf8))
+        return XMLResponse(response.body)
+    }
+
+    // MARK: Sending
+
+    private func send(_ operation: AWSOperation, service: AWSService, region: String, headers: [(String, String)],
+                      body: [UInt8]) async throws(AWSError) -> HTTPResponse {
+        let endpoint = try AWSEndpoint.url(for: service, region: region, environment: configuration.environment)
+        let signingRegion = AWSEndpoint.signingRegion(for: service, region: region)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let credentials = try await self.credentials()
+            let unsigned = HTTPRequest(method: "POST", url: endpoint + "/", headers: headers + [("User-Agent", "idcsync")],
+                                       body: body, timeout: configuration.timeout)
+            let signer = SigV4Signer(credentials: credentials, region: signingRegion, service: service.signingName)
+            let request = signer.sign(unsigned, date: time.now())
+            requestCounts[operation, default: 0] += 1
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(request)
+            } catch {
+                logger.debug("aws request failed", metadata: ["operation": "\(operation.rawValue)", "region": "\(region)", "error": "\(error)"])
+                guard error.isTransient, attempt < configuration.maximumAttempts else {
+                    throw .transport(error, attempts: attempt, operation: operation.rawValue, region: region)
+                }
+                try await sleep(configuration.backoff.delay(attempt: attempt))
+                continue
+            }
+            let requestId = response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id")
+            logger.debug("aws request", metadata: [
+                "operation": "\(operation.rawValue)", "region": "\(region)", "status": "\(response.status)", "requestId": "\(requestId ?? "-")",
+            ])
+            if (200..<300).contains(response.status) { return response }
+            let error = Self.error(from: response, service: service, operation: operation, region: region)
+            if Self.isRetryable(status: response.status, code: error.code), attempt < configuration.maximumAttempts {
+                logger.debug("aws request retried", metadata: ["operation": "\(operation.rawValue)", "code": "\(error.code ?? "-")"])
+                try await sleep(configuration.backoff.delay(attempt: attempt))
+                continue
+            }
+            throw error
+        }
+    }
+
+    private func sleep(_ duration: Duration) async throws(AWSError) {
+        do { try await time.sleep(for: duration) } catch { throw .configuration("interrupted while waiting to retry") }
+    }
+
+    // MARK: Errors
+
+    static let throttlingCodes: Set<String> = [
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+        "RequestThrottled", "RequestLimitExceeded", "SlowDown", "EC2ThrottledException", "PriorRequestNotComplete",
+        "TransactionInProgressException", "ProvisionedThroughputExceededException", "BandwidthLimitExceeded",
+    ]
+    static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure",
+                                               "InternalServerException", "ServiceUnavailable", "KMSInternalException", "DependencyTimeoutException"]
+
+    static func isRetryable(status: Int, code: String?) -> Bool {
+        if status >= 500 || status == 429 { return true }
+        guard let code else { return false }
+        return throttlingCodes.contains(code) || transientCodes.contains(code)
+    }
+
+    /// The error code from the JSON `__type` (namespace prefix stripped) or `x-amzn-ErrorType` header,
+    /// or from an XML `<Code>`; the message from `message` / `Message` / `<Message>`.
+    static func error(from response: HTTPResponse, service: AWSService, operation: AWSOperation, region: String) -> AWSError {
+        var code: String?
+        var message = ""
+        var requestId = response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id")
+        if let header = response.header("x-amzn-ErrorType") {
+            code = String(header.prefix { $0 != ":" })
+        }
+        if let json = try? JSONParser.parse(response.body) {
+            if let type = json["__type"]?.stringValue { code = String(type.split(separator: "#").last ?? Substring(type)) }
+            if let code2 = json["code"]?.stringValue, code == nil { code = code2 }
+            message = json["message"]?.stringValue ?? json["Message"]?.stringValue ?? ""
+            if let reason = json["Reason"]?.stringValue ?? json["reason"]?.stringValue { message += " (Reason: \(reason))" }
+        } else if !response.body.isEmpty {
+            let xml = XMLResponse(response.body)
+            code = xml.value("Code") ?? code
+            message = xml.value("Message") ?? ""
+            requestId = requestId ?? xml.value("RequestId") ?? xml.value("RequestID")
+        }
+        let fallback = response.status >= 500 ? "InternalFailure" : (response.status == 429 ? "TooManyRequestsException" : "HTTP\(response.status)")
+        return .service(status: response.status, code: code ?? fallback, message: message, operation: operation.rawValue,
+                        region: region, requestId: requestId)
+    }
+
+    // MARK: Helpers
+
+    /// `sso-admin:AddRegion` → `AddRegion`.
+    static func operationName(_ operation: AWSOperation) -> String {
+        String(operation.rawValue.split(separator: ":").last ?? "")
+    }
+
+    /// RFC 3986 percent-encoding: only ASCII letters, digits and `-._~` stay as they are.
+    static func formEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}

@@ -1,0 +1,71 @@
+import IDCSyncCore
+
+/// How to reach and sign for one AWS service.
+public struct AWSService: Sendable, Equatable {
+    public enum WireProtocol: Sendable, Equatable {
+        /// `X-Amz-Target: <prefix>.<Operation>`, `application/x-amz-json-1.1`.
+        case json(targetPrefix: String)
+        /// `Action=<Operation>&Version=<version>`, form-encoded, XML responses.
+        case query(version: String)
+    }
+
+    /// The SDK service id (`sso-admin`, `kms`): names the operation and `AWS_ENDPOINT_URL_<ID>`.
+    public var id: String
+    /// The SigV4 signing name (`sso` for sso-admin).
+    public var signingName: String
+    /// The host prefix of the default endpoint.
+    public var hostPrefix: String
+    public var wireProtocol: WireProtocol
+    /// Global services have one endpoint per partition, signed for a fixed Region.
+    public var globalRegion: (@Sendable (Partition) -> String)?
+
+    public static func == (lhs: AWSService, rhs: AWSService) -> Bool { lhs.id == rhs.id }
+
+    /// The suffix of `AWS_ENDPOINT_URL_<SERVICE>`: the service id upper-cased, `-` and spaces as `_`.
+    public var endpointVariableSuffix: String {
+        id.uppercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_")
+    }
+
+    public static let sts = AWSService(id: "sts", signingName: "sts", hostPrefix: "sts", wireProtocol: .query(version: "2011-06-15"))
+    public static let ssoAdmin = AWSService(id: "sso-admin", signingName: "sso", hostPrefix: "sso", wireProtocol: .json(targetPrefix: "SWBExternalService"))
+    public static let kms = AWSService(id: "kms", signingName: "kms", hostPrefix: "kms", wireProtocol: .json(targetPrefix: "TrentService"))
+    public static let organizations = AWSService(
+        id: "organizations", signingName: "organizations", hostPrefix: "organizations",
+        wireProtocol: .json(targetPrefix: "AWSOrganizationsV20161128"),
+        globalRegion: { partition in
+            switch partition {
+            case .aws: "us-east-1"
+            case .awsCN: "cn-northwest-1"
+            case .awsUSGov: "us-gov-west-1"
+            }
+        })
+}
+
+/// Where requests for a service go: `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else the
+/// service's default endpoint in the partition (as the AWS SDKs and CLI resolve them).
+public enum AWSEndpoint {
+    public static func url(for service: AWSService, region: String, environment: [String: String]) throws(AWSError) -> String {
+        let ignore = environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true"
+        if !ignore {
+            for variable in ["AWS_ENDPOINT_URL_\(service.endpointVariableSuffix)", "AWS_ENDPOINT_URL"] {
+                guard let value = environment[variable], !value.isEmpty else { continue }
+                guard value.hasPrefix("https://") || value.hasPrefix("http://") else {
+                    throw .configuration("\(variable) is \"\(value)\"; it must be an http(s) URL")
+                }
+                return value.hasSuffix("/") ? String(value.dropLast()) : value
+            }
+        }
+        let partition = Partition.of(regionName: region)
+        guard case .supported(let known) = partition else {
+            throw .configuration("\(region) is not a Region of a partition idcsync supports")
+        }
+        let suffix = known == .awsCN ? "amazonaws.com.cn" : "amazonaws.com"
+        return "https://\(service.hostPrefix).\(region).\(suffix)"
+    }
+
+    /// The Region a request is signed for: the fixed Region of a global service, else the given one.
+    public static func signingRegion(for service: AWSService, region: String) -> String {
+        guard let global = service.globalRegion, case .supported(let partition) = Partition.of(regionName: region) else { return region }
+        return global(partition)
+    }
+}

@@ -1,0 +1,107 @@
+import IDCSyncCore
+
+/// An IAM Identity Center instance as ListInstances / DescribeInstance return it.
+public struct IdentityCenterInstance: Sendable, Equatable {
+    public var arn: String
+    public var identityStoreId: String?
+    public var ownerAccountId: String?
+    public var name: String?
+    public var status: String?
+    /// Only ListInstances returns it (since 2026-06-30).
+    public var primaryRegion: String?
+    public var regions: [String]
+    /// Only DescribeInstance returns it.
+    public var encryption: Encryption?
+
+    public struct Encryption: Sendable, Equatable {
+        public var keyType: String
+        public var kmsKeyArn: String?
+        public var status: String?
+        public var statusReason: String?
+    }
+}
+
+public struct IdentityCenterRegion: Sendable, Equatable {
+    public var name: String
+    /// ACTIVE, ADDING or REMOVING.
+    public var status: String
+    public var addedDate: Double?
+    public var isPrimary: Bool
+}
+
+extension AWSClient {
+    public func listInstances(region: String) async throws(AWSError) -> [IdentityCenterInstance] {
+        var instances: [IdentityCenterInstance] = []
+        var token: String?
+        repeat {
+            var body: JSONObject = ["MaxResults": .int(100)]
+            if let token { body["NextToken"] = .string(token) }
+            let response = try await json(.listInstances, service: .ssoAdmin, region: region, body: .object(body))
+            for item in response["Instances"]?.arrayValue ?? [] { instances.append(Self.instance(item)) }
+            token = response["NextToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        } while token != nil
+        return instances
+    }
+
+    public func describeInstance(_ arn: String, region: String) async throws(AWSError) -> IdentityCenterInstance {
+        let response = try await json(.describeInstance, service: .ssoAdmin, region: region, body: .object(["InstanceArn": .string(arn)]))
+        return Self.instance(response)
+    }
+
+    public func listRegions(instance arn: String, region: String) async throws(AWSError) -> [IdentityCenterRegion] {
+        var regions: [IdentityCenterRegion] = []
+        var token: String?
+        repeat {
+            var body: JSONObject = ["InstanceArn": .string(arn), "MaxResults": .int(100)]
+            if let token { body["NextToken"] = .string(token) }
+            let response = try await json(.listRegions, service: .ssoAdmin, region: region, body: .object(body))
+            for item in response["Regions"]?.arrayValue ?? [] { regions.append(Self.region(item)) }
+            token = response["NextToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        } while token != nil
+        return regions
+    }
+
+    public func describeRegion(instance arn: String, name: String, region: String) async throws(AWSError) -> IdentityCenterRegion {
+        Self.region(try await json(.describeRegion, service: .ssoAdmin, region: region,
+                                   body: .object(["InstanceArn": .string(arn), "RegionName": .string(name)])))
+    }
+
+    /// AddRegion, sent to the primary Region. Returns the status (ADDING).
+    public func addRegion(instance arn: String, name: String, primaryRegion: String) async throws(AWSError) -> String {
+        let response = try await json(.addRegion, service: .ssoAdmin, region: primaryRegion,
+                                      body: .object(["InstanceArn": .string(arn), "RegionName": .string(name)]))
+        return response["Status"]?.stringValue ?? "ADDING"
+    }
+
+    /// RemoveRegion, sent to the primary Region. Returns the status (REMOVING).
+    public func removeRegion(instance arn: String, name: String, primaryRegion: String) async throws(AWSError) -> String {
+        let response = try await json(.removeRegion, service: .ssoAdmin, region: primaryRegion,
+                                      body: .object(["InstanceArn": .string(arn), "RegionName": .string(name)]))
+        return response["Status"]?.stringValue ?? "REMOVING"
+    }
+
+    static func instance(_ item: JSONValue) -> IdentityCenterInstance {
+        let encryption = item["EncryptionConfigurationDetails"].flatMap { details -> IdentityCenterInstance.Encryption? in
+            guard let type = details["KeyType"]?.stringValue else { return nil }
+            return .init(keyType: type, kmsKeyArn: details["KmsKeyArn"]?.stringValue, status: details["EncryptionStatus"]?.stringValue,
+                         statusReason: details["EncryptionStatusReason"]?.stringValue)
+        }
+        let regions = (item["Regions"]?.arrayValue ?? []).compactMap { element in
+            element.stringValue ?? element["RegionName"]?.stringValue
+        }
+        return IdentityCenterInstance(
+            arn: item["InstanceArn"]?.stringValue ?? "", identityStoreId: item["IdentityStoreId"]?.stringValue,
+            ownerAccountId: item["OwnerAccountId"]?.stringValue, name: item["Name"]?.stringValue, status: item["Status"]?.stringValue,
+            primaryRegion: item["PrimaryRegion"]?.stringValue, regions: regions, encryption: encryption)
+    }
+
+    static func region(_ item: JSONValue) -> IdentityCenterRegion {
+        IdentityCenterRegion(name: item["RegionName"]?.stringValue ?? "", status: item["Status"]?.stringValue ?? "UNKNOWN",
+                             addedDate: item["AddedDate"].flatMap(number), isPrimary: item["IsPrimaryRegion"] == .bool(true))
+    }
+}
+
+func number(_ value: JSONValue) -> Double? {
+    if case .number(let text) = value { return Double(text) }
+    return nil
+}
