@@ -8,7 +8,7 @@ struct SectionOrigins {
 /// are applied while reading; these run once the whole file is read.
 enum ConfigValidator {
     /// The instance's Region quota (primary included); adjustable, so exceeding it is a warning.
-    static let regionQuota = 6
+    static let regionQuota = RegionQuota.default
 
     static func validate(_ config: Config, origins: [SectionOrigins], reader: YAMLReader) {
         let targets = [config.defaultTarget] + config.targets

@@ -78,3 +78,9 @@ private let unsupportedPartitions: [String: String] = [
 
 private func isDigits(_ text: String) -> Bool { !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber } }
 private func isWordCharacter(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "_") }
+
+/// IAM Identity Center's default limit of Regions per instance, primary included (adjustable in
+/// Service Quotas, so it is checked before adding, and exceeding it in the config is only a warning).
+public enum RegionQuota {
+    public static let `default` = 6
+}

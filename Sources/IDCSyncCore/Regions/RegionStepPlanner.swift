@@ -1,0 +1,103 @@
+/// Decides the steps of `regions add` / `regions remove` from the world as read (plain values, no
+/// I/O), so a rerun after any failure or kill skips what is done and finishes the rest.
+public enum RegionStepPlanner {
+    public enum Action: String, Sendable { case add, remove }
+
+    /// What the workflow read before deciding.
+    public struct Facts: Sendable {
+        public var action: Action
+        public var region: String
+        public var primaryRegion: String
+        /// Every Region IAM Identity Center lists, with its status (ACTIVE, ADDING, REMOVING).
+        public var regions: [(name: String, status: String)]
+        /// The key id of the instance's multi-Region key (for the step titles).
+        public var keyId: String
+        /// The replica key in `region` and its state (nil: no replica).
+        public var replicaArn: String?
+        public var replicaState: String?
+        /// The replica's key policy against the generated one (nil: no replica, or not read).
+        public var replicaPolicy: PolicyComparison?
+        /// The Okta app and the number of slot changes (nil: Okta not configured).
+        public var okta: (appId: String, changes: Int)?
+        public var wait: Bool
+        public var quota: Int
+
+        public init(action: Action, region: String, primaryRegion: String, regions: [(name: String, status: String)], keyId: String,
+                    replicaArn: String?, replicaState: String?, replicaPolicy: PolicyComparison?, okta: (appId: String, changes: Int)?, wait: Bool,
+                    quota: Int = RegionQuota.default) {
+            self.action = action
+            self.region = region
+            self.primaryRegion = primaryRegion
+            self.regions = regions
+            self.keyId = keyId
+            self.replicaArn = replicaArn
+            self.replicaState = replicaState
+            self.replicaPolicy = replicaPolicy
+            self.okta = okta
+            self.wait = wait
+            self.quota = quota
+        }
+
+        /// IAM Identity Center's status of `region` (nil: not enabled).
+        public var status: String? { regions.first { $0.name == region }?.status }
+    }
+
+    /// Why the change cannot start now, or nil. Checked before anything is written. (Naming the
+    /// primary Region is a usage error the caller rejects before reading the world.)
+    public static func refusal(_ facts: Facts) -> Diagnostic? {
+        if let busy = facts.regions.first(where: { $0.name != facts.region && ($0.status == "ADDING" || $0.status == "REMOVING") }) {
+            return Diagnostic(.error, code: "regions.in-progress",
+                "\(busy.name) is \(busy.status); IAM Identity Center runs one Region addition or removal at a time. Wait for it to finish, then run again")
+        }
+        guard facts.action == .add else { return nil }
+        if facts.status == "REMOVING" {
+            return Diagnostic(.error, code: "regions.removing", "\(facts.region) is being removed; wait until it is gone, then add it again")
+        }
+        if facts.status == nil && facts.regions.count + 1 > facts.quota {
+            return Diagnostic(.error, code: "regions.quota",
+                "the instance has \(facts.regions.count) Regions; adding \(facts.region) would exceed the quota of \(facts.quota) (primary included). Request an increase in Service Quotas first, or remove a Region")
+        }
+        if let state = facts.replicaState, !["Enabled", "Creating"].contains(state) {
+            return Diagnostic(.error, code: "regions.replica-state",
+                "the replica key in \(facts.region) is \(state); it must be Enabled (cancel its deletion or enable it: aws kms cancel-key-deletion / enable-key --key-id \(facts.replicaArn ?? facts.keyId) --region \(facts.region))")
+        }
+        return nil
+    }
+
+    /// The steps, each pending, already done (with what was found) or skipped (with why).
+    public static func steps(_ facts: Facts) -> [RegionStep] {
+        let region = facts.region
+        let status = facts.status
+        var steps: [RegionStep] = []
+        switch facts.action {
+        case .add:
+            switch (facts.replicaState, facts.replicaPolicy) {
+            case (nil, _):
+                steps.append(RegionStep(kind: .replicateKey, title: "create the replica of \(facts.keyId) in \(region) with the IAM Identity Center key policy", state: .pending))
+            case (_?, let comparison?) where !comparison.matches:
+                steps.append(RegionStep(kind: .fixReplicaPolicy, title: "put the IAM Identity Center key policy on the replica in \(region) (\(comparison.summary))", state: .pending))
+            default:
+                steps.append(RegionStep(kind: .replicateKey, title: "replica key in \(region)", state: .done("exists with the IAM Identity Center key policy")))
+            }
+            steps.append(RegionStep(kind: .waitForReplica, title: "wait until the replica key is Enabled",
+                                    state: facts.replicaState == "Enabled" ? .done("Enabled") : .pending))
+            steps.append(RegionStep(kind: .addRegion, title: "add \(region) to IAM Identity Center (AddRegion in \(facts.primaryRegion))",
+                                    state: status.map { .done("already \($0)") } ?? .pending))
+            let waitState: RegionStep.State = status == "ACTIVE" ? .done("ACTIVE") : (facts.wait ? .pending : .skipped("--no-wait: AWS finishes the replication on its own"))
+            steps.append(RegionStep(kind: .waitForActive, title: "wait until \(region) is ACTIVE", state: waitState))
+        case .remove:
+            steps.append(RegionStep(kind: .removeRegion, title: "remove \(region) from IAM Identity Center (RemoveRegion in \(facts.primaryRegion))",
+                                    state: status == "ACTIVE" ? .pending : .done(status.map { "already \($0)" } ?? "not enabled")))
+            let waitState: RegionStep.State = status == nil ? .done("gone") : (facts.wait ? .pending : .skipped("--no-wait"))
+            steps.append(RegionStep(kind: .waitForRemoval, title: "wait until \(region) is removed", state: waitState))
+        }
+        if let okta = facts.okta {
+            steps.append(RegionStep(kind: .oktaApply, title: "write the ACS URL slots of Okta app \(okta.appId) (\(okta.changes) change\(okta.changes == 1 ? "" : "s"))",
+                                    state: okta.changes > 0 ? .pending : .done("in sync")))
+        } else {
+            steps.append(RegionStep(kind: .oktaApply, title: "Okta ACS URL slots", state: .skipped("okta is not configured")))
+        }
+        steps.append(RegionStep(kind: .bookmarks, title: "bookmark guides", state: .skipped("`idcsync bookmarks` is not in this version")))
+        return steps
+    }
+}
