@@ -73,6 +73,7 @@ let package = Package(
                 "IDCSyncEngine",
                 "IDCSyncRendering",
                 "OktaKit",
+                "AWSKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -3,21 +3,19 @@ import HTTPKit
 import IDCSyncCore
 import Testing
 
-/// One Okta fake (Tests/Sandbox/okta_fake.py) on a loopback port, for one test. The Python comes from
-/// IDCSYNC_SANDBOX_PYTHON (the venv scripts/test prepares), else `python3`.
-final class OktaFake: @unchecked Sendable {
+/// A sandbox server (a Python script in Tests/Sandbox) on a loopback port, for one test. The Python
+/// comes from IDCSYNC_SANDBOX_PYTHON (the venv scripts/test prepares), else `python3`.
+final class SandboxServer: @unchecked Sendable {
     let process = Process()
-    /// The org URL, exactly as the fake prints it (DPoP `htu` and `aud` are compared with it).
+    /// The base URL, exactly as the server prints it.
     let url: String
-    private let transport = AsyncHTTPTransport()
 
-    static let token = "00fake-SSWS-token-do-not-print-7d3f9a"
+    static var python: String { ProcessInfo.processInfo.environment["IDCSYNC_SANDBOX_PYTHON"] ?? "python3" }
 
-    init() throws {
-        let python = ProcessInfo.processInfo.environment["IDCSYNC_SANDBOX_PYTHON"] ?? "/usr/bin/env"
-        process.executableURL = URL(fileURLWithPath: python)
-        let script = repositoryRoot.appendingPathComponent("Tests/Sandbox/okta_fake.py").path
-        process.arguments = (python == "/usr/bin/env" ? ["python3"] : []) + [script, "--port", "0"]
+    init(script: String, environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [Self.python, repositoryRoot.appendingPathComponent("Tests/Sandbox/\(script)").path, "--port", "0"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.standardError
@@ -30,8 +28,8 @@ final class OktaFake: @unchecked Sendable {
         }
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.hasPrefix("LISTENING ") else {
-            process.terminate()
-            throw FakeError("the Okta fake did not start (printed \"\(text)\"); run the tests with scripts/test, which prepares its Python")
+            kill(process.processIdentifier, SIGKILL)
+            throw SandboxError("\(script) did not start (printed \"\(text)\"); run the tests with scripts/test, which prepares its Python")
         }
         url = String(text.dropFirst("LISTENING ".count))
     }
@@ -42,18 +40,37 @@ final class OktaFake: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    struct FakeError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
+    /// A JSON call to the server's control API.
+    @discardableResult
+    func control(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
+        let request = HTTPRequest(method: method, url: url + path, headers: [("Content-Type", "application/json")],
+                                  body: body.map { Array(JSONWriter.compact($0).utf8) }, timeout: .seconds(30))
+        let response = try await AsyncHTTPTransport().send(request)
+        guard (200..<300).contains(response.status) else { throw SandboxError("control \(method) \(path): \(response.status) \(response.bodyText)") }
+        return response.body.isEmpty ? .null : try JSONParser.parse(response.body)
+    }
+}
+
+struct SandboxError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One Okta fake (Tests/Sandbox/okta_fake.py): one org, for one test.
+final class OktaFake: @unchecked Sendable {
+    private let server: SandboxServer
+    /// The org URL, exactly as the fake prints it (DPoP `htu` and `aud` are compared with it).
+    var url: String { server.url }
+
+    static let token = "00fake-SSWS-token-do-not-print-7d3f9a"
+
+    init() throws {
+        server = try SandboxServer(script: "okta_fake.py")
     }
 
     @discardableResult
     func control(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
-        let request = HTTPRequest(method: method, url: url + path, headers: [("Content-Type", "application/json")],
-                                  body: body.map { Array(JSONWriter.compact($0).utf8) }, timeout: .seconds(10))
-        let response = try await transport.send(request)
-        guard (200..<300).contains(response.status) else { throw FakeError("control \(method) \(path): \(response.status) \(response.bodyText)") }
-        return response.body.isEmpty ? .null : try JSONParser.parse(response.body)
+        try await server.control(method, path, body)
     }
 
     /// The requests idcsync sent, as `METHOD path` lines.

@@ -27,7 +27,7 @@ struct RunResult {
 }
 
 /// A scratch directory holding the files of one test, removed when the test ends.
-final class Workspace {
+final class Workspace: Sendable {
     let url: URL
 
     init() throws {

@@ -38,6 +38,8 @@ struct Console {
         }
     }
 
+    var isStderrTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
     func write(_ text: String) {
         FileDescriptor.standardOutput.write(text)
     }

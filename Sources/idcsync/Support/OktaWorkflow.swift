@@ -1,3 +1,4 @@
+import AWSKit
 import IDCSyncCore
 import IDCSyncEngine
 import IDCSyncRendering
@@ -9,8 +10,16 @@ enum OktaWorkflow {
         try OktaSession.client(target: target, configFile: config.source, environment: console.environment, access: access, logger: console.logger)
     }
 
+    /// The Okta plan for the instance's Regions: `instance.regions` in offline mode, else asked of AWS.
     static func plan(config: Config, target: Target, console: Console, access: OktaAccess) async throws(CommandError) -> (report: OktaPlanReport, client: OktaClient) {
-        try await OktaSync.planTarget(config: config, target: target, environment: console.environment, access: access, logger: console.logger)
+        var effective = target
+        if target.instance.regions == nil {
+            let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
+            let home = try AWSSession.homeRegion(target: target, environment: console.environment, configFile: config.source)
+            effective = try await Discovery.regions(target: target, client: aws, homeRegion: home, configFile: config.source)
+            console.logger.debug("regions from AWS", metadata: ["regions": "\(effective.instance.regions?.map(\.name) ?? [])"])
+        }
+        return try await OktaSync.planTarget(config: config, target: effective, environment: console.environment, access: access, logger: console.logger)
     }
 
     static func backupDirectory(config: Config, target: Target, override: String?) -> String {

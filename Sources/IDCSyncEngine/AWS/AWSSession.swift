@@ -1,0 +1,49 @@
+import AWSKit
+import Foundation
+import HTTPKit
+import IDCSyncCore
+import Logging
+
+/// Builds the AWS client for a target: the credential chain (environment, profile, SSO, process,
+/// container, IMDSv2) with `aws.profile` from the config (AWS_PROFILE wins), and the Region to
+/// start discovery in.
+public enum AWSSession {
+    public static func client(target: Target, environment: [String: String], logger: Logger,
+                              transport: any HTTPTransport = AsyncHTTPTransport()) -> AWSClient {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let chain = CredentialChain(environment: environment, profile: target.aws.profile, home: home, transport: transport, time: SystemTime())
+        return AWSClient(configuration: .init(environment: environment), credentials: { () async throws(AWSError) -> AWSCredentials in
+            try await chain.resolve()
+        }, transport: transport, logger: logger)
+    }
+
+    /// Where to call STS and ListInstances: `aws.region`, AWS_REGION / AWS_DEFAULT_REGION, the
+    /// profile's region, else the configured primary Region.
+    public static func homeRegion(target: Target, environment: [String: String], configFile: String) throws(CommandError) -> Region {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let name = AWSRegionResolver.region(flag: nil, config: target.aws.region?.name, environment: environment, home: home,
+                                            profile: environment["AWS_PROFILE"] ?? target.aws.profile)
+            ?? target.instance.primaryRegion?.name
+        guard let name else {
+            throw .config("config.missing", "no AWS Region to start from: set aws.region or instance.primaryRegion in the config, or AWS_REGION",
+                          field: "aws.region", file: configFile)
+        }
+        switch Region.parse(name) {
+        case .success(let region): return region
+        case .failure(let error): throw .config("config.region", "the AWS Region \"\(name)\": \(error.message)", field: "aws.region", file: configFile)
+        }
+    }
+}
+
+extension CommandError {
+    /// An AWS failure: configuration and credential problems are usage errors, the rest errors.
+    static func aws(_ error: AWSError, hint: String? = nil) -> CommandError {
+        let message = error.description + (hint.map { "; \($0)" } ?? "")
+        switch error {
+        case .configuration, .noCredentials, .credentials:
+            return CommandError(.usage, [Diagnostic(.error, code: "aws.configuration", message)])
+        default:
+            return CommandError(.failure, [Diagnostic(.error, code: "aws.\(error.code ?? "request")", message)])
+        }
+    }
+}

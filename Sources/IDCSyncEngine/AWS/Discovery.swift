@@ -1,0 +1,168 @@
+import AWSKit
+import IDCSyncCore
+import Logging
+
+/// What AWS says about the instance: the account, the instance and its Regions, and its key.
+public struct AWSWorld: Sendable, Equatable {
+    public var account: String
+    public var callerArn: String
+    public var instance: IdentityCenterInstance
+    public var instanceArn: InstanceARN
+    public var primaryRegion: Region
+    public var regions: [IdentityCenterRegion]
+    public var key: KeyARN
+    public var primaryKey: KMSKey
+    public var delegatedAdministrators: [AccountID]
+
+    /// Regions that count as the instance's for the Okta slots and guides: ACTIVE or ADDING.
+    public var enabledRegions: [Region] {
+        regions.filter { $0.status == "ACTIVE" || $0.status == "ADDING" }.compactMap { try? Region.parse($0.name).get() }
+    }
+
+    public func region(_ name: String) -> IdentityCenterRegion? { regions.first { $0.name == name } }
+
+    /// The account that owns the instance (the organization's management account), which the key
+    /// policy names. idcsync may run elsewhere (a delegated administrator), so not the caller's.
+    public var managementAccount: String { instance.ownerAccountId ?? key.account.value }
+
+    /// The target with everything discovered filled in, for the planners.
+    public func effectiveTarget(_ target: Target, regions override: [Region]? = nil) -> Target {
+        var result = target
+        result.instance.arn = instanceArn
+        result.instance.primaryRegion = primaryRegion
+        result.instance.accountId = AccountID(value: managementAccount)
+        if let store = instance.identityStoreId, case .success(let id) = IdentityStoreID.parse(store) { result.instance.identityStoreId = id }
+        result.instance.regions = override ?? enabledRegions
+        result.kms.keyArn = key
+        result.kms.delegatedAdministrators = .accounts(delegatedAdministrators)
+        return result
+    }
+}
+
+public enum Discovery {
+    /// STS, ListInstances, DescribeInstance, ListRegions, DescribeKey, and ListDelegatedAdministrators
+    /// when `kms.delegatedAdministrators` is `auto`. Everything the config states is checked against it.
+    public static func discover(target: Target, client: AWSClient, homeRegion: Region, configFile: String,
+                                logger: Logger) async throws(CommandError) -> AWSWorld {
+        let caller: CallerIdentity
+        do { caller = try await client.callerIdentity(region: homeRegion.name) } catch {
+            throw .aws(error, hint: "check the AWS credentials (AWS_PROFILE or aws.profile)")
+        }
+        logger.debug("aws account", metadata: ["account": "\(caller.account)", "arn": "\(caller.arn)"])
+
+        let instances: [IdentityCenterInstance]
+        do { instances = try await client.listInstances(region: homeRegion.name) } catch { throw .aws(error) }
+        let configured = target.instance.arn?.value
+        let candidates = configured.map { arn in instances.filter { $0.arn == arn } } ?? instances
+        guard !candidates.isEmpty else {
+            let message = configured.map { "instance.arn \($0) is not among the IAM Identity Center instances of account \(caller.account) (seen from \(homeRegion.name))" }
+                ?? "account \(caller.account) has no IAM Identity Center instance visible from \(homeRegion.name); run idcsync in the management account, with aws.region set to an enabled Region of the instance"
+            throw CommandError(.failure, [Diagnostic(.error, code: "aws.no-instance", message, field: configured == nil ? nil : "instance.arn")])
+        }
+        guard candidates.count == 1 else {
+            let list = candidates.map { "\($0.arn) (\($0.name ?? "unnamed"), \($0.status ?? "?"))" }.joined(separator: ", ")
+            throw CommandError(.usage, [Diagnostic(.error, code: "aws.several-instances",
+                "account \(caller.account) has \(candidates.count) IAM Identity Center instances: \(list); set instance.arn to the one to manage", field: "instance.arn")])
+        }
+        var instance = candidates[0]
+        guard instance.status == nil || instance.status == "ACTIVE" else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "aws.instance-not-active",
+                "the IAM Identity Center instance \(instance.arn) is \(instance.status ?? "?"), not ACTIVE; wait until it is")])
+        }
+        let arn: InstanceARN
+        switch InstanceARN.parse(instance.arn) {
+        case .success(let value): arn = value
+        case .failure(let error): throw CommandError(.failure, [Diagnostic(.error, code: "aws.instance-arn", "ListInstances returned \(error.message)")])
+        }
+        guard let primaryName = instance.primaryRegion ?? target.instance.primaryRegion?.name else {
+            throw .config("config.missing", "ListInstances did not say which Region is the primary; set instance.primaryRegion", field: "instance.primaryRegion", file: configFile)
+        }
+        guard case .success(let primary) = Region.parse(primaryName) else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "aws.primary", "ListInstances returned an invalid primary Region \(primaryName)")])
+        }
+        if let configuredPrimary = target.instance.primaryRegion, configuredPrimary != primary {
+            throw CommandError(.usage, [Diagnostic(.error, code: "aws.primary-mismatch",
+                "instance.primaryRegion is \(configuredPrimary.name), but AWS says the primary Region is \(primary.name)", field: "instance.primaryRegion")])
+        }
+        if let configuredStore = target.instance.identityStoreId?.value, let store = instance.identityStoreId, configuredStore != store {
+            throw CommandError(.usage, [Diagnostic(.error, code: "aws.identity-store-mismatch",
+                "instance.identityStoreId is \(configuredStore), but the instance's identity store is \(store)", field: "instance.identityStoreId")])
+        }
+
+        let details: IdentityCenterInstance
+        do { details = try await client.describeInstance(arn.value, region: primary.name) } catch { throw .aws(error) }
+        instance.encryption = details.encryption
+        let regions: [IdentityCenterRegion]
+        do { regions = try await client.listRegions(instance: arn.value, region: primary.name) } catch { throw .aws(error) }
+
+        guard let encryption = details.encryption, encryption.keyType == "CUSTOMER_MANAGED_KEY", let keyText = encryption.kmsKeyArn else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "aws.aws-owned-key",
+                "the instance is encrypted with an AWS owned key; multi-Region replication needs a multi-Region customer managed key in \(primary.name). Create one (CreateKey with MultiRegion), put `idcsync policy kms` on it, then switch the instance to it (aws sso-admin update-instance --encryption-configuration KeyType=CUSTOMER_MANAGED_KEY,KmsKeyArn=...)")])
+        }
+        let key: KeyARN
+        switch KeyARN.parse(keyText) {
+        case .success(let value): key = value
+        case .failure(let error): throw CommandError(.failure, [Diagnostic(.error, code: "aws.key-arn", "DescribeInstance returned \(error.message)")])
+        }
+        if let configuredKey = target.kms.keyArn, configuredKey != key {
+            throw CommandError(.usage, [Diagnostic(.error, code: "aws.key-mismatch",
+                "kms.keyArn is \(configuredKey.value), but the instance uses \(key.value)", field: "kms.keyArn")])
+        }
+        let owner = instance.ownerAccountId ?? key.account.value
+        if let configuredAccount = target.instance.accountId, configuredAccount.value != owner {
+            throw CommandError(.usage, [Diagnostic(.error, code: "aws.account-mismatch",
+                "instance.accountId is \(configuredAccount.value), but the instance belongs to account \(owner)", field: "instance.accountId")])
+        }
+        let primaryKey: KMSKey
+        do { primaryKey = try await client.describeKey(key.value, region: key.region.name) } catch { throw .aws(error) }
+        guard key.isMultiRegion, primaryKey.multiRegion else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "aws.single-region-key",
+                "the instance's key \(key.value) is a single-Region key and can never be replicated; create a multi-Region key, put `idcsync policy kms` on it and switch the instance to it with sso-admin UpdateInstance")])
+        }
+        guard primaryKey.manager == "CUSTOMER" else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "aws.aws-managed-key", "the instance's key \(key.value) is managed by AWS; it must be a customer managed key")])
+        }
+
+        var delegated: [AccountID] = []
+        switch target.kms.delegatedAdministrators {
+        case .accounts(let accounts):
+            delegated = accounts
+        case .auto:
+            do {
+                delegated = try await client.delegatedAdministrators(region: primary.name).compactMap { try? AccountID.parse($0).get() }
+            } catch {
+                throw .aws(error, hint: "idcsync reads the delegated administrators of IAM Identity Center from AWS Organizations because kms.delegatedAdministrators is auto; allow organizations:ListDelegatedAdministrators or list them in the config ([] for none)")
+            }
+        }
+        return AWSWorld(account: caller.account, callerArn: caller.arn, instance: instance, instanceArn: arn, primaryRegion: primary,
+                        regions: regions, key: key, primaryKey: primaryKey, delegatedAdministrators: delegated)
+    }
+}
+
+extension Discovery {
+    /// The instance's enabled Regions (ACTIVE or ADDING) for the Okta commands: ListInstances and
+    /// ListRegions only. The target comes back with the instance, its primary and Regions filled in.
+    public static func regions(target: Target, client: AWSClient, homeRegion: Region, configFile: String) async throws(CommandError) -> Target {
+        let instances: [IdentityCenterInstance]
+        do { instances = try await client.listInstances(region: homeRegion.name) } catch {
+            throw .aws(error, hint: "the Okta commands ask AWS for the instance's Regions; for offline use list them in instance.regions")
+        }
+        let candidates = target.instance.arn.map { arn in instances.filter { $0.arn == arn.value } } ?? instances
+        guard candidates.count == 1, case .success(let arn) = InstanceARN.parse(candidates[0].arn) else {
+            throw CommandError(.usage, [Diagnostic(.error, code: "aws.instance",
+                candidates.isEmpty ? "no IAM Identity Center instance found from \(homeRegion.name); set instance.arn, aws.region, or list instance.regions for offline use"
+                                   : "\(candidates.count) IAM Identity Center instances; set instance.arn", field: "instance.arn")])
+        }
+        guard let primaryName = candidates[0].primaryRegion ?? target.instance.primaryRegion?.name,
+              case .success(let primary) = Region.parse(primaryName) else {
+            throw .config("config.missing", "AWS did not say which Region is the primary; set instance.primaryRegion", field: "instance.primaryRegion", file: configFile)
+        }
+        let listed: [IdentityCenterRegion]
+        do { listed = try await client.listRegions(instance: arn.value, region: primary.name) } catch { throw .aws(error) }
+        var result = target
+        result.instance.arn = arn
+        result.instance.primaryRegion = primary
+        result.instance.regions = listed.filter { $0.status == "ACTIVE" || $0.status == "ADDING" }.compactMap { try? Region.parse($0.name).get() }
+        return result
+    }
+}

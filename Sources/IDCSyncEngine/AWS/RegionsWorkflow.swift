@@ -1,0 +1,262 @@
+import AWSKit
+import Foundation
+import HTTPKit
+import IDCSyncCore
+import Logging
+import OktaKit
+
+public struct RegionChangePlan: Sendable {
+    public typealias Action = RegionStepPlanner.Action
+
+    public var action: Action
+    public var region: Region
+    public var world: AWSWorld
+    public var target: Target
+    public var keyPolicy: GeneratedPolicy
+    public var replica: KMSKey?
+    public var okta: OktaPlanReport?
+    public var steps: [RegionStep]
+    public var diagnostics: [Diagnostic]
+
+    public var hasWork: Bool { steps.contains { $0.state == .pending } }
+    public var replicaArn: String {
+        "arn:\(world.key.partition.arnPrefix):kms:\(region.name):\(world.key.account.value):key/\(world.key.keyId)"
+    }
+}
+
+/// What the workflow reports while it runs (the CLI draws a progress line on a terminal).
+public enum WorkflowEvent: Sendable {
+    case started(RegionStep)
+    case finished(RegionStep, String)
+    case waiting(region: String, status: String, elapsed: Double)
+}
+
+public enum RegionsWorkflow {
+    public static let replicaDescription = "IAM Identity Center key replica (managed by idcsync)"
+
+    public struct Options: Sendable {
+        public var wait: Bool
+        public var timeout: Duration
+        public var backupDirectory: String
+        public init(wait: Bool = true, timeout: Duration = .seconds(3600), backupDirectory: String) {
+            self.wait = wait
+            self.timeout = timeout
+            self.backupDirectory = backupDirectory
+        }
+    }
+
+    // MARK: Planning
+
+    public static func plan(_ action: RegionChangePlan.Action, region: Region, config: Config, target: Target, aws: AWSClient,
+                            okta: OktaClient?, environment: [String: String], logger: Logger, wait: Bool) async throws(CommandError) -> RegionChangePlan {
+        let home = try AWSSession.homeRegion(target: target, environment: environment, configFile: config.source)
+        let world = try await Discovery.discover(target: target, client: aws, homeRegion: home, configFile: config.source, logger: logger)
+        var diagnostics: [Diagnostic] = []
+        let primary = world.primaryRegion
+        guard region.partition == primary.partition else {
+            throw .config("usage.partition", "\(region.name) is in partition \(region.partition.rawValue), but the instance is in \(primary.partition.rawValue)")
+        }
+        guard region != primary else {
+            throw .config("usage.primary", "\(region.name) is the primary Region of the instance; \(action == .add ? "it is always enabled" : "the primary Region cannot be removed")")
+        }
+        var regions = world.enabledRegions
+        var facts = RegionStepPlanner.Facts(action: action, region: region.name, primaryRegion: primary.name,
+                                            regions: world.regions.map { ($0.name, $0.status) }, keyId: world.key.keyId,
+                                            replicaArn: nil, replicaState: nil, replicaPolicy: nil, okta: nil, wait: wait)
+        if let refusal = RegionStepPlanner.refusal(facts) { throw CommandError(.failure, [refusal]) }
+        switch action {
+        case .add: if !regions.contains(region) { regions.append(region) }
+        case .remove: regions.removeAll { $0 == region }
+        }
+        let effective = world.effectiveTarget(target, regions: regions)
+        let keyPolicy = try PolicyGeneration.keyPolicy(target: effective, pinned: false, configFile: config.source)
+        diagnostics += keyPolicy.diagnostics.filter { $0.code != "kms-policy.delegated-auto" }
+
+        let replica = try await replicaKey(world: world, region: region, aws: aws)
+        facts.replicaArn = replica?.arn
+        facts.replicaState = replica?.state
+        if let refusal = RegionStepPlanner.refusal(facts) { throw CommandError(.failure, [refusal]) }
+        if let replica, action == .add {
+            let text: String
+            do { text = try await aws.keyPolicy(replica.arn, region: region.name) } catch { throw .aws(error) }
+            facts.replicaPolicy = PolicyComparison.compare(actual: text, expected: keyPolicy.keyPolicy.document)
+        }
+
+        var oktaPlan: OktaPlanReport?
+        if let okta {
+            let app = try await OktaSync.locateApp(effective.okta ?? OktaConfig(), client: okta)
+            let oktaWorld = try OktaSync.world(app: app, target: effective, configFile: config.source)
+            oktaPlan = try OktaSync.plan(world: oktaWorld, target: effective, configFile: config.source)
+        } else {
+            diagnostics.append(Diagnostic(.warning, code: "regions.no-okta",
+                "the config has no okta section: the ACS URLs of \(region.name) must be added to the identity provider by hand (see `idcsync urls --region \(region.name)`)"))
+        }
+
+        facts.okta = oktaPlan.map { ($0.world.app.id, $0.plan.changes.count) }
+        let steps = RegionStepPlanner.steps(facts)
+        if action == .remove, let replica {
+            diagnostics.append(Diagnostic(.note, code: "regions.replica-left",
+                "the replica key \(replica.arn) stays in \(region.name) (idcsync never deletes keys); once nothing needs it: aws kms schedule-key-deletion --key-id \(replica.arn) --region \(region.name) --pending-window-in-days 30"))
+        }
+        return RegionChangePlan(action: action, region: region, world: world, target: effective, keyPolicy: keyPolicy.keyPolicy,
+                                replica: replica, okta: oktaPlan, steps: steps, diagnostics: diagnostics)
+    }
+
+    /// The replica of the instance's key in `region`, from the primary's multi-Region configuration.
+    static func replicaKey(world: AWSWorld, region: Region, aws: AWSClient) async throws(CommandError) -> KMSKey? {
+        guard let listed = world.primaryKey.replicas.first(where: { $0.region == region.name }) else { return nil }
+        do { return try await aws.describeKey(listed.arn, region: region.name) } catch { throw .aws(error) }
+    }
+
+    // MARK: Execution
+
+    /// Runs the pending steps in order. Each step re-checks the world where it matters (AddRegion
+    /// after a ConflictException, ReplicateKey after AlreadyExistsException, Okta re-read before writing).
+    public static func execute(_ plan: RegionChangePlan, aws: AWSClient, okta: OktaClient?, options: Options, configFile: String,
+                               logger: Logger, events: @Sendable (WorkflowEvent) -> Void) async throws(CommandError) -> [RegionStep] {
+        var finished: [RegionStep] = []
+        let time = SystemTime()
+        let region = plan.region
+        let primary = plan.world.primaryRegion
+        for var step in plan.steps {
+            guard step.state == .pending else {
+                finished.append(step)
+                continue
+            }
+            events(.started(step))
+            let outcome: String
+            switch step.kind {
+            case .replicateKey:
+                outcome = try await replicate(plan, aws: aws)
+            case .fixReplicaPolicy:
+                do { try await aws.putKeyPolicy(plan.replicaArn, policy: plan.keyPolicy.text, region: region.name) } catch { throw .aws(error) }
+                outcome = "key policy put on \(plan.replicaArn)"
+            case .waitForReplica:
+                outcome = try await waitForReplica(plan, aws: aws, time: time)
+            case .addRegion:
+                outcome = try await addRegion(plan, aws: aws)
+            case .waitForActive:
+                outcome = try await waitFor(plan, until: "ACTIVE", aws: aws, time: time, timeout: options.timeout, events: events)
+            case .removeRegion:
+                do {
+                    outcome = "RemoveRegion answered " + (try await aws.removeRegion(instance: plan.world.instanceArn.value, name: region.name, primaryRegion: primary.name))
+                } catch {
+                    throw .aws(error, hint: error.code == "ConflictException" ? "another Region addition or removal is in progress; wait for it, then run again" : nil)
+                }
+            case .waitForRemoval:
+                outcome = try await waitFor(plan, until: nil, aws: aws, time: time, timeout: options.timeout, events: events)
+            case .oktaApply:
+                outcome = try await oktaApply(plan, okta: okta, options: options, configFile: configFile, logger: logger)
+            case .bookmarks:
+                outcome = "skipped"
+            }
+            step.state = .done(outcome)
+            events(.finished(step, outcome))
+            finished.append(step)
+        }
+        return finished
+    }
+
+    static func replicate(_ plan: RegionChangePlan, aws: AWSClient) async throws(CommandError) -> String {
+        do {
+            let replica = try await aws.replicateKey(plan.world.key.value, to: plan.region.name, policy: plan.keyPolicy.text,
+                                                     description: replicaDescription, primaryRegion: plan.world.key.region.name)
+            return "created \(replica.arn) with the IAM Identity Center key policy"
+        } catch where error.code == "AlreadyExistsException" {
+            // Created since the plan (another run, or a console user): make sure its policy is right.
+            let text: String
+            do { text = try await aws.keyPolicy(plan.replicaArn, region: plan.region.name) } catch { throw .aws(error) }
+            if PolicyComparison.compare(actual: text, expected: plan.keyPolicy.document)?.matches == true {
+                return "the replica already exists with the IAM Identity Center key policy"
+            }
+            do { try await aws.putKeyPolicy(plan.replicaArn, policy: plan.keyPolicy.text, region: plan.region.name) } catch { throw .aws(error) }
+            return "the replica already existed; its key policy was replaced with the IAM Identity Center key policy"
+        } catch {
+            throw .aws(error)
+        }
+    }
+
+    static func waitForReplica(_ plan: RegionChangePlan, aws: AWSClient, time: SystemTime) async throws(CommandError) -> String {
+        let start = time.now()
+        while true {
+            let key: KMSKey
+            do { key = try await aws.describeKey(plan.replicaArn, region: plan.region.name) } catch { throw .aws(error) }
+            switch key.state {
+            case "Enabled": return "Enabled after \(Int(time.now() - start)) s"
+            case "Creating": break
+            default:
+                throw CommandError(.failure, [Diagnostic(.error, code: "regions.replica-state",
+                    "the replica key in \(plan.region.name) is \(key.state), not Enabled; enable it, then run again")])
+            }
+            guard time.now() - start < 300 else {
+                throw CommandError(.failure, [Diagnostic(.error, code: "regions.replica-timeout",
+                    "the replica key in \(plan.region.name) is still Creating after 5 minutes; run again later")])
+            }
+            try? await time.sleep(for: .seconds(1))
+        }
+    }
+
+    static func addRegion(_ plan: RegionChangePlan, aws: AWSClient) async throws(CommandError) -> String {
+        let arn = plan.world.instanceArn.value
+        do {
+            return "AddRegion answered " + (try await aws.addRegion(instance: arn, name: plan.region.name, primaryRegion: plan.world.primaryRegion.name))
+        } catch where error.code == "ConflictException" {
+            // A rerun may find its own earlier AddRegion in progress: that is fine; anything else is not.
+            if let now = try? await aws.describeRegion(instance: arn, name: plan.region.name, region: plan.world.primaryRegion.name),
+               now.status == "ADDING" || now.status == "ACTIVE" {
+                return "already \(now.status)"
+            }
+            throw CommandError(.failure, [Diagnostic(.error, code: "regions.conflict",
+                "AWS refused to add \(plan.region.name): \(error.description). IAM Identity Center runs one Region addition or removal at a time; wait for the other one to finish (idcsync regions list), then run again")])
+        } catch {
+            throw .aws(error)
+        }
+    }
+
+    /// Polls DescribeRegion until the Region has `status` (or is gone when `status` is nil).
+    static func waitFor(_ plan: RegionChangePlan, until status: String?, aws: AWSClient, time: SystemTime, timeout: Duration,
+                        events: @Sendable (WorkflowEvent) -> Void) async throws(CommandError) -> String {
+        let start = time.now()
+        let limit = Double(timeout.components.seconds)
+        var interval = 1.0
+        while true {
+            var current: String?
+            do {
+                current = try await aws.describeRegion(instance: plan.world.instanceArn.value, name: plan.region.name, region: plan.world.primaryRegion.name).status
+            } catch where error.code == "ResourceNotFoundException" {
+                current = nil
+            } catch {
+                throw .aws(error)
+            }
+            let elapsed = time.now() - start
+            if current == status {
+                return status.map { "\($0) after \(format(elapsed))" } ?? "removed after \(format(elapsed))"
+            }
+            events(.waiting(region: plan.region.name, status: current ?? "removed", elapsed: elapsed))
+            guard elapsed < limit else {
+                let verb = plan.action == .add ? "add" : "remove"
+                throw CommandError(.failure, [Diagnostic(.error, code: "regions.timeout",
+                    "\(plan.region.name) is still \(current ?? "present") after \(format(elapsed)); AWS carries on by itself. Run `idcsync regions \(verb) \(plan.region.name)` again later to finish the remaining steps")])
+            }
+            try? await time.sleep(for: .milliseconds(Int64(min(interval, max(0.1, limit - elapsed)) * 1000)))
+            interval = min(interval * 1.5, 15)
+        }
+    }
+
+    static func oktaApply(_ plan: RegionChangePlan, okta: OktaClient?, options: Options, configFile: String,
+                          logger: Logger) async throws(CommandError) -> String {
+        guard let okta else { return "skipped" }
+        // Read the app again: the Region may have taken minutes, and the write is guarded from this read.
+        let app = try await OktaSync.locateApp(plan.target.okta ?? OktaConfig(), client: okta)
+        let world = try OktaSync.world(app: app, target: plan.target, configFile: configFile)
+        let report = try OktaSync.plan(world: world, target: plan.target, configFile: configFile)
+        guard report.plan.hasChanges else { return "the slots are already in sync" }
+        let backup = try await OktaSync.write(report, client: okta, options: .init(backupDirectory: options.backupDirectory), logger: logger)
+        return "\(report.plan.changes.count) slot change\(report.plan.changes.count == 1 ? "" : "s") written and read back (backup \(backup))"
+    }
+
+    static func format(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return total < 60 ? "\(total) s" : "\(total / 60) min \(total % 60) s"
+    }
+}

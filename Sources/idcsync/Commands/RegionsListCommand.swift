@@ -1,0 +1,48 @@
+import ArgumentParser
+import IDCSyncCore
+import IDCSyncEngine
+import IDCSyncRendering
+
+struct RegionsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Show each Region with its IAM Identity Center status, KMS key replica, key policy and Okta slots.",
+        discussion: """
+        Reads AWS (and Okta when configured) and writes nothing. The key policy column compares each Region's key policy with the one idcsync generates, by meaning, and names missing, extra or different statements.
+
+        Examples:
+          idcsync regions list
+          idcsync regions list --output json | jq '.regions[] | select(.keyPolicy.matches == false)'
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var targetOptions: TargetOptions
+
+    func validate() throws {
+        try global.requireOutput([.text, .json], command: "regions list")
+    }
+
+    func run() async throws {
+        try await CommandRunner.run(global) { console in
+            let (config, target) = try console.loadTarget(targetOptions.target)
+            let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
+            let okta = target.okta == nil ? nil : try OktaWorkflow.client(config: config, target: target, console: console, access: .read)
+            let report = try await RegionsInventory.list(config: config, target: target, aws: aws, okta: okta,
+                                                         environment: console.environment, logger: console.logger)
+            console.report(report.diagnostics)
+            if global.output == .json {
+                console.writeJSON(.object([
+                    "instanceArn": .string(report.world.instanceArn.value), "primaryRegion": .string(report.world.primaryRegion.name),
+                    "kmsKeyArn": .string(report.world.key.value), "oktaAppId": report.oktaAppId.map(JSONValue.string) ?? .null,
+                    "regions": RegionsRenderer.json(report.rows),
+                    "diagnostics": DiagnosticsRenderer.json(config.diagnostics + report.diagnostics),
+                ]))
+            } else {
+                console.write("Instance \(report.world.instanceArn.instanceId) in account \(report.world.account), key \(report.world.key.keyId)\n\n")
+                console.write(RegionsRenderer.table(report.rows, style: console.out))
+            }
+            return .ok
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import AWSKit
+import IDCSyncCore
+import IDCSyncEngine
+import IDCSyncRendering
+import OktaKit
+
+/// `regions add` and `regions remove`: plan, show, lock, confirm, execute, report.
+enum RegionChangeRunner {
+    static func run(_ action: RegionChangePlan.Action, global: GlobalOptions, target name: String?, change: RegionChangeOptions,
+                    write: WriteOptions) async throws {
+        try await CommandRunner.run(global) { console in
+            let (config, target) = try console.loadTarget(name)
+            let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
+            let okta = target.okta == nil ? nil
+                : try OktaWorkflow.client(config: config, target: target, console: console, access: change.dryRun ? .read : .readWrite)
+            let region = change.parsedRegion
+            let plan = try await RegionsWorkflow.plan(action, region: region, config: config, target: target, aws: aws, okta: okta,
+                                                      environment: console.environment, logger: console.logger, wait: !change.noWait)
+            console.report(plan.diagnostics)
+            let heading = "regions \(action.rawValue) \(region.name): instance \(plan.world.instanceArn.instanceId), primary Region \(plan.world.primaryRegion.name)"
+            if global.output == .text {
+                console.write(heading + "\n" + RegionsRenderer.steps(plan.steps, style: console.out))
+            }
+
+            func finish(_ outcome: String, steps: [RegionStep], status: ExitStatus) async -> ExitStatus {
+                let awsRequests = await aws.requestsSent
+                let oktaRequests = await okta?.requestsSent ?? 0
+                if global.output == .json {
+                    console.writeJSON(.object([
+                        "action": .string(action.rawValue), "region": .string(region.name),
+                        "instanceArn": .string(plan.world.instanceArn.value), "outcome": .string(outcome),
+                        "steps": RegionsRenderer.stepsJSON(steps),
+                        "requests": .object(["aws": .int(awsRequests), "okta": .int(oktaRequests)]),
+                        "diagnostics": DiagnosticsRenderer.json(config.diagnostics + plan.diagnostics),
+                    ]))
+                } else if !global.quiet {
+                    console.writeError("Requests: \(awsRequests) to AWS, \(oktaRequests) to Okta.")
+                }
+                return status
+            }
+
+            guard plan.hasWork else {
+                if global.output == .text { console.write("Nothing to do: \(region.name) is \(action == .add ? "added" : "removed") and everything around it is in place.\n") }
+                return await finish("nothing-to-do", steps: plan.steps, status: .ok)
+            }
+            if change.dryRun { return await finish("dry-run", steps: plan.steps, status: .changes) }
+
+            let lock = try InstanceLock(directory: OktaSession.resolve(".idcsync-locks", relativeTo: config.source),
+                                        instanceId: plan.world.instanceArn.instanceId)
+            let pending = plan.steps.filter { $0.state == .pending }.count
+            guard try console.confirm("Run these \(pending) step\(pending == 1 ? "" : "s")?", yes: write.yes) else {
+                console.writeError("Nothing was changed.")
+                return await finish("declined", steps: plan.steps, status: .failure)
+            }
+            let progress = Progress(console: console)
+            let steps = try await RegionsWorkflow.execute(
+                plan, aws: aws, okta: okta,
+                options: .init(wait: !change.noWait, timeout: DurationText.parse(change.timeout) ?? .seconds(3600),
+                               backupDirectory: OktaSync.backupDirectory(config: config, target: target, override: write.backupDir)),
+                configFile: config.source, logger: console.logger, events: { progress.handle($0) })
+            // The lock is held until every step has run (the kernel also drops it if the process dies).
+            withExtendedLifetime(lock) {}
+            progress.end()
+            if global.output == .text {
+                console.write("\nDone:\n" + RegionsRenderer.steps(steps, style: console.out))
+            }
+            return await finish("done", steps: steps, status: .ok)
+        }
+    }
+}
+
+/// Progress of a running workflow on stderr: a self-updating line on a terminal, a line per step
+/// and per status change otherwise. Events arrive one at a time from the workflow's task.
+final class Progress: @unchecked Sendable {
+    private let console: Console
+    private let terminal: Bool
+    private var lastStatus: String?
+    private var lineOpen = false
+
+    init(console: Console) {
+        self.console = console
+        terminal = console.err.enabled || console.isStderrTerminal
+    }
+
+    func handle(_ event: WorkflowEvent) {
+        guard !console.global.quiet else { return }
+        switch event {
+        case .started(let step):
+            end()
+            console.writeError("… \(step.title)")
+        case .finished(_, let outcome):
+            end()
+            console.writeError("  ✓ \(outcome)")
+        case .waiting(let region, let status, let elapsed):
+            let text = "  \(region): \(status) (\(Int(elapsed)) s)"
+            if terminal {
+                FileDescriptor.standardError.write("\r\u{1B}[2K" + text)
+                lineOpen = true
+            } else if status != lastStatus {
+                console.writeError(text)
+            }
+            lastStatus = status
+        }
+    }
+
+    func end() {
+        if lineOpen {
+            FileDescriptor.standardError.write("\n")
+            lineOpen = false
+        }
+    }
+}
