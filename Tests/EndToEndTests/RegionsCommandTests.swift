@@ -258,6 +258,31 @@ struct RegionsCommandTests {
         #expect(result.stderr.contains("the config has no okta section: the ACS URLs of ap-northeast-3 must be added to the identity provider by hand"))
     }
 
+    @Test func awsProfileAndRegionFlagsWinOverTheEnvironment() async throws {
+        let world = try await setUp(checkSignatures: true)
+        let keys = world.environment
+        try world.workspace.write(".aws/credentials", "[sandbox]\naws_access_key_id = \(keys["AWS_ACCESS_KEY_ID"]!)\naws_secret_access_key = \(keys["AWS_SECRET_ACCESS_KEY"]!)\n")
+        // Keys in the environment that the sandbox refuses, and a Region where the instance is not.
+        var environment = keys.merging(["AWS_SECRET_ACCESS_KEY": "SECRET-wrong", "AWS_REGION": "eu-west-1"]) { $1 }
+        environment["AWS_PROFILE"] = "nothere"
+        let refused = try world.workspace.runFailing(["regions", "list", "--aws-region", "ap-northeast-1"], environment: environment)
+        #expect(refused.status == 1, "the environment's keys are used without --aws-profile")
+
+        let listed = try world.workspace.run(["regions", "list", "--aws-profile", "sandbox", "--aws-region", "ap-northeast-1", "--output", "json"],
+                                             environment: environment)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(try JSONParser.parse(listed.stdout)["primaryRegion"]?.stringValue == "ap-northeast-1")
+
+        let missing = try world.workspace.runFailing(["regions", "list", "--aws-profile", "typo"], environment: environment)
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("AWS profile \"typo\""), "\(missing.stderr)")
+        #expect(![refused, listed, missing].contains { $0.stdout.contains("SECRET") || $0.stderr.contains("SECRET") })
+
+        let badRegion = try world.workspace.runFailing(["regions", "list", "--aws-region", "mars-1"], environment: environment)
+        #expect(badRegion.status == 64)
+        #expect(badRegion.stderr.contains("--aws-region mars-1: \"mars-1\" is not a Region name"))
+    }
+
     @Test func signaturesAreVerifiedEndToEnd() async throws {
         let world = try await setUp(checkSignatures: true)
         let result = try world.workspace.run(["regions", "add", "ap-northeast-3", "--yes"], environment: world.environment)

@@ -40,6 +40,7 @@ final class Workspace: Sendable {
     @discardableResult
     func write(_ name: String, _ text: String) throws -> URL {
         let file = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: file, atomically: true, encoding: .utf8)
         return file
     }

@@ -21,6 +21,7 @@ struct OktaApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var awsOptions: AWSOptions
     @OptionGroup var writeOptions: WriteOptions
 
     @Flag(name: .long, help: "Show the plan and write nothing.")
@@ -31,7 +32,7 @@ struct OktaApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CommandRunner.run(global) { console in
+        try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
             let (report, client) = try await OktaWorkflow.plan(config: config, target: target, console: console, access: dryRun ? .read : .readWrite)
             console.report(report.diagnostics)

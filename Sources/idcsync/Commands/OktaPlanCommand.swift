@@ -18,13 +18,14 @@ struct OktaPlanCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var awsOptions: AWSOptions
 
     func validate() throws {
         try global.requireOutput([.text, .json], command: "okta plan")
     }
 
     func run() async throws {
-        try await CommandRunner.run(global) { console in
+        try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
             let report = try await OktaWorkflow.plan(config: config, target: target, console: console, access: .read).report
             console.report(report.diagnostics)

@@ -55,6 +55,7 @@ struct RegionsAddCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var awsOptions: AWSOptions
     @OptionGroup var change: RegionChangeOptions
     @OptionGroup var writeOptions: WriteOptions
 
@@ -63,7 +64,7 @@ struct RegionsAddCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await RegionChangeRunner.run(.add, global: global, target: targetOptions.target, change: change, write: writeOptions)
+        try await RegionChangeRunner.run(.add, global: global, target: targetOptions.target, aws: awsOptions, change: change, write: writeOptions)
     }
 }
 
@@ -82,6 +83,7 @@ struct RegionsRemoveCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var awsOptions: AWSOptions
     @OptionGroup var change: RegionChangeOptions
     @OptionGroup var writeOptions: WriteOptions
 
@@ -90,6 +92,6 @@ struct RegionsRemoveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await RegionChangeRunner.run(.remove, global: global, target: targetOptions.target, change: change, write: writeOptions)
+        try await RegionChangeRunner.run(.remove, global: global, target: targetOptions.target, aws: awsOptions, change: change, write: writeOptions)
     }
 }

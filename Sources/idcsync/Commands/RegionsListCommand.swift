@@ -18,13 +18,14 @@ struct RegionsListCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var awsOptions: AWSOptions
 
     func validate() throws {
         try global.requireOutput([.text, .json], command: "regions list")
     }
 
     func run() async throws {
-        try await CommandRunner.run(global) { console in
+        try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
             let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
             let okta = target.okta == nil ? nil : try OktaWorkflow.client(config: config, target: target, console: console, access: .read)

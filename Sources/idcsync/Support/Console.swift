@@ -15,14 +15,17 @@ import Logging
 struct Console {
     let global: GlobalOptions
     let environment: [String: String]
+    /// `--aws-profile` / `--aws-region`, on the commands that call AWS.
+    let aws: AWSOptions?
     let logger: Logger
     /// Styling for stdout and stderr, each decided for its own stream.
     let out: Style
     let err: Style
 
-    init(global: GlobalOptions, environment: [String: String]) {
+    init(global: GlobalOptions, environment: [String: String], aws: AWSOptions? = nil) {
         self.global = global
-        self.environment = environment
+        self.environment = aws?.apply(to: environment) ?? environment
+        self.aws = aws
         out = Style(enabled: Console.colorEnabled(global.color, fd: STDOUT_FILENO, environment: environment))
         err = Style(enabled: Console.colorEnabled(global.color, fd: STDERR_FILENO, environment: environment))
         logger = Console.bootstrapLogging(global: global)
@@ -57,7 +60,8 @@ struct Console {
         let config = try ConfigLoader(environment: environment).load(global.config)
         logger.debug("loaded config", metadata: ["path": "\(config.source)", "targets": "\(config.targets.count)"])
         report(config.diagnostics)
-        return (config, try config.selectTarget(name))
+        let target = try config.selectTarget(name)
+        return (config, aws?.apply(to: target) ?? target)
     }
 
     /// Asks on the terminal before a write. `--yes` answers yes; without it, stdin must be a terminal.
@@ -95,8 +99,8 @@ struct Console {
 
 /// Runs a command body and maps its outcome to output and an exit code, in one place.
 enum CommandRunner {
-    static func run(_ global: GlobalOptions, _ body: (Console) async throws -> ExitStatus) async throws {
-        let console = Console(global: global, environment: ProcessEnvironment.current)
+    static func run(_ global: GlobalOptions, aws: AWSOptions? = nil, _ body: (Console) async throws -> ExitStatus) async throws {
+        let console = Console(global: global, environment: ProcessEnvironment.current, aws: aws)
         let status: ExitStatus
         do {
             status = try await body(console)

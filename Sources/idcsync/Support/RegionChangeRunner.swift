@@ -6,9 +6,9 @@ import OktaKit
 
 /// `regions add` and `regions remove`: plan, show, lock, confirm, execute, report.
 enum RegionChangeRunner {
-    static func run(_ action: RegionChangePlan.Action, global: GlobalOptions, target name: String?, change: RegionChangeOptions,
+    static func run(_ action: RegionChangePlan.Action, global: GlobalOptions, target name: String?, aws awsOptions: AWSOptions, change: RegionChangeOptions,
                     write: WriteOptions) async throws {
-        try await CommandRunner.run(global) { console in
+        try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(name)
             let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
             let okta = target.okta == nil ? nil
