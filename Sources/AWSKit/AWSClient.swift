@@ -146,11 +146,11 @@ public actor AWSClient {
         var message = ""
         var requestId = response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id")
         if let header = response.header("x-amzn-ErrorType") {
-            code = String(header.prefix { $0 != ":" })
+            code = errorCode(header)
         }
         if let json = try? JSONParser.parse(response.body) {
-            if let type = json["__type"]?.stringValue { code = String(type.split(separator: "#").last ?? Substring(type)) }
-            if let code2 = json["code"]?.stringValue, code == nil { code = code2 }
+            if let type = json["__type"]?.stringValue { code = errorCode(type) }
+            if let code2 = json["code"]?.stringValue, code == nil { code = errorCode(code2) }
             message = json["message"]?.stringValue ?? json["Message"]?.stringValue ?? ""
             if let reason = json["Reason"]?.stringValue ?? json["reason"]?.stringValue { message += " (Reason: \(reason))" }
         } else if !response.body.isEmpty {
@@ -162,6 +162,14 @@ public actor AWSClient {
         let fallback = response.status >= 500 ? "InternalFailure" : (response.status == 429 ? "TooManyRequestsException" : "HTTP\(response.status)")
         return .service(status: response.status, code: code ?? fallback, message: message, operation: operation.rawValue,
                         region: region, requestId: requestId)
+    }
+
+    /// The bare error code from a `__type`, `code` or `x-amzn-ErrorType` value, as botocore and the Smithy
+    /// protocol tests read it: `aws.protocoltests.json#FooError:http://internal.amazon.com/...` → `FooError`
+    /// (drop everything from the first `:`, then everything up to the last `#`).
+    static func errorCode(_ raw: String) -> String {
+        let beforeColon = raw.prefix { $0 != ":" }
+        return String(beforeColon.split(separator: "#", omittingEmptySubsequences: false).last ?? beforeColon)
     }
 
     // MARK: Helpers

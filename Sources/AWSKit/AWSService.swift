@@ -60,7 +60,9 @@ public enum AWSEndpoint {
             throw .configuration("\(region) is not a Region of a partition idcsync supports")
         }
         let suffix = known == .awsCN ? "amazonaws.com.cn" : "amazonaws.com"
-        return "https://\(service.hostPrefix).\(region).\(suffix)"
+        // A global service has one endpoint per partition, in its fixed Region (organizations.us-east-1...).
+        let hostRegion = service.globalRegion?(known) ?? region
+        return "https://\(service.hostPrefix).\(hostRegion).\(suffix)"
     }
 
     /// The Region a request is signed for: the fixed Region of a global service, else the given one.
