@@ -4,9 +4,8 @@ import Testing
 
 @testable import AWSKit
 
-// The awslabs SigV4 test suite (aws-c-auth tests/aws-signing-test-suite/v4), kept in the shared test data
-// beside the repository: /work/shared/testdata/aws-sigv4-suite/v4 when this file is
-// /work/main/Tests/AWSKitTests/SigV4SuiteTests.swift.
+// The awslabs SigV4 test suite (aws-c-auth tests/aws-signing-test-suite/v4), copied unchanged with its
+// LICENSE and NOTICE into Tests/Fixtures/aws-sigv4-suite so that a clean clone carries it.
 
 /// Every case of the suite, by folder name. Listed here (not read from the folder) so that a missing
 /// folder fails each case instead of leaving nothing to run; `suiteFolderHoldsExactlyTheseCases` checks
@@ -56,13 +55,11 @@ private struct SuiteError: Error, CustomStringConvertible {
     var description: String
 }
 
-/// The suite folder: `SIGV4_SUITE_DIR` when set, else `shared/testdata/aws-sigv4-suite/v4` in the nearest
-/// folder above this file that has it (normally three levels up: Tests/AWSKitTests → repository → /work).
+/// The suite folder: `SIGV4_SUITE_DIR` when set, else the copy in `Tests/Fixtures/aws-sigv4-suite/v4`.
 private func sigV4SuiteFolder(filePath: String = #filePath) throws -> URL {
-    let manager = FileManager.default
+    var isDirectory: ObjCBool = false
     func isFolder(_ url: URL) -> Bool {
-        var isDirectory: ObjCBool = false
-        return manager.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
     if let override = ProcessInfo.processInfo.environment["SIGV4_SUITE_DIR"], !override.isEmpty {
         let url = URL(fileURLWithPath: override).standardizedFileURL
@@ -71,20 +68,15 @@ private func sigV4SuiteFolder(filePath: String = #filePath) throws -> URL {
         }
         return url
     }
-    let testFolder = URL(fileURLWithPath: filePath).standardizedFileURL.resolvingSymlinksInPath()
-        .deletingLastPathComponent()
-    let expected = testFolder.appendingPathComponent("../../../shared/testdata/aws-sigv4-suite/v4").standardizedFileURL
-    var folder = testFolder
-    while folder.path != "/" && !folder.path.isEmpty {
-        let candidate = folder.appendingPathComponent("shared/testdata/aws-sigv4-suite/v4")
-        if isFolder(candidate) { return candidate }
-        folder = folder.deletingLastPathComponent()
+    let bundled = URL(fileURLWithPath: filePath).deletingLastPathComponent()
+        .appendingPathComponent("../Fixtures/aws-sigv4-suite/v4").standardizedFileURL
+    guard isFolder(bundled) else {
+        throw SuiteError(description: """
+            the AWS SigV4 test suite is missing: expected it at \(bundled.path); \
+            restore Tests/Fixtures/aws-sigv4-suite from git or set SIGV4_SUITE_DIR to a v4 folder
+            """)
     }
-    throw SuiteError(description: """
-        the AWS SigV4 test suite is missing: expected it at \(expected.path) \
-        (shared/testdata/aws-sigv4-suite/v4 in a folder above \(testFolder.path)); \
-        set SIGV4_SUITE_DIR to its v4 folder
-        """)
+    return bundled
 }
 
 /// One case: its context and its files.
