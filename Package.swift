@@ -32,6 +32,9 @@ let package = Package(
             name: "HTTPKit",
             dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
+        // Small POSIX helpers shared by the clients and the engine (text files without Foundation's
+        // file machinery, errno in words).
+        .target(name: "SystemKit"),
         // The Okta management API client: SSWS and OAuth 2.0 (private_key_jwt + DPoP), rate limits,
         // retries, typed errors. Knows nothing about IAM Identity Center.
         .target(
@@ -50,6 +53,7 @@ let package = Package(
             name: "AWSKit",
             dependencies: [
                 "HTTPKit",
+                "SystemKit",
                 "IDCSyncCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -60,6 +64,7 @@ let package = Package(
             name: "IDCSyncEngine",
             dependencies: [
                 "IDCSyncCore",
+                "SystemKit",
                 "OktaKit",
                 "AWSKit",
                 .product(name: "Logging", package: "swift-log"),

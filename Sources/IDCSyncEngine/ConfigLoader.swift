@@ -1,5 +1,6 @@
 import Foundation
 import IDCSyncCore
+import SystemKit
 
 /// Finds, reads and parses the config file: `--config`, else `IDCSYNC_CONFIG`, else `./idcsync.yaml`.
 public struct ConfigLoader: Sendable {

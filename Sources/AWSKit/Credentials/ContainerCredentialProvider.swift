@@ -1,5 +1,6 @@
 import HTTPKit
 import IDCSyncCore
+import SystemKit
 
 /// Container credentials (ECS task roles, EKS Pod Identity, local emulators), as botocore's
 /// `ContainerProvider` and `ContainerMetadataFetcher`:
@@ -58,7 +59,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
     func authorization() throws(AWSError) -> Secret? {
         var token: String
         if let path = value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
-            switch CredentialFile.contents(of: path, limit: 64 * 1024) {
+            switch TextFile.contents(of: path, limit: 64 * 1024) {
             case .success(let text): token = text
             case .failure(let error):
                 throw failure("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(path): \(error)")

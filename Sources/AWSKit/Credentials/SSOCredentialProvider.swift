@@ -1,5 +1,6 @@
 import HTTPKit
 import IDCSyncCore
+import SystemKit
 
 /// IAM Identity Center (SSO) role credentials, as botocore's `SSOProvider` and `SSOCredentialFetcher`:
 ///
@@ -84,7 +85,7 @@ public struct SSOCredentialProvider: CredentialProvider {
         let shown = context.locations.display(path)
         let subject = settings.sessionName.map { "sso-session \($0)" } ?? "start URL \(settings.startURL)"
         let text: String
-        switch CredentialFile.contents(of: path) {
+        switch TextFile.contents(of: path) {
         case .success(let contents): text = contents
         case .failure(.notFound):
             throw failure("no cached SSO token for \(subject) (\(shown) does not exist); \(login)")

@@ -1,4 +1,5 @@
 import IDCSyncCore
+import SystemKit
 
 /// The profile the profile-based providers read, and why it was chosen (for messages).
 struct ProfileSelection: Sendable, Equatable {
@@ -96,7 +97,7 @@ struct SharedConfig: Sendable, Equatable {
     }
 
     private static func sections(of path: String, kind: String, locations: SharedConfigLocations) throws(AWSError) -> [INISection]? {
-        switch CredentialFile.contents(of: path) {
+        switch TextFile.contents(of: path) {
         case .failure(.notFound), .failure(.isDirectory):
             // botocore skips a path that is not a regular file.
             return nil

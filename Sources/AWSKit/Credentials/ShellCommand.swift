@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Dispatch
+import SystemKit
 
 /// Runs a command line through `/bin/sh -c` with `posix_spawn` (no Foundation), capturing stdout and
 /// stderr. stdin is inherited, as botocore's `Popen` call leaves it. The blocking wait runs on a
@@ -43,11 +44,11 @@ enum ShellCommand {
 
         var stdoutPipe: [Int32] = [-1, -1]
         var stderrPipe: [Int32] = [-1, -1]
-        guard makePipe(&stdoutPipe) else { return .failure(Failure(reason: "cannot create a pipe: \(CredentialFile.describe(errno))")) }
+        guard makePipe(&stdoutPipe) else { return .failure(Failure(reason: "cannot create a pipe: \(TextFile.describe(errno))")) }
         guard makePipe(&stderrPipe) else {
             let code = errno
             close(stdoutPipe[0]); close(stdoutPipe[1])
-            return .failure(Failure(reason: "cannot create a pipe: \(CredentialFile.describe(code))"))
+            return .failure(Failure(reason: "cannot create a pipe: \(TextFile.describe(code))"))
         }
 
         #if canImport(Darwin)
@@ -93,7 +94,7 @@ enum ShellCommand {
         close(stderrPipe[1])
         guard spawned == 0 else {
             close(stdoutPipe[0]); close(stderrPipe[0])
-            return .failure(Failure(reason: "cannot start /bin/sh: \(CredentialFile.describe(spawned))"))
+            return .failure(Failure(reason: "cannot start /bin/sh: \(TextFile.describe(spawned))"))
         }
 
         var stdout: [UInt8] = []
@@ -126,7 +127,7 @@ enum ShellCommand {
 
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { return .failure(Failure(reason: "cannot wait for /bin/sh: \(CredentialFile.describe(errno))")) }
+            guard errno == EINTR else { return .failure(Failure(reason: "cannot wait for /bin/sh: \(TextFile.describe(errno))")) }
         }
         // WIFEXITED / WEXITSTATUS / WTERMSIG are C macros Swift does not import.
         let termination: Termination = status & 0x7F == 0 ? .exited((status >> 8) & 0xFF) : .signaled(status & 0x7F)
