@@ -54,8 +54,10 @@ public struct OktaClientConfiguration: Sendable {
 }
 
 /// The Okta management API, for the few calls idcsync makes. Handles authentication (SSWS, or OAuth
-/// with private_key_jwt and DPoP), rate limits (pacing from `X-Rate-Limit-Remaining`, waiting out a
-/// 429 until `X-Rate-Limit-Reset`), retries with backoff, and Okta's error formats.
+/// with private_key_jwt and DPoP), rate limits (each bucket's budget shared with every other client
+/// of the same org in the process through `OktaRateLimits`, waiting for the reset instead of
+/// collecting 429s, and waiting out a 429 until `X-Rate-Limit-Reset`), retries with backoff, and
+/// Okta's error formats.
 public actor OktaClient {
     private let configuration: OktaClientConfiguration
     private let transport: any HTTPTransport
@@ -66,24 +68,30 @@ public actor OktaClient {
     private var accessToken: (token: Secret, type: String, expires: Double)?
     private var tokenNonce: String?
     private var resourceNonce: String?
-    private var buckets: [String: BucketState] = [:]
+    private let rateLimits: OktaRateLimits
+    private var governors: [String: OktaRateGovernor] = [:]
 
     /// Requests sent (retries included), for reports and tests.
     public private(set) var requestsSent = 0
 
-    struct BucketState {
-        var limit: Int
-        var remaining: Int
-        /// When the bucket resets, on the local clock.
-        var reset: Double
-    }
-
+    /// `rateLimits`: where the client finds the governors of its org's buckets; the process-wide
+    /// registry by default, so that clients of the same org never overrun a bucket together.
     public init(configuration: OktaClientConfiguration, transport: any HTTPTransport = AsyncHTTPTransport(),
-                time: any TimeSource = SystemTime(), logger: Logger = Logger(label: "idcsync.okta")) {
+                time: any TimeSource = SystemTime(), logger: Logger = Logger(label: "idcsync.okta"),
+                rateLimits: OktaRateLimits = .shared) {
         self.configuration = configuration
         self.transport = transport
         self.time = time
         self.logger = logger
+        self.rateLimits = rateLimits
+    }
+
+    /// The shared governor of one of this org's buckets (see `bucket(method:path:)`).
+    public func governor(bucket: String) -> OktaRateGovernor {
+        if let governor = governors[bucket] { return governor }
+        let governor = rateLimits.governor(orgURL: configuration.orgURL, bucket: bucket, time: time)
+        governors[bucket] = governor
+        return governor
     }
 
     // MARK: Apps API
@@ -136,7 +144,7 @@ public actor OktaClient {
     /// retried after a 429, which Okta answers before doing anything.
     func send(_ method: String, path: String, body: [UInt8]? = nil) async throws(OktaError) -> HTTPResponse {
         let url = configuration.orgURL + path
-        let bucket = Self.bucket(method: method, path: path)
+        let governor = governor(bucket: Self.bucket(method: method, path: path))
         let idempotent = method == "GET"
         var retryFor: String?
         var retryCount = 0
@@ -144,21 +152,27 @@ public actor OktaClient {
         var nonceRetried = false
         while true {
             attempt += 1
-            try await pace(bucket, request: .init(method: method, path: Self.loggable(path)))
+            let info = OktaError.RequestInfo(method: method, path: Self.loggable(path))
+            try await governor.acquire(maximumWait: configuration.maximumRateLimitWait, request: info)
             var headers: [(name: String, value: String)] = [("Accept", "application/json"), ("User-Agent", "idcsync")]
             if body != nil { headers.append(("Content-Type", "application/json")) }
-            headers += try await authorization(method: method, url: url)
+            do {
+                headers += try await authorization(method: method, url: url)
+            } catch {
+                await governor.release()
+                throw error
+            }
             if let retryFor {
                 headers.append(("X-Okta-Retry-For", retryFor))
                 headers.append(("X-Okta-Retry-Count", String(retryCount)))
             }
             let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: configuration.timeout)
-            let info = OktaError.RequestInfo(method: method, path: Self.loggable(path))
             let response: HTTPResponse
             do {
                 requestsSent += 1
                 response = try await transport.send(request)
             } catch {
+                await governor.release()
                 logger.debug("okta request failed", metadata: ["method": "\(method)", "path": "\(Self.loggable(path))", "error": "\(error)"])
                 guard error.isTransient, idempotent, attempt < configuration.maximumAttempts else {
                     throw .transport(error, attempts: attempt, request: info)
@@ -167,7 +181,7 @@ public actor OktaClient {
                 continue
             }
             let requestId = response.header("X-Okta-Request-Id")
-            record(bucket, response)
+            let learned = await governor.complete(observation(response), rateLimited: response.status == 429)
             logger.debug("okta request", metadata: [
                 "method": "\(method)", "path": "\(Self.loggable(path))", "status": "\(response.status)",
                 "requestId": "\(requestId ?? "-")", "remaining": "\(response.header("X-Rate-Limit-Remaining") ?? "-")",
@@ -178,15 +192,20 @@ public actor OktaClient {
             case 200..<300:
                 return response
             case 429 where retryCount < configuration.maximumRateLimitRetries:
+                retryFor = retryFor ?? requestId
+                retryCount += 1
+                attempt -= 1  // a 429 is not a failed attempt; it has its own bound
+                if learned {
+                    // The governor now knows the bucket is empty: it waits for the reset, once for every client of the org.
+                    logger.info("Okta rate limit reached; waiting for the reset", metadata: ["path": "\(Self.loggable(path))"])
+                    continue
+                }
                 let wait = rateLimitWait(response)
                 guard wait <= configuration.maximumRateLimitWait else {
                     throw .rateLimited(waitSeconds: Int(wait.components.seconds), maximumSeconds: Int(configuration.maximumRateLimitWait.components.seconds), request: identified)
                 }
                 logger.info("Okta rate limit reached; waiting for the reset", metadata: ["seconds": "\(wait.components.seconds)", "path": "\(Self.loggable(path))"])
                 try await sleep(wait)
-                retryFor = retryFor ?? requestId
-                retryCount += 1
-                attempt -= 1  // a 429 is not a failed attempt; it has its own bound
                 continue
             case 401 where !nonceRetried && Self.challenge(response)?.contains("use_dpop_nonce") == true:
                 // The resource server wants a DPoP nonce: take it and send the request once more.
@@ -204,27 +223,13 @@ public actor OktaClient {
         }
     }
 
-    /// Waits before a request when the bucket's last response said nothing is left, so a long run
-    /// waits for the reset instead of collecting 429s.
-    private func pace(_ bucket: String, request: OktaError.RequestInfo) async throws(OktaError) {
-        guard let state = buckets[bucket], state.remaining <= 0 else { return }
-        let wait = state.reset + 1 - time.now()
-        guard wait > 0 else { return }
-        let duration = Duration.milliseconds(Int64(wait * 1000))
-        guard duration <= configuration.maximumRateLimitWait else {
-            throw .rateLimited(waitSeconds: Int(wait.rounded(.up)), maximumSeconds: Int(configuration.maximumRateLimitWait.components.seconds), request: request)
-        }
-        logger.info("Okta rate limit nearly used; pacing until the reset", metadata: ["seconds": "\(Int(wait.rounded(.up)))"])
-        try await sleep(duration)
-        buckets[bucket] = nil
-    }
-
-    private func record(_ bucket: String, _ response: HTTPResponse) {
+    /// The response's rate-limit headers, when it has all three.
+    private func observation(_ response: HTTPResponse) -> RateLimitObservation? {
         guard let limit = response.header("X-Rate-Limit-Limit").flatMap(Int.init),
               let remaining = response.header("X-Rate-Limit-Remaining").flatMap(Int.init),
               let reset = response.header("X-Rate-Limit-Reset").flatMap(Double.init)
-        else { return }
-        buckets[bucket] = BucketState(limit: limit, remaining: remaining, reset: localTime(ofServerTime: reset, response))
+        else { return nil }
+        return RateLimitObservation(limit: limit, remaining: remaining, serverReset: reset, localReset: localTime(ofServerTime: reset, response))
     }
 
     /// How long a 429 asks to wait: `X-Rate-Limit-Reset` minus the response's `Date`, plus one second
@@ -270,23 +275,31 @@ public actor OktaClient {
         var attempt = 0
         var rateLimitRetries = 0
         var nonceRetried = false
+        let governor = governor(bucket: "token")
         while true {
             attempt += 1
-            try await pace("token", request: .init(method: "POST", path: path))
+            try await governor.acquire(maximumWait: configuration.maximumRateLimitWait, request: .init(method: "POST", path: path))
             let now = time.now()
             var header: JSONObject = ["typ": "JWT"]
             if let keyId { header["kid"] = .string(keyId) }
-            let assertion = try key.sign(header: header, claims: [
-                "iss": .string(clientId), "sub": .string(clientId), "aud": .string(tokenURL),
-                "iat": .int(Int(now)), "exp": .int(Int(now) + 300), "jti": .string(UUID().uuidString),
-            ])
+            let assertion: String
+            let proof: String
+            do {
+                assertion = try key.sign(header: header, claims: [
+                    "iss": .string(clientId), "sub": .string(clientId), "aud": .string(tokenURL),
+                    "iat": .int(Int(now)), "exp": .int(Int(now) + 300), "jti": .string(UUID().uuidString),
+                ])
+                proof = try dpopKey.proof(method: "POST", url: tokenURL, nonce: tokenNonce, accessToken: nil, now: now)
+            } catch {
+                await governor.release()
+                throw error
+            }
             let form = [
                 ("grant_type", "client_credentials"),
                 ("scope", configuration.access.scopes),
                 ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
                 ("client_assertion", assertion),
             ].map { "\($0.0)=\(Self.formValue($0.1))" }.joined(separator: "&")
-            let proof = try dpopKey.proof(method: "POST", url: tokenURL, nonce: tokenNonce, accessToken: nil, now: now)
             let request = HTTPRequest(method: "POST", url: tokenURL, headers: [
                 ("Accept", "application/json"), ("Content-Type", "application/x-www-form-urlencoded"),
                 ("User-Agent", "idcsync"), ("DPoP", proof),
@@ -297,11 +310,12 @@ public actor OktaClient {
                 requestsSent += 1
                 response = try await transport.send(request)
             } catch {
+                await governor.release()
                 guard error.isTransient, attempt < configuration.maximumAttempts else { throw .transport(error, attempts: attempt, request: info) }
                 try await sleep(configuration.backoff.delay(attempt: attempt))
                 continue
             }
-            record("token", response)
+            let learned = await governor.complete(observation(response), rateLimited: response.status == 429)
             let identified = OktaError.RequestInfo(method: "POST", path: path, requestId: response.header("X-Okta-Request-Id"))
             logger.debug("okta token request", metadata: ["status": "\(response.status)", "requestId": "\(identified.requestId ?? "-")"])
             if response.status == 200 {
@@ -327,6 +341,7 @@ public actor OktaClient {
             if response.status == 429 && rateLimitRetries < configuration.maximumRateLimitRetries {
                 rateLimitRetries += 1
                 attempt -= 1
+                if learned { continue }  // the governor waits for the reset
                 let wait = rateLimitWait(response)
                 guard wait <= configuration.maximumRateLimitWait else {
                     throw .rateLimited(waitSeconds: Int(wait.components.seconds), maximumSeconds: Int(configuration.maximumRateLimitWait.components.seconds), request: identified)
@@ -373,11 +388,16 @@ public actor OktaClient {
         do { return try OktaApp(json: json) } catch { throw .invalidResponse(error.message, request: request) }
     }
 
-    /// Rate-limit bucket of a request, as Okta groups them: the app list, one app, the token endpoint.
+    /// Rate-limit bucket of a request, by endpoint family as Okta publishes them (domain-facts
+    /// section 2): `app` is one app (`GET`/`PUT /api/v1/apps/{id}`, 500/min), `apps` the list
+    /// (`/api/v1/apps`), `apps*` an app's sub-resources (keys, SAML metadata: Okta's catch-all
+    /// `/api/v1/apps*`), `token` the OAuth endpoints; any other path is its own bucket. Families
+    /// Okta counts apart stay apart, so one bucket's `remaining` and reset never stand in for
+    /// another's; should Okta count two of them together after all, the 429 is still waited out.
     static func bucket(method: String, path: String) -> String {
         let plain = path.prefix { $0 != "?" }
         if plain == "/api/v1/apps" { return "apps" }
-        if plain.hasPrefix("/api/v1/apps/") { return "app" }
+        if plain.hasPrefix("/api/v1/apps/") { return plain.dropFirst("/api/v1/apps/".count).contains("/") ? "apps*" : "app" }
         if plain.hasPrefix("/oauth2/") { return "token" }
         return String(plain)
     }

@@ -53,10 +53,12 @@ func response(_ status: Int, _ body: String = "{}", headers: [(String, String)] 
 let appBody = #"{"id":"0oa1","name":"amazon_aws_sso","label":"AWS IAM Identity Center","lastUpdated":"2026-11-21T10:00:00.000Z","settings":{"app":{"acsURL":null}}}"#
 
 func client(_ transport: ScriptedTransport, time: FakeTime = FakeTime(), credentials: OktaCredentials = .apiToken(Secret("tok-SECRET-1")),
-            access: OktaAccess = .readWrite, maximumWait: Duration = .seconds(120)) -> OktaClient {
+            access: OktaAccess = .readWrite, maximumWait: Duration = .seconds(120), rateLimits: OktaRateLimits = OktaRateLimits(),
+            orgURL: String = "https://example.okta.com") -> OktaClient {
+    // Each test has its own registry: tests run in parallel, each with its own clock.
     OktaClient(configuration: OktaClientConfiguration(
-        orgURL: "https://example.okta.com", credentials: credentials, access: access, maximumRateLimitWait: maximumWait,
-        backoff: Backoff(base: .milliseconds(500), maximum: .seconds(8), jitter: { $0 })), transport: transport, time: time)
+        orgURL: orgURL, credentials: credentials, access: access, maximumRateLimitWait: maximumWait,
+        backoff: Backoff(base: .milliseconds(500), maximum: .seconds(8), jitter: { $0 })), transport: transport, time: time, rateLimits: rateLimits)
 }
 
 @Suite("Okta client: requests, errors, retries")
