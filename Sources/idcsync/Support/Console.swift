@@ -55,11 +55,17 @@ struct Console {
         write(JSONWriter.pretty(value))
     }
 
-    /// Loads the config and picks the target, reporting the file's warnings on stderr.
-    func loadTarget(_ name: String?) throws(CommandError) -> (Config, Target) {
+    /// Loads the config, reporting the file's warnings on stderr.
+    func loadConfig() throws(CommandError) -> Config {
         let config = try ConfigLoader(environment: environment).load(global.config)
         logger.debug("loaded config", metadata: ["path": "\(config.source)", "targets": "\(config.targets.count)"])
         report(config.diagnostics)
+        return config
+    }
+
+    /// Loads the config and picks the target, reporting the file's warnings on stderr.
+    func loadTarget(_ name: String?) throws(CommandError) -> (Config, Target) {
+        let config = try loadConfig()
         let target = try config.selectTarget(name)
         return (config, aws?.apply(to: target) ?? target)
     }

@@ -1,0 +1,163 @@
+/// What `reconcile` found (and fixed) for each target: plain values for the renderers, the metrics
+/// file and the exit code.
+
+/// One key's policy in one Region, compared by meaning with the generated policy.
+public struct KeyPolicyCheck: Sendable, Equatable {
+    public enum State: String, Sendable, Equatable {
+        /// The policy is the generated one.
+        case matches
+        /// It differs, and nothing was written (no `--apply`).
+        case drift
+        /// It differed and PutKeyPolicy put the generated one back (read back to check).
+        case fixed
+        /// The Region is enabled in IAM Identity Center but the key has no replica there. reconcile
+        /// never creates keys or Regions: `regions add` does.
+        case missingReplica = "missing-replica"
+    }
+
+    public var region: String
+    public var isPrimary: Bool
+    public var keyArn: String?
+    public var state: State
+    /// What differed before any fix; `nil` when the policy matched or there is no key.
+    public var difference: PolicyComparison?
+
+    public init(region: String, isPrimary: Bool, keyArn: String?, state: State, difference: PolicyComparison? = nil) {
+        self.region = region
+        self.isPrimary = isPrimary
+        self.keyArn = keyArn
+        self.state = state
+        self.difference = difference
+    }
+
+    /// Still different from the generated policy after this run.
+    public var isDrift: Bool { state == .drift || state == .missingReplica }
+}
+
+/// The Okta app's ACS URL slots against the slot plan.
+public struct OktaSlotsCheck: Sendable, Equatable {
+    public enum State: String, Sendable, Equatable {
+        case inSync = "in-sync"
+        case drift
+        case fixed
+    }
+
+    public var appId: String
+    public var appLabel: String?
+    public var state: State
+    /// The slots that differ (before any fix).
+    public var changes: [SlotPlan.Slot]
+    /// Slots holding URLs this instance does not own (kept or removed per `okta.foreignUrls`).
+    public var foreign: [SlotPlan.Slot]
+    /// The backup of the app as read, when a fix was written.
+    public var backup: String?
+
+    public init(appId: String, appLabel: String?, state: State, changes: [SlotPlan.Slot], foreign: [SlotPlan.Slot], backup: String? = nil) {
+        self.appId = appId
+        self.appLabel = appLabel
+        self.state = state
+        self.changes = changes
+        self.foreign = foreign
+        self.backup = backup
+    }
+}
+
+public struct ReconcileTargetReport: Sendable, Equatable {
+    public enum State: String, Sendable, Equatable {
+        case inSync = "in-sync"
+        case drift
+        case fixed
+        case error
+    }
+
+    /// The target's name, or "default" for the top-level sections.
+    public var name: String
+    public var instanceArn: String?
+    public var keyPolicies: [KeyPolicyCheck]
+    /// `nil` when the target has no `okta` section or the run failed before reaching Okta.
+    public var okta: OktaSlotsCheck?
+    public var diagnostics: [Diagnostic]
+    /// The exit code of the failure (1, or 64 for configuration problems); `nil` when the target ran.
+    public var failureExitCode: Int32?
+    public var durationSeconds: Double
+    public var oktaRequests: Int
+
+    public init(name: String, instanceArn: String? = nil, keyPolicies: [KeyPolicyCheck] = [], okta: OktaSlotsCheck? = nil,
+                diagnostics: [Diagnostic] = [], failureExitCode: Int32? = nil, durationSeconds: Double = 0, oktaRequests: Int = 0) {
+        self.name = name
+        self.instanceArn = instanceArn
+        self.keyPolicies = keyPolicies
+        self.okta = okta
+        self.diagnostics = diagnostics
+        self.failureExitCode = failureExitCode
+        self.durationSeconds = durationSeconds
+        self.oktaRequests = oktaRequests
+    }
+
+    public var keyPolicyDrift: Bool { keyPolicies.contains(where: \.isDrift) }
+    public var oktaDrift: Bool { okta?.state == .drift }
+
+    public var state: State {
+        if failureExitCode != nil { return .error }
+        if keyPolicyDrift || oktaDrift { return .drift }
+        if keyPolicies.contains(where: { $0.state == .fixed }) || okta?.state == .fixed { return .fixed }
+        return .inSync
+    }
+
+    /// 0 in sync or fixed, 2 drift left, 1 or 64 on failure.
+    public var exitCode: Int32 {
+        if let failureExitCode { return failureExitCode }
+        return state == .drift ? 2 : 0
+    }
+}
+
+public struct ReconcileReport: Sendable, Equatable {
+    public var apply: Bool
+    public var targets: [ReconcileTargetReport]
+    /// Seconds since 1970 when the run started.
+    public var startedAt: Double
+    public var durationSeconds: Double
+    public var awsRequests: Int
+    public var oktaRequests: Int
+
+    public init(apply: Bool, targets: [ReconcileTargetReport], startedAt: Double, durationSeconds: Double, awsRequests: Int, oktaRequests: Int) {
+        self.apply = apply
+        self.targets = targets
+        self.startedAt = startedAt
+        self.durationSeconds = durationSeconds
+        self.awsRequests = awsRequests
+        self.oktaRequests = oktaRequests
+    }
+
+    /// The worst of the targets' exit codes: 64 (configuration), then 1 (error), then 2 (drift), then 0.
+    public var exitCode: Int32 {
+        Self.worst(targets.map(\.exitCode))
+    }
+
+    public static func worst(_ codes: [Int32]) -> Int32 {
+        func rank(_ code: Int32) -> Int {
+            switch code {
+            case 0: 0
+            case 2: 1
+            case 1: 2
+            default: 3
+            }
+        }
+        return codes.max { rank($0) < rank($1) } ?? 0
+    }
+
+    /// Every target ran (drift or not): the run counts as a success for the metrics.
+    public var succeeded: Bool { targets.allSatisfy { $0.failureExitCode == nil } }
+}
+
+/// Decimal text without Foundation's locale-dependent formatters (metrics and JSON need `.`).
+public enum DecimalText {
+    /// `1.5` → `"1.500"`.
+    public static func threeDecimals(_ value: Double) -> String {
+        let milliseconds = Int64((value * 1000).rounded())
+        let sign = milliseconds < 0 ? "-" : ""
+        let magnitude = abs(milliseconds)
+        let fraction = String(magnitude % 1000)
+        return "\(sign)\(magnitude / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+}

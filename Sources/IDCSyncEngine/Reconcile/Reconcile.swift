@@ -1,0 +1,208 @@
+import AWSKit
+import Foundation
+import IDCSyncCore
+import Logging
+import OktaKit
+
+/// `reconcile`: for every target, the key policy of the primary key and of every replica against
+/// the generated one, and the Okta ACS URL slots against the slot plan; with `apply`, both put
+/// right (PutKeyPolicy read back; Okta through the guarded write). Never adds or removes Regions or
+/// keys. Targets run in parallel up to a bound; one target's failure does not stop the others.
+public enum Reconcile {
+    public struct Options: Sendable {
+        public var apply: Bool
+        /// How many targets run at once.
+        public var parallel: Int
+        /// `--backup-dir`; else each target's `okta.backupDir`.
+        public var backupDirectory: String?
+
+        public init(apply: Bool, parallel: Int = 8, backupDirectory: String? = nil) {
+            self.apply = apply
+            self.parallel = max(1, parallel)
+            self.backupDirectory = backupDirectory
+        }
+    }
+
+    /// The targets a run covers: the one `--target` names; else every `targets:` entry; else the
+    /// top-level sections as the target "default".
+    public static func targets(config: Config, named name: String?) throws(CommandError) -> [Target] {
+        if name != nil || config.targets.isEmpty { return [try config.selectTarget(name)] }
+        return config.targets
+    }
+
+    public static func run(config: Config, targets: [Target], options: Options, environment: [String: String],
+                           logger: Logger) async -> ReconcileReport {
+        let started = Date()
+        let instances = InstanceChecks(config: config, apply: options.apply, environment: environment, logger: logger)
+        var reports = [ReconcileTargetReport?](repeating: nil, count: targets.count)
+        await withTaskGroup(of: (Int, ReconcileTargetReport).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < targets.count else { return }
+                let index = next
+                let target = targets[index]
+                next += 1
+                group.addTask {
+                    (index, await reconcile(target: target, config: config, instances: instances, options: options,
+                                            environment: environment, logger: logger))
+                }
+            }
+            for _ in 0..<min(options.parallel, targets.count) { startNext() }
+            for await (index, report) in group {
+                reports[index] = report
+                startNext()
+            }
+        }
+        let finished = reports.compactMap { $0 }
+        return ReconcileReport(apply: options.apply, targets: finished, startedAt: started.timeIntervalSince1970,
+                               durationSeconds: Date().timeIntervalSince(started), awsRequests: await instances.requestsSent(),
+                               oktaRequests: finished.reduce(0) { $0 + $1.oktaRequests })
+    }
+
+    static func reconcile(target: Target, config: Config, instances: InstanceChecks, options: Options,
+                          environment: [String: String], logger: Logger) async -> ReconcileTargetReport {
+        let started = Date()
+        let name = target.name ?? "default"
+        var targetLogger = logger
+        targetLogger[metadataKey: "target"] = "\(name)"
+        var report = ReconcileTargetReport(name: name)
+        var oktaClient: OktaClient?
+        do {
+            let instance = try await instances.check(target).get()
+            report.instanceArn = instance.world.instanceArn.value
+            report.keyPolicies = instance.keyPolicies
+            report.diagnostics = instance.diagnostics
+            if let okta = target.okta {
+                let effective = instance.world.effectiveTarget(target)
+                let client = try OktaSession.client(target: effective, configFile: config.source, environment: environment,
+                                                    access: options.apply ? .readWrite : .read, logger: targetLogger)
+                oktaClient = client
+                report.okta = try await reconcileOkta(okta, target: effective, client: client, config: config, options: options, logger: targetLogger)
+            }
+        } catch {
+            report.failureExitCode = error.status.rawValue
+            report.diagnostics += error.diagnostics
+        }
+        if let oktaClient { report.oktaRequests = await oktaClient.requestsSent }
+        report.durationSeconds = Date().timeIntervalSince(started)
+        targetLogger.debug("reconciled", metadata: ["state": "\(report.state.rawValue)"])
+        return report
+    }
+
+    static func reconcileOkta(_ okta: OktaConfig, target: Target, client: OktaClient, config: Config, options: Options,
+                              logger: Logger) async throws(CommandError) -> OktaSlotsCheck {
+        let app = try await OktaSync.locateApp(okta, client: client)
+        let world = try OktaSync.world(app: app, target: target, configFile: config.source)
+        let plan = try OktaSync.plan(world: world, target: target, configFile: config.source)
+        var check = OktaSlotsCheck(appId: app.id, appLabel: app.label, state: .inSync, changes: plan.plan.changes, foreign: plan.plan.foreign)
+        guard plan.plan.hasChanges else { return check }
+        guard options.apply else {
+            check.state = .drift
+            return check
+        }
+        let directory = options.backupDirectory ?? OktaSync.backupDirectory(config: config, target: target, override: nil)
+        check.backup = try await OktaSync.write(plan, client: client, options: .init(backupDirectory: directory), logger: logger)
+        check.state = .fixed
+        return check
+    }
+}
+
+/// What one IAM Identity Center instance looks like: discovered and its key policies checked (and
+/// fixed) once per run, however many targets share it.
+struct InstanceState: Sendable {
+    var world: AWSWorld
+    var keyPolicies: [KeyPolicyCheck]
+    var diagnostics: [Diagnostic]
+}
+
+actor InstanceChecks {
+    private let config: Config
+    private let apply: Bool
+    private let environment: [String: String]
+    private let logger: Logger
+    private var checks: [String: Task<Result<InstanceState, CommandError>, Never>] = [:]
+    private var clients: [AWSClient] = []
+
+    init(config: Config, apply: Bool, environment: [String: String], logger: Logger) {
+        self.config = config
+        self.apply = apply
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// The instance a target names, checked by the first target that asks; the others wait for it.
+    func check(_ target: Target) async -> Result<InstanceState, CommandError> {
+        // The sections that decide the instance, the credentials and the generated policy.
+        let key = "\(target.aws)|\(target.instance)|\(target.kms)"
+        if let existing = checks[key] { return await existing.value }
+        let client = AWSSession.client(target: target, environment: environment, logger: logger)
+        clients.append(client)
+        let (config, apply, environment, logger) = (config, apply, environment, logger)
+        let task = Task { () -> Result<InstanceState, CommandError> in
+            do throws(CommandError) {
+                return .success(try await InstanceChecks.inspect(target: target, client: client, config: config, apply: apply,
+                                                                 environment: environment, logger: logger))
+            } catch {
+                return .failure(error)
+            }
+        }
+        checks[key] = task
+        return await task.value
+    }
+
+    func requestsSent() async -> Int {
+        var total = 0
+        for client in clients { total += await client.requestsSent }
+        return total
+    }
+
+    static func inspect(target: Target, client: AWSClient, config: Config, apply: Bool, environment: [String: String],
+                        logger: Logger) async throws(CommandError) -> InstanceState {
+        let home = try AWSSession.homeRegion(target: target, environment: environment, configFile: config.source)
+        let world = try await Discovery.discover(target: target, client: client, homeRegion: home, configFile: config.source, logger: logger)
+        let generated = try PolicyGeneration.keyPolicy(target: world.effectiveTarget(target), pinned: false, configFile: config.source)
+        var diagnostics = generated.diagnostics.filter { $0.severity != .note }
+
+        var names = [world.primaryRegion.name]
+        for name in world.enabledRegions.map(\.name) + world.primaryKey.replicas.map(\.region) where !names.contains(name) {
+            names.append(name)
+        }
+        var checks: [KeyPolicyCheck] = []
+        for name in names {
+            let isPrimary = name == world.primaryRegion.name
+            guard let arn = isPrimary ? world.primaryKey.arn : world.primaryKey.replicas.first(where: { $0.region == name })?.arn else {
+                diagnostics.append(Diagnostic(.warning, code: "reconcile.missing-replica",
+                    "\(name) is enabled in IAM Identity Center but the key \(world.key.keyId) has no replica there; reconcile never creates keys: run `idcsync regions add \(name)` to create it with the key policy"))
+                checks.append(KeyPolicyCheck(region: name, isPrimary: false, keyArn: nil, state: .missingReplica))
+                continue
+            }
+            let difference = try await compare(arn, region: name, expected: generated.keyPolicy.document, client: client)
+            guard !difference.matches else {
+                checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .matches))
+                continue
+            }
+            guard apply else {
+                checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .drift, difference: difference))
+                continue
+            }
+            logger.info("putting the generated key policy back", metadata: ["region": "\(name)", "key": "\(arn)", "drift": "\(difference.summary)"])
+            do { try await client.putKeyPolicy(arn, policy: generated.keyPolicy.text, region: name) } catch {
+                throw .aws(error, hint: "the key policy of \(arn) in \(name) was not changed")
+            }
+            let after = try await compare(arn, region: name, expected: generated.keyPolicy.document, client: client)
+            guard after.matches else {
+                throw CommandError(.failure, [Diagnostic(.error, code: "reconcile.not-persisted",
+                    "KMS accepted the key policy of \(arn) in \(name) but reading it back still shows: \(after.summary)")])
+            }
+            checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .fixed, difference: difference))
+        }
+        return InstanceState(world: world, keyPolicies: checks, diagnostics: diagnostics)
+    }
+
+    private static func compare(_ arn: String, region: String, expected: PolicyDocument, client: AWSClient) async throws(CommandError) -> PolicyComparison {
+        let text: String
+        do { text = try await client.keyPolicy(arn, region: region) } catch { throw .aws(error) }
+        return PolicyComparison.compare(actual: text, expected: expected)
+            ?? PolicyComparison(missing: [], extra: [], different: ["(the policy is not valid JSON)"])
+    }
+}

@@ -1,0 +1,108 @@
+import IDCSyncCore
+
+/// `reconcile` as text, as one JSON document, and as a Prometheus textfile-collector file.
+public enum ReconcileRenderer {
+    // MARK: Text
+
+    public static func text(_ report: ReconcileReport, style: Style) -> String {
+        var lines: [String] = []
+        for target in report.targets {
+            let state: String
+            switch target.state {
+            case .inSync: state = style.green("in sync")
+            case .fixed: state = style.green("fixed")
+            case .drift: state = style.yellow("drift")
+            case .error: state = style.red("error (exit \(target.exitCode))")
+            }
+            lines.append("\(style.bold(target.name)): \(state)")
+            for check in target.keyPolicies {
+                let role = check.isPrimary ? " (primary)" : ""
+                let what: String
+                switch check.state {
+                case .matches: what = "matches"
+                case .drift: what = style.yellow("drift: " + (check.difference?.summary ?? "")) + " (fix: --apply)"
+                case .fixed: what = style.green("fixed") + " (was: " + (check.difference?.summary ?? "") + ")"
+                case .missingReplica: what = style.yellow("no replica key") + " (fix: idcsync regions add \(check.region))"
+                }
+                lines.append("  key policy \(check.region)\(role): \(what)")
+            }
+            if let okta = target.okta {
+                let app = "okta app \(okta.appId)" + (okta.appLabel.map { " \"\($0)\"" } ?? "")
+                switch okta.state {
+                case .inSync: lines.append("  \(app): slots in sync")
+                case .drift: lines.append("  \(app): " + style.yellow("\(okta.changes.count) slot change\(okta.changes.count == 1 ? "" : "s") needed") + " (fix: --apply)")
+                case .fixed: lines.append("  \(app): " + style.green("\(okta.changes.count) slot change\(okta.changes.count == 1 ? "" : "s") written and read back") + (okta.backup.map { " (backup \($0))" } ?? ""))
+                }
+                for slot in okta.changes {
+                    lines.append("    slot \(slot.number) \(slot.key): \(slot.before ?? "(empty)") → \(slot.after ?? "(empty)")")
+                }
+            }
+            for diagnostic in target.diagnostics where diagnostic.severity == .error {
+                lines.append("  " + style.red(diagnostic.message))
+            }
+        }
+        let counts = Dictionary(grouping: report.targets, by: \.state).mapValues(\.count)
+        let summary = [ReconcileTargetReport.State.inSync, .fixed, .drift, .error].compactMap { state -> String? in
+            guard let count = counts[state], count > 0 else { return nil }
+            return "\(count) \(state == .inSync ? "in sync" : state.rawValue)"
+        }.joined(separator: ", ")
+        lines.append("")
+        lines.append("\(report.targets.count) target\(report.targets.count == 1 ? "" : "s"): \(summary). "
+            + "\(formatSeconds(report.durationSeconds)); requests: \(report.awsRequests) to AWS, \(report.oktaRequests) to Okta.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: JSON
+
+    public static func json(_ report: ReconcileReport) -> JSONValue {
+        .object([
+            "apply": .bool(report.apply),
+            "exitCode": .int(Int(report.exitCode)),
+            "durationSeconds": .number(DecimalText.threeDecimals(report.durationSeconds)),
+            "requests": .object(["aws": .int(report.awsRequests), "okta": .int(report.oktaRequests)]),
+            "targets": .array(report.targets.map(targetJSON)),
+        ])
+    }
+
+    static func targetJSON(_ target: ReconcileTargetReport) -> JSONValue {
+        .object([
+            "name": .string(target.name),
+            "state": .string(target.state.rawValue),
+            "exitCode": .int(Int(target.exitCode)),
+            "instanceArn": target.instanceArn.map(JSONValue.string) ?? .null,
+            "keyPolicies": .array(target.keyPolicies.map { check in
+                .object([
+                    "region": .string(check.region),
+                    "primary": .bool(check.isPrimary),
+                    "keyArn": check.keyArn.map(JSONValue.string) ?? .null,
+                    "state": .string(check.state.rawValue),
+                    "missing": .strings(check.difference?.missing ?? []),
+                    "extra": .strings(check.difference?.extra ?? []),
+                    "different": .strings(check.difference?.different ?? []),
+                ])
+            }),
+            "okta": target.okta.map { okta in
+                .object([
+                    "appId": .string(okta.appId),
+                    "state": .string(okta.state.rawValue),
+                    "changes": .array(okta.changes.map { slot in
+                        .object([
+                            "slot": .int(slot.number), "key": .string(slot.key),
+                            "before": slot.before.map(JSONValue.string) ?? .null, "after": slot.after.map(JSONValue.string) ?? .null,
+                            "reason": .string(SlotPlanRenderer.code(slot.reason)),
+                        ])
+                    }),
+                    "foreignSlots": .array(okta.foreign.map { .int($0.number) }),
+                    "backup": okta.backup.map(JSONValue.string) ?? .null,
+                ])
+            } ?? .null,
+            "durationSeconds": .number(DecimalText.threeDecimals(target.durationSeconds)),
+            "oktaRequests": .int(target.oktaRequests),
+            "diagnostics": DiagnosticsRenderer.json(target.diagnostics),
+        ])
+    }
+
+    static func formatSeconds(_ value: Double) -> String {
+        value < 10 ? "\(DecimalText.threeDecimals(value)) s" : "\(Int(value.rounded())) s"
+    }
+}

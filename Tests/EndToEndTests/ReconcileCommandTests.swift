@@ -1,0 +1,217 @@
+import Foundation
+import IDCSyncCore
+import Testing
+
+/// `reconcile` through the real binary against the AWS sandbox and the Okta fake.
+@Suite("reconcile (binary, against the AWS sandbox and the Okta fake)")
+struct ReconcileCommandTests {
+    struct World {
+        var aws: AWSSandbox
+        var okta: OktaFake
+        var workspace: Workspace
+        var seeded: AWSSandbox.Seeded
+        var environment: [String: String] { aws.environment.merging(["OKTA_API_TOKEN": OktaFake.token]) { $1 } }
+        var replicaArn: String { seeded.keyArn.replacingOccurrences(of: "ap-northeast-1", with: "ap-northeast-3") }
+    }
+
+    /// Tokyo plus Osaka, added by `regions add`, so key policies and Okta slots are all in sync.
+    private func setUp(extraRegions: [String] = []) async throws -> World {
+        let aws = try await AWSSandbox()
+        let okta = try OktaFake()
+        try await okta.seed()
+        let workspace = try Workspace()
+        let account = "123456789012"
+        try workspace.write("policy.yaml", "instance: {primaryRegion: ap-northeast-1}\nkms:\n  keyArn: arn:aws:kms:ap-northeast-1:\(account):key/mrk-00000000000000000000000000000000\n  delegatedAdministrators: []\n")
+        let policy = try workspace.run(["policy", "kms", "--config", "policy.yaml", "--quiet"]).stdout
+        let seeded = try aws.seed(regions: extraRegions, keyPolicy: policy, in: workspace)
+        try workspace.write("idcsync.yaml", """
+            instance:
+              primaryRegion: ap-northeast-1
+            kms:
+              delegatedAdministrators: []
+            okta:
+              orgUrl: \(okta.url)
+              appId: 0oaidc1
+            """)
+        try await aws.control("POST", "/_sandbox/config", .object(["addRegionDelaySeconds": .number("0")]))
+        let world = World(aws: aws, okta: okta, workspace: workspace, seeded: seeded)
+        let add = try workspace.run(["regions", "add", "ap-northeast-3", "--yes"], environment: world.environment)
+        #expect(add.status == 0, "\(add.stdout)\n\(add.stderr)")
+        try await aws.clearRequests()
+        try await okta.clearRequests()
+        return world
+    }
+
+    /// The replica's policy without its identity store statement, as a hand edit would leave it.
+    private func breakReplicaPolicy(_ world: World) throws {
+        let current = try world.aws.boto("kms", "get_key_policy", region: "ap-northeast-3", ["KeyId": world.replicaArn, "PolicyName": "default"])
+        var document = try JSONParser.parse(current["Policy"]?.stringValue ?? "").objectValue!
+        let statements = document["Statement"]?.arrayValue ?? []
+        document["Statement"] = .array(statements.filter { $0["Sid"]?.stringValue != "AllowIdentityStoreToUseTheKMSKey" })
+        _ = try world.aws.boto("kms", "put_key_policy", region: "ap-northeast-3",
+                               ["KeyId": world.replicaArn, "PolicyName": "default", "Policy": JSONWriter.pretty(.object(document))])
+    }
+
+    @Test func inSyncReadsAWSOnceAndOktaOnceAndExitsZero() async throws {
+        let world = try await setUp()
+        let result = try world.workspace.run(["reconcile", "--metrics-file", "idcsync.prom"], environment: world.environment)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("default: in sync"))
+        #expect(result.stdout.contains("key policy ap-northeast-1 (primary): matches"))
+        #expect(result.stdout.contains("key policy ap-northeast-3: matches"))
+        #expect(result.stdout.contains("okta app 0oaidc1 \"AWS IAM Identity Center\": slots in sync"))
+        #expect(result.stdout.contains("1 target: 1 in sync."))
+        #expect(try await world.okta.requestLines() == ["GET /api/v1/apps/0oaidc1"])
+        let aws = try await world.aws.requestLines()
+        #expect(aws.sorted() == ["kms:DescribeKey@ap-northeast-1", "kms:GetKeyPolicy@ap-northeast-1", "kms:GetKeyPolicy@ap-northeast-3",
+                                 "sso-admin:DescribeInstance@ap-northeast-1", "sso-admin:ListInstances@ap-northeast-1",
+                                 "sso-admin:ListRegions@ap-northeast-1", "sts:GetCallerIdentity@ap-northeast-1"], "\(aws)")
+        #expect(result.stdout.contains("requests: 7 to AWS, 1 to Okta."))
+
+        let metrics = try String(contentsOf: world.workspace.url.appendingPathComponent("idcsync.prom"), encoding: .utf8)
+        #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"key_policy\"} 0\n"))
+        #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_slots\"} 0\n"))
+        #expect(metrics.contains("idcsync_reconcile_target_ok{target=\"default\"} 1\n"))
+        #expect(metrics.contains("idcsync_reconcile_requests{service=\"aws\"} 7\n"))
+        #expect(metrics.contains("idcsync_reconcile_requests{service=\"okta\"} 1\n"))
+        #expect(metrics.contains("idcsync_reconcile_last_success_timestamp_seconds "))
+        #expect(metrics.contains("# TYPE idcsync_reconcile_duration_seconds gauge\n"))
+        for text in [metrics, result.stdout, result.stderr] { #expect(!text.contains(OktaFake.token)) }
+    }
+
+    @Test func driftIsReportedWithoutWritingThenFixedWithApply() async throws {
+        let world = try await setUp()
+        try breakReplicaPolicy(world)
+        // Someone cleared Osaka's dual-stack ACS URL in the Okta app.
+        var app = try await world.okta.app("0oaidc1").objectValue!
+        var settings = app["settings"]!.objectValue!, appSettings = settings["app"]!.objectValue!
+        let cleared = appSettings.members.first { $0.value.stringValue == OktaFake.acs("ap-northeast-3", "dualstack") }!.key
+        appSettings[cleared] = .null
+        settings["app"] = .object(appSettings)
+        app["settings"] = .object(settings)
+        try await world.okta.control("POST", "/_fake/apps", .object(app))
+        try await world.aws.clearRequests()
+        try await world.okta.clearRequests()
+
+        let check = try world.workspace.run(["reconcile", "--output", "json", "--metrics-file", "idcsync.prom"], environment: world.environment)
+        #expect(check.status == 2, "\(check.stdout)\n\(check.stderr)")
+        let report = try JSONParser.parse(check.stdout)
+        #expect(report["exitCode"] == .number("2"))
+        let target = report["targets"]?.arrayValue?.first
+        #expect(target?["state"] == "drift")
+        let replica = target?["keyPolicies"]?.arrayValue?.first { $0["region"] == "ap-northeast-3" }
+        #expect(replica?["state"] == "drift")
+        #expect(replica?["missing"] == ["AllowIdentityStoreToUseTheKMSKey"])
+        #expect(target?["okta"]?["state"] == "drift")
+        #expect(target?["okta"]?["changes"]?.arrayValue?.first?["after"]?.stringValue == OktaFake.acs("ap-northeast-3", "dualstack"))
+        #expect(!(try await world.aws.requestLines()).contains { $0.contains("PutKeyPolicy") })
+        #expect(try await world.okta.requestLines() == ["GET /api/v1/apps/0oaidc1"])
+        let driftMetrics = try String(contentsOf: world.workspace.url.appendingPathComponent("idcsync.prom"), encoding: .utf8)
+        #expect(driftMetrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"key_policy\"} 1\n"))
+        #expect(driftMetrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_slots\"} 1\n"))
+
+        let fix = try world.workspace.run(["reconcile", "--apply", "--metrics-file", "idcsync.prom"], environment: world.environment)
+        #expect(fix.status == 0, "\(fix.stdout)\n\(fix.stderr)")
+        #expect(fix.stdout.contains("default: fixed"))
+        #expect(fix.stdout.contains("key policy ap-northeast-3: fixed (was: missing AllowIdentityStoreToUseTheKMSKey)"))
+        #expect(fix.stdout.contains("1 slot change written and read back (backup "))
+        let putPolicies = try await world.aws.requestLines().filter { $0.contains("PutKeyPolicy") }
+        #expect(putPolicies == ["kms:PutKeyPolicy@ap-northeast-3"])
+        #expect(try await world.okta.app("0oaidc1").slot(cleared) == OktaFake.acs("ap-northeast-3", "dualstack"))
+        let fixedMetrics = try String(contentsOf: world.workspace.url.appendingPathComponent("idcsync.prom"), encoding: .utf8)
+        #expect(fixedMetrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"key_policy\"} 0\n"))
+
+        let again = try world.workspace.run(["reconcile"], environment: world.environment)
+        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+        #expect(again.stdout.contains("default: in sync"))
+    }
+
+    @Test func severalTargetsShareOneInstanceReadAndAFailureIsIsolated() async throws {
+        let world = try await setUp()
+        try await world.okta.seed(slots: [1: OktaFake.acs("ap-northeast-1")], appId: "0oaidc2")
+        try world.workspace.write("targets.yaml", """
+            instance:
+              primaryRegion: ap-northeast-1
+            kms:
+              delegatedAdministrators: []
+            targets:
+              - {name: prod, okta: {orgUrl: "\(world.okta.url)", appId: 0oaidc1}}
+              - {name: partner, okta: {orgUrl: "\(world.okta.url)", appId: 0oaidc2}}
+              - {name: gone, okta: {orgUrl: "\(world.okta.url)", appId: 0oamissing}}
+            """)
+        try await world.okta.clearRequests()
+        let result = try world.workspace.run(["reconcile", "--config", "targets.yaml", "--output", "json", "--metrics-file", "m.prom"],
+                                             environment: world.environment)
+        #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
+        let targets = try JSONParser.parse(result.stdout)["targets"]?.arrayValue ?? []
+        #expect(targets.map { $0["name"] } == ["prod", "partner", "gone"])
+        #expect(targets.map { $0["state"] } == ["in-sync", "drift", "error"], "\(result.stderr)")
+        #expect(targets.map { $0["exitCode"] } == [.number("0"), .number("2"), .number("1")])
+        #expect(result.stderr.contains("gone: "))
+        // One AWS read for the instance, whatever the number of targets.
+        let aws = try await world.aws.requestLines()
+        #expect(aws.filter { $0.hasPrefix("sso-admin:ListInstances") }.count == 1, "\(aws)")
+        #expect(aws.filter { $0.hasPrefix("kms:GetKeyPolicy") }.count == 2, "\(aws)")
+        let metrics = try String(contentsOf: world.workspace.url.appendingPathComponent("m.prom"), encoding: .utf8)
+        #expect(metrics.contains("idcsync_reconcile_target_ok{target=\"gone\"} 0\n"))
+        #expect(metrics.contains("idcsync_reconcile_drift{target=\"partner\",kind=\"okta_slots\"} 1\n"))
+        #expect(!metrics.contains("idcsync_reconcile_drift{target=\"gone\""))
+        // A failed run keeps the last success of an earlier one.
+        #expect(!metrics.contains("idcsync_reconcile_last_success_timestamp_seconds"))
+        try world.workspace.write("m.prom", "idcsync_reconcile_last_success_timestamp_seconds 1700000000.000\n")
+        #expect(try world.workspace.run(["reconcile", "--config", "targets.yaml", "--metrics-file", "m.prom"], environment: world.environment).status == 1)
+        let carried = try String(contentsOf: world.workspace.url.appendingPathComponent("m.prom"), encoding: .utf8)
+        #expect(carried.contains("idcsync_reconcile_last_success_timestamp_seconds 1700000000.000\n"))
+
+        let one = try world.workspace.run(["reconcile", "--config", "targets.yaml", "--target", "prod"], environment: world.environment)
+        #expect(one.status == 0, "\(one.stdout)\n\(one.stderr)")
+        #expect(one.stdout.contains("1 target: 1 in sync."))
+    }
+
+    @Test func aMissingReplicaIsDriftThatReconcileLeavesToRegionsAdd() async throws {
+        let world = try await setUp(extraRegions: ["eu-west-1"])
+        let result = try world.workspace.run(["reconcile", "--apply"], environment: world.environment)
+        #expect(result.status == 2, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("key policy eu-west-1: no replica key (fix: idcsync regions add eu-west-1)"))
+        #expect(result.stderr.contains("eu-west-1 is enabled in IAM Identity Center but the key"))
+        #expect(!(try await world.aws.requestLines()).contains { $0.contains("ReplicateKey") || $0.contains("AddRegion") })
+    }
+
+    @Test func aSecondRunIsRefusedWhileTheLockIsHeld() async throws {
+        let world = try await setUp()
+        let lockDirectory = world.workspace.url.appendingPathComponent(".idcsync-locks")
+        try FileManager.default.createDirectory(at: lockDirectory, withIntermediateDirectories: true)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [lockDirectory.appendingPathComponent("idcsync-reconcile.lock").path, "sleep", "5"]
+        try holder.run()
+        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
+        try await Task.sleep(for: .milliseconds(300))
+        let result = try world.workspace.runFailing(["reconcile", "--apply", "--metrics-file", "m.prom"], environment: world.environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("another idcsync reconcile is running with this config"))
+        #expect(result.stderr.contains("this run did nothing"))
+        #expect(try await world.aws.requestLines().isEmpty)
+        #expect(try await world.okta.requestLines().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: world.workspace.url.appendingPathComponent("m.prom").path))
+    }
+
+    @Test func badFlagsAreUsageErrorsAndNothingIsRead() async throws {
+        let world = try await setUp()
+        let parallel = try world.workspace.runFailing(["reconcile", "--parallel", "0"], environment: world.environment)
+        #expect(parallel.status == 64)
+        #expect(parallel.stderr.contains("--parallel must be between 1 and 64, not 0"))
+        let unknown = try world.workspace.runFailing(["reconcile", "--target", "prdo"], environment: world.environment)
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("no target named \"prdo\""))
+        let markdown = try world.workspace.runFailing(["reconcile", "--output", "markdown"], environment: world.environment)
+        #expect(markdown.status == 64)
+        #expect(try await world.aws.requestLines().isEmpty)
+        #expect(try await world.okta.requestLines().isEmpty)
+        // A metrics file that cannot be written is an error, after the report.
+        let metrics = try world.workspace.run(["reconcile", "--metrics-file", "no/such/folder/m.prom"], environment: world.environment)
+        #expect(metrics.status == 1)
+        #expect(metrics.stderr.contains("cannot write no/such/folder/m.prom"))
+        #expect(metrics.stdout.contains("default: in sync"))
+    }
+}

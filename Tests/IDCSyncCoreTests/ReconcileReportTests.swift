@@ -1,0 +1,92 @@
+@testable import IDCSyncCore
+import IDCSyncEngine
+import IDCSyncRendering
+import Testing
+
+@Suite("reconcile report, text, JSON and metrics")
+struct ReconcileReportTests {
+    static let inSync = ReconcileTargetReport(
+        name: "prod", instanceArn: "arn:aws:sso:::instance/ssoins-7758a1b2c3d4e5f6",
+        keyPolicies: [KeyPolicyCheck(region: "ap-northeast-1", isPrimary: true, keyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/mrk-1", state: .matches),
+                      KeyPolicyCheck(region: "ap-northeast-3", isPrimary: false, keyArn: "arn:aws:kms:ap-northeast-3:111122223333:key/mrk-1", state: .matches)],
+        okta: OktaSlotsCheck(appId: "0oa1", appLabel: "AWS IAM Identity Center", state: .inSync, changes: [], foreign: []),
+        durationSeconds: 0.25, oktaRequests: 1)
+
+    static let osaka = try! Region.parse("ap-northeast-3").get()
+    static let osakaACS = "https://ap-northeast-3.signin.aws/platform/saml/acs/4455422d-7e3f-4b1a-9c2d-5e6f7a8b9c0d"
+
+    static var drifted: ReconcileTargetReport {
+        var report = inSync
+        report.name = "staging \"eu\""
+        report.keyPolicies[1].state = .drift
+        report.keyPolicies[1].difference = PolicyComparison(missing: ["AllowIdentityStoreToUseTheKMSKey"], extra: [], different: [])
+        report.okta = OktaSlotsCheck(appId: "0oa2", appLabel: nil, state: .drift,
+                                     changes: [SlotPlan.Slot(number: 2, key: "acsURL2", before: nil, after: osakaACS,
+                                                             reason: .added(DesiredACS(url: osakaACS, region: osaka, variant: .acsIPv4, isPrimary: false)),
+                                                             replacedBecause: nil)],
+                                     foreign: [])
+        return report
+    }
+
+    static let failed = ReconcileTargetReport(name: "gone", diagnostics: [Diagnostic(.error, code: "okta.api", "Okta answered 404 for app 0oamissing")],
+                                              failureExitCode: 1, durationSeconds: 0.1, oktaRequests: 1)
+
+    static func report(_ targets: [ReconcileTargetReport]) -> ReconcileReport {
+        ReconcileReport(apply: false, targets: targets, startedAt: 1_763_700_000.5, durationSeconds: 1.2345, awsRequests: 7, oktaRequests: targets.count)
+    }
+
+    @Test func targetStatesAndExitCodes() {
+        #expect(Self.inSync.state == .inSync && Self.inSync.exitCode == 0)
+        #expect(Self.drifted.state == .drift && Self.drifted.exitCode == 2)
+        #expect(Self.failed.state == .error && Self.failed.exitCode == 1)
+        var fixed = Self.drifted
+        fixed.keyPolicies[1].state = .fixed
+        fixed.okta?.state = .fixed
+        #expect(fixed.state == .fixed && fixed.exitCode == 0)
+        var missing = Self.inSync
+        missing.keyPolicies.append(KeyPolicyCheck(region: "eu-west-1", isPrimary: false, keyArn: nil, state: .missingReplica))
+        #expect(missing.state == .drift, "a Region without a replica is drift that --apply cannot fix")
+    }
+
+    @Test func theRunExitsWithTheWorstTarget() {
+        #expect(ReconcileReport.worst([]) == 0)
+        #expect(ReconcileReport.worst([0, 2, 0]) == 2)
+        #expect(ReconcileReport.worst([2, 1, 0]) == 1)
+        #expect(ReconcileReport.worst([1, 64, 2]) == 64)
+        #expect(Self.report([Self.inSync, Self.drifted, Self.failed]).exitCode == 1)
+        #expect(!Self.report([Self.inSync, Self.failed]).succeeded)
+        #expect(Self.report([Self.inSync, Self.drifted]).succeeded, "drift is not a failed run")
+    }
+
+    @Test func prometheusFileMatchesGolden() {
+        let text = ReconcileMetrics.prometheus(Self.report([Self.inSync, Self.drifted, Self.failed]), lastSuccess: 1_763_600_000)
+        expectGolden(text, "reconcile-metrics.prom")
+        // Every sample line is `name{labels} value` or `name value`, and each family is typed once.
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(line.split(separator: " ").count == 2 || line.contains("\\\""), "\(line)")
+        }
+        #expect(text.components(separatedBy: "# TYPE idcsync_reconcile_drift gauge").count == 2)
+    }
+
+    @Test func lastSuccessIsReadBackAndLabelsAreEscaped() {
+        let text = ReconcileMetrics.prometheus(Self.report([Self.inSync]), lastSuccess: 1_763_700_000.5)
+        #expect(ReconcileMetrics.lastSuccess(inPrometheusText: text) == 1_763_700_000.5)
+        #expect(ReconcileMetrics.lastSuccess(inPrometheusText: "# nothing here\n") == nil)
+        #expect(!ReconcileMetrics.prometheus(Self.report([Self.failed]), lastSuccess: nil).contains("last_success"))
+        let escaped = ReconcileMetrics.prometheus(Self.report([Self.drifted]), lastSuccess: nil)
+        #expect(escaped.contains("idcsync_reconcile_target_ok{target=\"staging \\\"eu\\\"\"} 1"))
+    }
+
+    @Test func textAndJSONMatchGolden() {
+        let report = Self.report([Self.inSync, Self.drifted, Self.failed])
+        expectGolden(ReconcileRenderer.text(report, style: Style(enabled: false)), "reconcile.txt")
+        expectGolden(JSONWriter.pretty(ReconcileRenderer.json(report)), "reconcile.json")
+    }
+
+    @Test func decimalsNeverDependOnTheLocale() {
+        #expect(DecimalText.threeDecimals(1.2345) == "1.235" || DecimalText.threeDecimals(1.2345) == "1.234")
+        #expect(DecimalText.threeDecimals(0) == "0.000")
+        #expect(DecimalText.threeDecimals(12.05) == "12.050")
+        #expect(DecimalText.threeDecimals(-0.5) == "-0.500")
+    }
+}
