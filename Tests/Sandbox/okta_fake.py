@@ -1168,6 +1168,73 @@ def control_faults(body):
         return copy.deepcopy(STATE.faults)
 
 
+def fill_placeholders(value, app_id: str, n: int):
+    """The template of a bulk seed with "{id}" and "{n}" replaced in every string."""
+    if isinstance(value, str):
+        return value.replace("{id}", app_id).replace("{n}", str(n))
+    if isinstance(value, list):
+        return [fill_placeholders(v, app_id, n) for v in value]
+    if isinstance(value, dict):
+        return {k: fill_placeholders(v, app_id, n) for k, v in value.items()}
+    return value
+
+
+def control_bulk_apps(body, base):
+    """Seed many apps in one call (a benchmark org holds hundreds): either {"apps": [app...]} or
+    {"template": {...}, "ids": [...]} / {"template", "count", "idPrefix"?, "start"?} where the ids
+    are idPrefix + the number zero-padded to 4 digits. "{id}" and "{n}" in the template's strings
+    become each app's id and number."""
+    _expect(isinstance(body, dict), "body must be a JSON object")
+    if "apps" in body:
+        apps = body["apps"]
+        _expect(isinstance(apps, list) and all(isinstance(a, dict) and isinstance(a.get("id"), str) and a["id"] for a in apps),
+                "apps must be a list of apps with string ids")
+    else:
+        template = body.get("template")
+        _expect(isinstance(template, dict), "give apps, or a template with ids or count")
+        if "ids" in body:
+            ids = body["ids"]
+            _expect(isinstance(ids, list) and all(isinstance(i, str) and i for i in ids), "ids must be non-empty strings")
+            numbered = list(enumerate(ids, start=1))
+        else:
+            count, start, prefix = body.get("count"), body.get("start", 1), body.get("idPrefix", "0oabulk")
+            _expect(isinstance(count, int) and count >= 0, "count must be a non-negative integer")
+            _expect(isinstance(start, int) and isinstance(prefix, str) and prefix, "start must be an integer, idPrefix a string")
+            numbered = [(n, f"{prefix}{n:04d}") for n in range(start, start + count)]
+        _expect(len({i for _, i in numbered}) == len(numbered), "ids must be unique")
+        apps = [{**fill_placeholders(template, app_id, n), "id": app_id} for n, app_id in numbered]
+    with STATE.lock:
+        for app in apps:
+            STATE.seed_app(app, base)
+    return {"created": len(apps), "ids": [a["id"] for a in apps]}
+
+
+def control_stats():
+    """Counts over the request log (since the last reset or DELETE /_fake/requests)."""
+    with STATE.lock:
+        log = list(STATE.requests)
+        buckets = {name: {"limit": cfg["limit"], "windowSeconds": cfg["windowSeconds"],
+                          "windowStart": STATE.buckets.get(name, {}).get("start"),
+                          "used": STATE.buckets.get(name, {}).get("count", 0)}
+                   for name, cfg in STATE.rate_limits.items()}
+    by_status, by_path, by_bucket = {}, {}, {}
+    for entry in log:
+        status = str(entry["status"]) if entry["status"] is not None else "none"
+        by_status[status] = by_status.get(status, 0) + 1
+        key = f'{entry["method"]} {entry["path"]}'
+        by_path[key] = by_path.get(key, 0) + 1
+        counts = by_bucket.setdefault(bucket_for(entry["path"]) or "none", {"requests": 0, "rateLimited": 0})
+        counts["requests"] += 1
+        counts["rateLimited"] += entry["status"] == 429
+    times = [e["time"] for e in log]
+    return {
+        "requests": len(log), "rateLimited": by_status.get("429", 0), "byStatus": by_status,
+        "byBucket": by_bucket, "byPath": by_path, "maxPerPath": max(by_path.values(), default=0),
+        "firstRequestAt": min(times, default=None), "lastRequestAt": max(times, default=None),
+        "buckets": buckets,
+    }
+
+
 def handle_control(handler, method, path, body):
     """Returns (status, JSON value)."""
     def parsed():
@@ -1198,6 +1265,10 @@ def handle_control(handler, method, path, body):
         app = parsed()
         _expect(isinstance(app, dict) and isinstance(app.get("id"), str) and app["id"], "app needs a string id")
         return 200, STATE.seed_app(app, base)
+    if route == ("POST", "apps", 2) and parts[1] == "bulk":
+        return 200, control_bulk_apps(parsed(), base)
+    if route == ("GET", "stats", 1):
+        return 200, control_stats()
     if route == ("GET", "apps", 1):
         with STATE.lock:
             return 200, copy.deepcopy(list(STATE.apps.values()))
@@ -1366,7 +1437,7 @@ class Handler(BaseHTTPRequestHandler):
                     logged_body = text
         return {
             "method": method, "path": path, "query": query, "headers": headers,
-            "status": None, "body": logged_body, "faults": [], "requestId": None,
+            "status": None, "body": logged_body, "faults": [], "requestId": None, "time": time.time(),
         }
 
     def _dispatch_okta(self, method, path, raw_query, body):

@@ -785,6 +785,66 @@ class RequestLogTests(FakeTestCase):
 
 
 # ------------------------------------------------------------------------------------------
+# Bulk seeding and request statistics (benchmarks)
+# ------------------------------------------------------------------------------------------
+
+
+class BulkSeedAndStatsTests(FakeTestCase):
+    TEMPLATE = {"name": "amazon_aws_sso", "label": "IdC {n}", "status": "ACTIVE",
+                "settings": {"app": {"acsURL": "https://ap-northeast-1.signin.aws/platform/saml/acs/t-{id}",
+                                     "acsURL1": "https://ap-northeast-3.signin.aws/platform/saml/acs/t-{id}"}}}
+
+    def test_bulk_seed_from_a_template_by_count(self):
+        t0 = time.monotonic()
+        result = self.ctl("POST", "/_fake/apps/bulk", {"template": self.TEMPLATE, "count": 1000, "idPrefix": "0oabench"})
+        self.assertLess(time.monotonic() - t0, 5)
+        self.assertEqual(result["created"], 1000)
+        self.assertEqual(result["ids"][:2], ["0oabench0001", "0oabench0002"])
+        self.assertEqual(len(self.ctl("GET", "/_fake/apps")), 4 + 1000)
+        app = self.api("GET", "/api/v1/apps/0oabench0042").json()
+        self.assertEqual(app["id"], "0oabench0042")
+        self.assertEqual(app["label"], "IdC 42")
+        self.assertEqual(app["settings"]["app"]["acsURL1"], "https://ap-northeast-3.signin.aws/platform/saml/acs/t-0oabench0042")
+        self.assertIsNone(app["settings"]["app"]["acsURL2"])  # normalized like any seeded app
+        self.assertEqual(len(app["settings"]["app"]), 19)
+
+    def test_bulk_seed_by_ids_or_a_list_of_apps(self):
+        self.ctl("POST", "/_fake/apps/bulk", {"template": self.TEMPLATE, "ids": ["0oaA", "0oaB"]})
+        self.assertEqual(self.ctl("GET", "/_fake/apps/0oaB")["label"], "IdC 2")
+        self.ctl("POST", "/_fake/apps/bulk", {"apps": [{**AWS_FED, "id": "0oaC"}, {**SLACK, "id": "0oaD"}]})
+        self.assertEqual(self.ctl("GET", "/_fake/apps/0oaD")["name"], "slack")
+        for bad in ({"template": self.TEMPLATE, "ids": ["x", "x"]}, {"template": self.TEMPLATE}, {"apps": [{"name": "x"}]}, []):
+            self.assertEqual(http("POST", self.base + "/_fake/apps/bulk", bad).status, 400, bad)
+
+    def test_stats_count_requests_per_path_and_429s(self):
+        self.ctl("POST", "/_fake/config", {"rateLimits": {"app": {"limit": 2, "windowSeconds": 60}}})
+        statuses = [self.api("GET", "/api/v1/apps/0oaSSO1").status for _ in range(3)]
+        self.assertEqual(statuses, [200, 200, 429])
+        self.api("GET", "/api/v1/apps")
+        self.ctl("GET", "/_fake/apps")  # control calls are not counted
+        stats = self.ctl("GET", "/_fake/stats")
+        self.assertEqual(stats["requests"], 4)
+        self.assertEqual(stats["rateLimited"], 1)
+        self.assertEqual(stats["byStatus"], {"200": 3, "429": 1})
+        self.assertEqual(stats["byPath"], {"GET /api/v1/apps/0oaSSO1": 3, "GET /api/v1/apps": 1})
+        self.assertEqual(stats["maxPerPath"], 3)
+        self.assertEqual(stats["byBucket"]["app"], {"requests": 3, "rateLimited": 1})
+        self.assertEqual(stats["buckets"]["app"]["limit"], 2)
+        self.assertEqual(stats["buckets"]["app"]["used"], 2)
+        self.assertLessEqual(stats["firstRequestAt"], stats["lastRequestAt"])
+        self.assertTrue(all(isinstance(e["time"], float) for e in self.ctl("GET", "/_fake/requests")))
+        self.ctl("DELETE", "/_fake/requests")
+        self.assertEqual(self.ctl("GET", "/_fake/stats")["requests"], 0)
+
+    def test_app_bucket_of_500_per_minute(self):
+        self.ctl("POST", "/_fake/config", {"rateLimits": {"app": {"limit": 500, "windowSeconds": 60}}})
+        r = self.api("GET", "/api/v1/apps/0oaSSO1")
+        self.assertEqual((r.headers["X-Rate-Limit-Limit"], r.headers["X-Rate-Limit-Remaining"]), ("500", "499"))
+        self.assertTrue(time.time() + 59 <= int(r.headers["X-Rate-Limit-Reset"]) <= time.time() + 61)
+        self.assertEqual(self.ctl("GET", "/_fake/stats")["buckets"]["app"]["windowSeconds"], 60)
+
+
+# ------------------------------------------------------------------------------------------
 # Keys and SAML metadata
 # ------------------------------------------------------------------------------------------
 
