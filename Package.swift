@@ -59,11 +59,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The bookmark guides (Markdown, HTML, Netscape bookmarks, aws-config, JSON) in English and
+        // Japanese, rendered from plain values: no file, network or clock access.
+        .target(
+            name: "IDCSyncGuides",
+            dependencies: ["IDCSyncCore"]
+        ),
         // Orchestration: reads files and the environment, resolves the target, calls the planners.
         .target(
             name: "IDCSyncEngine",
             dependencies: [
                 "IDCSyncCore",
+                "IDCSyncGuides",
                 "SystemKit",
                 "OktaKit",
                 "AWSKit",
@@ -88,6 +95,11 @@ let package = Package(
         .testTarget(
             name: "IDCSyncCoreTests",
             dependencies: ["IDCSyncCore", "IDCSyncEngine", "IDCSyncRendering"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "IDCSyncGuidesTests",
+            dependencies: ["IDCSyncGuides", "IDCSyncCore", "IDCSyncEngine", "AWSKit"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -27,7 +27,7 @@ struct RegionStepPlannerTests {
     @Test func aFreshAddDoesEverything() {
         #expect(states(RegionStepPlanner.steps(facts())) == [
             "replicate-key: pending", "wait-for-replica-key: pending", "add-region: pending", "wait-for-active: pending",
-            "okta-apply: pending", "bookmarks: skipped (`idcsync bookmarks` is not in this version)",
+            "okta-apply: pending", "bookmarks: skipped (bookmarks.out is not set)",
         ])
         #expect(RegionStepPlanner.steps(facts())[2].title == "add ap-northeast-3 to IAM Identity Center (AddRegion in ap-northeast-1)")
     }
@@ -37,7 +37,7 @@ struct RegionStepPlannerTests {
         #expect(states(steps) == [
             "replicate-key: done (exists with the IAM Identity Center key policy)", "wait-for-replica-key: done (Enabled)",
             "add-region: done (already ADDING)", "wait-for-active: pending", "okta-apply: pending",
-            "bookmarks: skipped (`idcsync bookmarks` is not in this version)",
+            "bookmarks: skipped (bookmarks.out is not set)",
         ])
     }
 
@@ -66,7 +66,7 @@ struct RegionStepPlannerTests {
         let steps = RegionStepPlanner.steps(facts(.remove, regions: [("ap-northeast-1", "ACTIVE"), ("ap-northeast-3", "ACTIVE")], okta: ("0oa1", 1)))
         #expect(states(steps) == [
             "remove-region: pending", "wait-for-removal: pending", "okta-apply: pending",
-            "bookmarks: skipped (`idcsync bookmarks` is not in this version)",
+            "bookmarks: skipped (bookmarks.out is not set)",
         ])
         #expect(steps[2].title == "write the ACS URL slots of Okta app 0oa1 (1 change)")
     }

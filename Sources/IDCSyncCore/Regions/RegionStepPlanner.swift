@@ -21,10 +21,13 @@ public enum RegionStepPlanner {
         public var okta: (appId: String, changes: Int)?
         public var wait: Bool
         public var quota: Int
+        /// `bookmarks.out` and whether the guides there already describe the Regions after the change
+        /// (nil: `bookmarks.out` is not set).
+        public var guides: (outDir: String, current: Bool)?
 
         public init(action: Action, region: String, primaryRegion: String, regions: [(name: String, status: String)], keyId: String,
                     replicaArn: String?, replicaState: String?, replicaPolicy: PolicyComparison?, okta: (appId: String, changes: Int)?, wait: Bool,
-                    quota: Int = RegionQuota.default) {
+                    quota: Int = RegionQuota.default, guides: (outDir: String, current: Bool)? = nil) {
             self.action = action
             self.region = region
             self.primaryRegion = primaryRegion
@@ -36,6 +39,7 @@ public enum RegionStepPlanner {
             self.okta = okta
             self.wait = wait
             self.quota = quota
+            self.guides = guides
         }
 
         /// IAM Identity Center's status of `region` (nil: not enabled).
@@ -97,7 +101,13 @@ public enum RegionStepPlanner {
         } else {
             steps.append(RegionStep(kind: .oktaApply, title: "Okta ACS URL slots", state: .skipped("okta is not configured")))
         }
-        steps.append(RegionStep(kind: .bookmarks, title: "bookmark guides", state: .skipped("`idcsync bookmarks` is not in this version")))
+        if let guides = facts.guides {
+            steps.append(guides.current
+                ? RegionStep(kind: .bookmarks, title: "bookmark guides in \(guides.outDir)", state: .done("generated from these Regions"))
+                : RegionStep(kind: .bookmarks, title: "write the bookmark guides to \(guides.outDir)", state: .pending))
+        } else {
+            steps.append(RegionStep(kind: .bookmarks, title: "bookmark guides", state: .skipped("bookmarks.out is not set")))
+        }
         return steps
     }
 }

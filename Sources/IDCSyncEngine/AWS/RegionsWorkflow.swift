@@ -17,6 +17,8 @@ public struct RegionChangePlan: Sendable {
     public var okta: OktaPlanReport?
     public var steps: [RegionStep]
     public var diagnostics: [Diagnostic]
+    /// For the bookmark step (`bookmarks:` section and the config file's folder).
+    public var config: Config
 
     public var hasWork: Bool { steps.contains { $0.state == .pending } }
     public var replicaArn: String {
@@ -93,13 +95,18 @@ public enum RegionsWorkflow {
         }
 
         facts.okta = oktaPlan.map { ($0.world.app.id, $0.plan.changes.count) }
+        if let out = BookmarkGuides.configuredOutDirectory(config) {
+            let status = GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: world.instanceArn.instanceId,
+                                           formats: config.bookmarks.formats, languages: config.bookmarks.languages)
+            facts.guides = (out, status == .current)
+        }
         let steps = RegionStepPlanner.steps(facts)
         if action == .remove, let replica {
             diagnostics.append(Diagnostic(.note, code: "regions.replica-left",
                 "the replica key \(replica.arn) stays in \(region.name) (idcsync never deletes keys); once nothing needs it: aws kms schedule-key-deletion --key-id \(replica.arn) --region \(region.name) --pending-window-in-days 30"))
         }
         return RegionChangePlan(action: action, region: region, world: world, target: effective, keyPolicy: keyPolicy.keyPolicy,
-                                replica: replica, okta: oktaPlan, steps: steps, diagnostics: diagnostics)
+                                replica: replica, okta: oktaPlan, steps: steps, diagnostics: diagnostics, config: config)
     }
 
     /// The replica of the instance's key in `region`, from the primary's multi-Region configuration.
@@ -148,7 +155,7 @@ public enum RegionsWorkflow {
             case .oktaApply:
                 outcome = try await oktaApply(plan, okta: okta, options: options, configFile: configFile, logger: logger)
             case .bookmarks:
-                outcome = "skipped"
+                outcome = try BookmarkGuides.regenerate(config: plan.config, target: plan.target)
             }
             step.state = .done(outcome)
             events(.finished(step, outcome))
