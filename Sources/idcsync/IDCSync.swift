@@ -17,7 +17,7 @@ struct IDCSync: AsyncParsableCommand {
           idcsync policy iam --for reconcile  # what the runner needs
         """,
         version: IDCSyncVersion.current,
-        subcommands: [InitCommand.self, URLsCommand.self, PolicyCommand.self, OktaCommand.self, RegionsCommand.self, BookmarksCommand.self]
+        subcommands: [InitCommand.self, URLsCommand.self, PolicyCommand.self, OktaCommand.self, RegionsCommand.self, ReconcileCommand.self, DoctorCommand.self, BookmarksCommand.self]
     )
 }
 

@@ -1,0 +1,230 @@
+import AWSKit
+import Foundation
+import IDCSyncCore
+import Logging
+import OktaKit
+
+/// `doctor`: is this setup ready for a primary-Region outage? Reads AWS and Okta, writes nothing.
+public enum Doctor {
+    public struct Options: Sendable {
+        /// The break-glass runbook: a path (relative to the config file) or an https URL.
+        public var breakGlassRunbook: String
+        public var now: Date
+        /// Warn when the Okta signing certificate expires within this many days.
+        public var certificateWarningDays: Double
+
+        public init(breakGlassRunbook: String = Doctor.defaultRunbook, now: Date = Date(), certificateWarningDays: Double = 30) {
+            self.breakGlassRunbook = breakGlassRunbook
+            self.now = now
+            self.certificateWarningDays = certificateWarningDays
+        }
+    }
+
+    public static let defaultRunbook = "runbooks/idp-outage-break-glass.md"
+
+    /// Discovery problems that are readiness findings, not errors: the key cannot fail over.
+    static let keyFindings: Set<String> = ["aws.aws-owned-key", "aws.single-region-key", "aws.aws-managed-key"]
+
+    public static func run(config: Config, target: Target, options: Options, environment: [String: String],
+                           logger: Logger) async throws(CommandError) -> DoctorReport {
+        var checks: [DoctorCheck] = []
+        let aws = AWSSession.client(target: target, environment: environment, logger: logger)
+        let instance: InstanceState
+        do {
+            instance = try await InstanceChecks.inspect(target: target, client: aws, config: config, apply: false,
+                                                        environment: environment, logger: logger)
+        } catch {
+            guard let finding = error.diagnostics.first(where: { keyFindings.contains($0.code) }) else { throw error }
+            checks.append(DoctorCheck(id: "kms-key", title: "Customer managed multi-Region key", status: .fail, detail: finding.message,
+                                      fix: "move the instance to a multi-Region customer managed key with `idcsync policy kms` on it"))
+            for (id, title) in [("replica-keys", "A replica with the key policy in every Region"), ("regions-active", "Every Region ACTIVE"),
+                                ("okta-slots", "Okta ACS URL slots complete"), ("okta-default-acs", "Default ACS URL and issuer"),
+                                ("okta-signing-certificate", "Okta signing certificate"), ("bookmark-guides", "Bookmark guides current")] {
+                checks.append(DoctorCheck(id: id, title: title, status: .skip, detail: "needs the instance's key"))
+            }
+            checks.append(runbookCheck(config: config, options: options))
+            return DoctorReport(target: target.name ?? "default", checks: checks)
+        }
+        let world = instance.world
+        checks.append(DoctorCheck(id: "kms-key", title: "Customer managed multi-Region key", status: .pass,
+                                  detail: "\(world.key.keyId) in \(world.primaryRegion.name), customer managed, multi-Region"))
+        checks.append(replicaCheck(instance.keyPolicies))
+        checks.append(regionsCheck(world))
+        checks += await oktaChecks(config: config, target: world.effectiveTarget(target), world: world, options: options,
+                                   environment: environment, logger: logger)
+        checks.append(guidesCheck(config: config, world: world))
+        checks.append(runbookCheck(config: config, options: options))
+        return DoctorReport(target: target.name ?? "default", checks: checks)
+    }
+
+    // MARK: AWS
+
+    static func replicaCheck(_ policies: [KeyPolicyCheck]) -> DoctorCheck {
+        let title = "A replica with the key policy in every Region"
+        let missing = policies.filter { $0.state == .missingReplica }.map(\.region)
+        let drift = policies.filter { $0.state == .drift }
+        guard missing.isEmpty && drift.isEmpty else {
+            var problems = missing.map { "\($0): no replica key" }
+            problems += drift.map { "\($0.region): key policy \($0.difference?.summary ?? "differs")" }
+            var fixes: [String] = []
+            if !missing.isEmpty { fixes.append(missing.map { "idcsync regions add \($0)" }.joined(separator: "; ")) }
+            if !drift.isEmpty { fixes.append("idcsync reconcile --apply") }
+            return DoctorCheck(id: "replica-keys", title: title, status: .fail, detail: problems.joined(separator: "; "), fix: fixes.joined(separator: "; "))
+        }
+        let regions = policies.map(\.region).joined(separator: ", ")
+        return DoctorCheck(id: "replica-keys", title: title, status: .pass, detail: "the generated key policy in \(regions)")
+    }
+
+    static func regionsCheck(_ world: AWSWorld) -> DoctorCheck {
+        let title = "Every Region ACTIVE"
+        let additional = world.regions.filter { $0.name != world.primaryRegion.name }
+        let changing = world.regions.filter { $0.status == "ADDING" || $0.status == "REMOVING" }
+        let broken = world.regions.filter { !["ACTIVE", "ADDING", "REMOVING"].contains($0.status) }
+        if !broken.isEmpty {
+            return DoctorCheck(id: "regions-active", title: title, status: .fail,
+                               detail: broken.map { "\($0.name) is \($0.status)" }.joined(separator: "; "),
+                               fix: "see `idcsync regions list`; AWS Support if a Region stays in this state")
+        }
+        if !changing.isEmpty {
+            return DoctorCheck(id: "regions-active", title: title, status: .warn,
+                               detail: changing.map { "\($0.name) is \($0.status)" }.joined(separator: "; "),
+                               fix: "wait, or finish with `idcsync regions add|remove REGION`, then run doctor again")
+        }
+        if additional.isEmpty {
+            return DoctorCheck(id: "regions-active", title: title, status: .fail,
+                               detail: "only the primary Region \(world.primaryRegion.name) is enabled: there is nowhere to fail over to",
+                               fix: "idcsync regions add REGION")
+        }
+        return DoctorCheck(id: "regions-active", title: title, status: .pass,
+                           detail: world.regions.map { "\($0.name) ACTIVE" }.joined(separator: ", "))
+    }
+
+    // MARK: Okta
+
+    static func oktaChecks(config: Config, target: Target, world: AWSWorld, options: Options, environment: [String: String],
+                           logger: Logger) async -> [DoctorCheck] {
+        let titles = [("okta-slots", "Okta ACS URL slots complete"), ("okta-default-acs", "Default ACS URL and issuer"),
+                      ("okta-signing-certificate", "Okta signing certificate")]
+        guard let okta = target.okta else {
+            return titles.map { DoctorCheck(id: $0.0, title: $0.1, status: .warn, detail: "the config has no okta section",
+                                            fix: "add okta.orgUrl (and okta.appId) so doctor can check the identity provider") }
+        }
+        let client: OktaClient
+        let app: OktaApp
+        let plan: OktaPlanReport
+        do {
+            client = try OktaSession.client(target: target, configFile: config.source, environment: environment, access: .read, logger: logger)
+            app = try await OktaSync.locateApp(okta, client: client)
+            plan = try OktaSync.plan(world: try OktaSync.world(app: app, target: target, configFile: config.source), target: target, configFile: config.source)
+        } catch {
+            let message = error.diagnostics.map(\.message).joined(separator: "; ")
+            return [DoctorCheck(id: titles[0].0, title: titles[0].1, status: .fail, detail: message, fix: "fix the Okta access or app first (see `idcsync okta plan`)")]
+                + titles.dropFirst().map { DoctorCheck(id: $0.0, title: $0.1, status: .skip, detail: "needs the Okta app") }
+        }
+        var checks: [DoctorCheck] = []
+        let changes = plan.plan.changes
+        if changes.isEmpty {
+            checks.append(DoctorCheck(id: "okta-slots", title: titles[0].1, status: .pass,
+                                      detail: "app \(app.id) holds the ACS URLs of \(plan.regions.map(\.name).joined(separator: ", "))"))
+        } else {
+            let missing = changes.compactMap(\.after)
+            checks.append(DoctorCheck(id: "okta-slots", title: titles[0].1, status: .fail,
+                                      detail: "\(changes.count) slot change\(changes.count == 1 ? "" : "s") needed" + (missing.isEmpty ? "" : "; missing \(missing.joined(separator: ", "))"),
+                                      fix: "idcsync okta apply"))
+        }
+        checks.append(defaultACSCheck(plan.world, world: world))
+        checks.append(await certificateCheck(app: app, client: client, options: options))
+        return checks
+    }
+
+    static func defaultACSCheck(_ okta: OktaWorld, world: AWSWorld) -> DoctorCheck {
+        let title = "Default ACS URL and issuer"
+        let primary = world.primaryRegion.name
+        guard let defaultACS = okta.defaultACS else {
+            return DoctorCheck(id: "okta-default-acs", title: title, status: .fail, detail: "the app has no default ACS URL",
+                               fix: "set the primary Region's ACS URL as the app's default ACS URL in Okta")
+        }
+        guard defaultACS.region == primary else {
+            return DoctorCheck(id: "okta-default-acs", title: title, status: .fail,
+                               detail: "the default ACS URL \(defaultACS.url) is not the primary Region's (\(primary))",
+                               fix: "AWS asks to keep the primary Region's ACS URL as the default; put it back in the app's SAML settings")
+        }
+        let store = world.instance.identityStoreId ?? "?"
+        // The issuer form seen in public configurations; AWS does not document it, so a mismatch only warns.
+        let expectedIssuer = "https://\(primary).signin.aws.amazon.com/platform/saml/\(store)"
+        if let issuer = okta.issuer, issuer != expectedIssuer {
+            return DoctorCheck(id: "okta-default-acs", title: title, status: .warn,
+                               detail: "the issuer is \(issuer), not the usual \(expectedIssuer)",
+                               fix: "compare with the IAM Identity Center console (Settings, Identity source, SAML metadata) and correct it in Okta if it differs")
+        }
+        return DoctorCheck(id: "okta-default-acs", title: title, status: .pass,
+                           detail: "default ACS URL and issuer are the primary Region's (\(primary))")
+    }
+
+    static func certificateCheck(app: OktaApp, client: OktaClient, options: Options) async -> DoctorCheck {
+        let title = "Okta signing certificate"
+        let kid = app.json["credentials"]?["signing"]?["kid"]?.stringValue
+        let keys: [OktaSigningKey]
+        do { keys = try await client.signingKeys(appId: app.id) } catch {
+            return DoctorCheck(id: "okta-signing-certificate", title: title, status: .fail, detail: "cannot list the app's signing keys: \(error)",
+                               fix: "check that the Okta credentials may read apps (okta.apps.read)")
+        }
+        guard let key = keys.first(where: { $0.kid == kid }) ?? (kid == nil ? keys.first : nil), let expires = key.expiresAtSeconds else {
+            return DoctorCheck(id: "okta-signing-certificate", title: title, status: .warn,
+                               detail: "no expiry found for the signing key \(kid ?? "(none)") among \(keys.count) key\(keys.count == 1 ? "" : "s")",
+                               fix: "check the certificate in Okta (app, Sign On, SAML Signing Certificates)")
+        }
+        let days = (expires - options.now.timeIntervalSince1970) / 86_400
+        let rotate = "rotate it in Okta (app, Sign On, SAML Signing Certificates) and upload the new certificate to IAM Identity Center in the primary Region while it is up"
+        if days <= 0 {
+            return DoctorCheck(id: "okta-signing-certificate", title: title, status: .fail,
+                               detail: "the signing certificate \(key.kid) expired at \(key.expiresAt ?? "?")", fix: rotate)
+        }
+        if days < options.certificateWarningDays {
+            return DoctorCheck(id: "okta-signing-certificate", title: title, status: .warn,
+                               detail: "the signing certificate \(key.kid) expires in \(Int(days)) day\(Int(days) == 1 ? "" : "s") (\(key.expiresAt ?? "?"))", fix: rotate)
+        }
+        return DoctorCheck(id: "okta-signing-certificate", title: title, status: .pass,
+                           detail: "\(key.kid) valid until \(key.expiresAt ?? "?") (\(Int(days)) days)")
+    }
+
+    // MARK: Files
+
+    static func guidesCheck(config: Config, world: AWSWorld) -> DoctorCheck {
+        let title = "Bookmark guides current"
+        guard let out = config.bookmarks.out else {
+            return DoctorCheck(id: "bookmark-guides", title: title, status: .warn, detail: "bookmarks.out is not set, so doctor cannot find the guides",
+                               fix: "set bookmarks.out in the config and run `idcsync bookmarks`")
+        }
+        let folder = OktaSession.resolve(out, relativeTo: config.source)
+        let status = GuideFiles.status(outDir: folder, expectedRegions: world.enabledRegions, instanceId: world.instanceArn.instanceId,
+                                       formats: config.bookmarks.formats, languages: config.bookmarks.languages)
+        switch status {
+        case .current:
+            return DoctorCheck(id: "bookmark-guides", title: title, status: .pass,
+                               detail: "\(folder) lists \(world.enabledRegions.map(\.name).joined(separator: ", "))")
+        case .missing:
+            return DoctorCheck(id: "bookmark-guides", title: title, status: .fail, detail: "no guides in \(folder)",
+                               fix: "idcsync bookmarks, then publish \(folder) where people find it during an outage")
+        case .stale(let reason):
+            return DoctorCheck(id: "bookmark-guides", title: title, status: .fail, detail: "the guides in \(folder) are stale: \(reason)",
+                               fix: "idcsync bookmarks, then publish \(folder) again")
+        }
+    }
+
+    static func runbookCheck(config: Config, options: Options) -> DoctorCheck {
+        let title = "Break-glass runbook"
+        let place = options.breakGlassRunbook
+        if place.hasPrefix("https://") {
+            return DoctorCheck(id: "break-glass-runbook", title: title, status: .warn, detail: "\(place) is a URL; doctor does not fetch it",
+                               fix: "make sure it is reachable without Okta (an IdP outage is when it is needed)")
+        }
+        let path = OktaSession.resolve(place, relativeTo: config.source)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard let size, size > 0 else {
+            return DoctorCheck(id: "break-glass-runbook", title: title, status: .fail, detail: "no break-glass runbook at \(path)",
+                               fix: "write one (emergency access when Okta is down, and how it is tested) or point --break-glass-runbook at it")
+        }
+        return DoctorCheck(id: "break-glass-runbook", title: title, status: .pass, detail: path)
+    }
+}
