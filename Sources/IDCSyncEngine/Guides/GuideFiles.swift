@@ -96,45 +96,12 @@ public enum GuideFiles {
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw failure(path, "create the folder", errno) }
     }
 
+    /// `AtomicFile.write` (temporary file, fsync, rename, fsync of the folder) with mode 0644: guides
+    /// are meant to be shared and served. The error names the file and what to do.
     private static func writeAtomically(_ text: String, to path: String) throws(CommandError) {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-        var template = Array("\(folder)/.\(name).XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw failure(path, "write", errno) }
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        func abandon(_ code: Int32) -> CommandError {
-            close(fd)
-            unlink(temporary)
-            return failure(path, "write", code)
-        }
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let count = bytes.withUnsafeBytes { writeBytes(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw abandon(errno)
-            }
-            bytes = bytes.dropFirst(count)
-        }
-        // mkstemp creates 0600; guides are meant to be shared and served.
-        guard fchmod(fd, 0o644) == 0, fsync(fd) == 0 else { throw abandon(errno) }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw failure(path, "write", code)
-        }
-        // Make the rename itself durable.
-        let folderFD = open(folder, O_RDONLY | O_CLOEXEC)
-        if folderFD >= 0 {
-            _ = fsync(folderFD)
-            close(folderFD)
+        do { try AtomicFile.write(text, to: path, mode: 0o644) } catch {
+            throw CommandError(.failure, [Diagnostic(.error, code: "bookmarks.write",
+                "\(error); choose another --out folder or fix its permissions")])
         }
     }
-}
-
-/// `write(2)` under another name: inside `GuideFiles`, `write` is the static method.
-private func writeBytes(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-    write(fd, buffer, count)
 }
