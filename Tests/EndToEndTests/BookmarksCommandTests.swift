@@ -58,8 +58,8 @@ struct BookmarksCommandTests {
     }
 
     @Test func theAWSCLIReadsTheProfiles() throws {
-        let sandboxPython = ProcessInfo.processInfo.environment["IDCSYNC_SANDBOX_PYTHON"]
-        let python = sandboxPython ?? "python3"
+        // The sandbox venv's Python (IDCSYNC_SANDBOX_PYTHON, else python3), as the other sandbox tests use.
+        let python = SandboxServer.python
         let workspace = try Workspace()
         try workspace.write("idcsync.yaml", try exampleConfig())
         let result = try workspace.run(["bookmarks", "--format", "aws-config"])
@@ -81,14 +81,21 @@ struct BookmarksCommandTests {
         process.arguments = [python, "-c", script]
         process.environment = ["PATH": "/usr/bin:/bin", "AWS_CONFIG_FILE": workspace.url.appendingPathComponent("aws-config").path, "HOME": workspace.url.path]
         let pipe = Pipe()
+        let errors = Pipe()
         process.standardOutput = pipe
-        process.standardError = Pipe()
+        process.standardError = errors
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        // Without the sandbox venv, botocore may be missing; the unit tests still parse the file as configparser does.
-        if sandboxPython == nil && process.terminationStatus != 0 { return }
-        #expect(process.terminationStatus == 0)
+        // Never skipped: a missing Python or botocore is a failure that says how to get them.
+        guard process.terminationStatus == 0 else {
+            throw SandboxError("""
+                botocore did not read the generated profiles with \(python) (exit \(process.terminationStatus)): \
+                \(stderr.trimmingCharacters(in: .whitespacesAndNewlines)); run the tests with scripts/test, which \
+                prepares its Python with botocore (IDCSYNC_SANDBOX_PYTHON=.build/sandbox-venv/bin/python after scripts/sandbox-python)
+                """)
+        }
         #expect(output == """
             idcsync-ap-northeast-1 https://d-9067a1b2c3.awsapps.com/start ap-northeast-1 111122223333
             idcsync-ap-northeast-3 https://ssoins-7758a1b2c3d4e5f6.ap-northeast-3.portal.amazonaws.com ap-northeast-3 111122223333
