@@ -11,10 +11,14 @@ struct IDCSync: AsyncParsableCommand {
         Exit codes: 0 done or in sync; 1 error; 2 changes or drift found; 64 usage or configuration error.
 
         Examples:
-          idcsync init                        # write a starter idcsync.yaml
-          idcsync urls                        # every ACS and portal URL
-          idcsync policy kms > key.json       # the KMS key policy
-          idcsync policy iam --for reconcile  # what the runner needs
+          idcsync init                         # write a starter idcsync.yaml
+          idcsync urls                         # every ACS and portal URL
+          idcsync policy kms > key.json        # the KMS key policy
+          idcsync policy iam --for reconcile   # what the runner needs
+          idcsync regions add ap-northeast-3   # replica key, Region, Okta, guides
+          idcsync reconcile --apply            # fix key-policy and Okta drift
+          idcsync doctor                       # failover readiness
+          idcsync bookmarks --out docs/portal  # the portal guides for people
         """,
         version: IDCSyncVersion.current,
         subcommands: [InitCommand.self, URLsCommand.self, PolicyCommand.self, OktaCommand.self, RegionsCommand.self, ReconcileCommand.self, DoctorCommand.self, BookmarksCommand.self]
