@@ -148,18 +148,13 @@ struct ReconcileCommandTests {
 
     @Test func aSecondRunIsRefusedWhileTheLockIsHeld() async throws {
         let world = try await setUp()
-        let lockDirectory = world.workspace.url.appendingPathComponent(".idcsync-locks")
-        try FileManager.default.createDirectory(at: lockDirectory, withIntermediateDirectories: true)
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = [lockDirectory.appendingPathComponent("idcsync-reconcile.lock").path, "sleep", "5"]
-        try holder.run()
-        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
-        try await Task.sleep(for: .milliseconds(300))
+        let holder = try LockHolder(path: world.workspace.url.appendingPathComponent(".idcsync-locks/idcsync-reconcile.lock").path)
+        defer { withExtendedLifetime(holder) {} }
         let result = try world.workspace.runFailing(["reconcile", "--apply", "--metrics-file", "m.prom"], environment: world.environment)
         #expect(result.status == 1)
         #expect(result.stderr.contains("another idcsync reconcile is running with this config"))
         #expect(result.stderr.contains("this run did nothing"))
+        #expect(result.stderr.contains("(pid 4242 (test), lock "), "the message names the holder")
         #expect(try await world.aws.requestLines().isEmpty)
         #expect(try await world.okta.requestLines().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: world.workspace.url.appendingPathComponent("m.prom").path))

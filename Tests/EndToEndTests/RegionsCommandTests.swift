@@ -237,14 +237,8 @@ struct RegionsCommandTests {
 
     @Test func aSecondRunOnTheSameInstanceIsRefusedWhileTheLockIsHeld() async throws {
         let world = try await setUp()
-        let lockDirectory = world.workspace.url.appendingPathComponent(".idcsync-locks")
-        try FileManager.default.createDirectory(at: lockDirectory, withIntermediateDirectories: true)
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = [lockDirectory.appendingPathComponent("idcsync-\(world.seeded.instanceId).lock").path, "sleep", "20"]
-        try holder.run()
-        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
-        try await Task.sleep(for: .milliseconds(300))
+        let holder = try LockHolder(path: world.workspace.url.appendingPathComponent(".idcsync-locks/idcsync-\(world.seeded.instanceId).lock").path)
+        defer { withExtendedLifetime(holder) {} }
         let result = try world.workspace.run(["regions", "add", "ap-northeast-3", "--yes"], environment: world.environment)
         #expect(result.status == 1)
         #expect(result.stderr.contains("another idcsync run is changing instance \(world.seeded.instanceId)"))
