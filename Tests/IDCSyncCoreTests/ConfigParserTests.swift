@@ -282,6 +282,18 @@ struct ConfigParserTests {
         #expect(error.field == "OKTA_CLIENT_ORGURL (environment)")
     }
 
+    @Test func tilesSettings() throws {
+        let config = try parse("okta:\n  orgUrl: https://example.okta.com\n  tiles: {enabled: true, portal: dualstack, label: \"{nameJa} ({region})\", note: \"Use when {name} is down\", primary: true, exactGroups: true}\n")
+        #expect(config.defaultTarget.okta?.tiles == TilesConfig(enabled: true, portal: .dualStack, label: "{nameJa} ({region})",
+                                                              note: "Use when {name} is down", primary: true, exactGroups: true))
+        #expect(try parse("okta:\n  orgUrl: https://example.okta.com\n  tiles: {}\n").defaultTarget.okta?.tiles?.label == TilesConfig.defaultLabel)
+        let noRegion = try #require(onlyError("okta:\n  orgUrl: https://example.okta.com\n  tiles: {label: AWS portal}\n"))
+        #expect(noRegion.field == "okta.tiles.label")
+        #expect(noRegion.message.contains("must contain {region}"))
+        let unknown = try #require(onlyError("okta:\n  orgUrl: https://example.okta.com\n  tiles: {exactgroups: true}\n"))
+        #expect(unknown.message.contains("exactGroups"))
+    }
+
     @Test func acsVariantsRules() throws {
         let alternate = try #require(onlyError("okta:\n  acsVariants: [ipv4, alternate-ipv4]\n"))
         #expect(alternate.message.contains("enabled before February 2026"))

@@ -188,11 +188,27 @@ public struct TilesConfig: Sendable, Equatable {
         case alternateIPv4 = "alternate-ipv4"
         case dualStack = "dualstack"
     }
+    public static let defaultLabel = "AWS access portal - {name} ({region})"
+
     public var enabled: Bool
     public var portal: Portal
-    public init(enabled: Bool = true, portal: Portal = .alternateIPv4) {
+    /// The tile's label: `{region}` (code), `{name}` (English location), `{nameJa}` (Japanese location).
+    public var label: String
+    /// Shown under the tile on the end-user dashboard (`settings.notes.enduser`); same placeholders.
+    public var note: String?
+    /// A tile for the primary Region's own regional portal too.
+    public var primary: Bool
+    /// Remove groups assigned to a tile by hand (by default only the IdC app's groups are mirrored).
+    public var exactGroups: Bool
+
+    public init(enabled: Bool = true, portal: Portal = .alternateIPv4, label: String = TilesConfig.defaultLabel, note: String? = nil,
+                primary: Bool = false, exactGroups: Bool = false) {
         self.enabled = enabled
         self.portal = portal
+        self.label = label
+        self.note = note
+        self.primary = primary
+        self.exactGroups = exactGroups
     }
 }
 

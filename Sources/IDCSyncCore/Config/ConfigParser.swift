@@ -15,7 +15,7 @@ public enum ConfigParser {
         "okta": ["orgUrl", "appId", "auth", "acsVariants", "foreignUrls", "slotKeys", "tiles", "timeoutSeconds",
                  "rateLimitMaxWaitSeconds", "backupDir"],
         "okta.auth": ["mode", "tokenFile", "clientId", "privateKeyFile", "keyId"],
-        "okta.tiles": ["enabled", "portal"],
+        "okta.tiles": ["enabled", "portal", "label", "note", "primary", "exactGroups"],
         "aws": ["profile", "region"],
         "vpn": ["region", "vpcId", "subnetIds", "clientCidr", "dnsServers", "splitTunnel", "transport", "port",
                 "sessionTimeoutHours", "selfServicePortal", "connectionLogging", "securityGroupIds", "serverCertificateArn",
@@ -407,6 +407,18 @@ public enum ConfigParser {
             switch pair.key {
             case "enabled": tiles.enabled = reader.bool(pair.value, field: field) ?? true
             case "portal": tiles.portal = reader.choice(pair.value, field: field, as: TilesConfig.Portal.self) ?? .alternateIPv4
+            case "label":
+                guard let label = reader.string(pair.value, field: field) else { continue }
+                if label.trimmingWhitespace().isEmpty || !label.contains("{region}") {
+                    reader.error("value", "the tile label must contain {region} so each Region's tile is told apart, e.g. \"\(TilesConfig.defaultLabel)\"", field: field, at: pair.value)
+                } else if label.count > 100 {
+                    reader.error("value", "the tile label template is \(label.count) characters; Okta labels are at most 100", field: field, at: pair.value)
+                } else {
+                    tiles.label = label
+                }
+            case "note": tiles.note = reader.string(pair.value, field: field)
+            case "primary": tiles.primary = reader.bool(pair.value, field: field) ?? false
+            case "exactGroups": tiles.exactGroups = reader.bool(pair.value, field: field) ?? false
             default: break
             }
         }

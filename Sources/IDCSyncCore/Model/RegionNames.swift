@@ -1,12 +1,12 @@
 /// People know Regions by their location, not their code. Names as the AWS console shows them in
 /// English and Japanese (the location part); an unknown Region falls back to its code.
-enum RegionNames {
-    static func name(of code: String, in language: String) -> String {
+public enum RegionNames {
+    public static func name(of code: String, in language: String) -> String {
         guard let names = table[code] else { return code }
         return language == "ja" ? names.ja : names.en
     }
 
-    static let table: [String: (en: String, ja: String)] = [
+    public static let table: [String: (en: String, ja: String)] = [
         "af-south-1": ("Cape Town", "ケープタウン"),
         "ap-east-1": ("Hong Kong", "香港"),
         "ap-east-2": ("Taipei", "台北"),
