@@ -138,6 +138,19 @@ final class OktaFake: @unchecked Sendable {
         \(extraOkta)
         """
     }
+
+    /// Every stored app, as stored (control API: never logged).
+    func apps() async throws -> [JSONValue] { try await control("GET", "/_fake/apps").arrayValue ?? [] }
+
+    /// The group ids assigned to an app, in assignment order (control API).
+    func groups(_ appId: String) async throws -> [String] {
+        try await control("GET", "/_fake/apps/\(appId)/groups").arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+    }
+
+    /// Replaces an app's group assignments with these group ids, in this order (control API).
+    func seedGroups(_ appId: String, _ ids: [String]) async throws {
+        try await control("POST", "/_fake/apps/\(appId)/groups", .array(ids.map(JSONValue.string)))
+    }
 }
 
 extension JSONValue {

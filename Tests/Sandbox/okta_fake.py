@@ -10,8 +10,10 @@ base URL is the "org URL". It serves until SIGTERM/SIGINT.
 
 What it imitates (see domain-facts section 2 and README.md next to this file):
 
-* ``/api/v1/apps`` (list with filter/q/limit/after and Link pagination), ``/api/v1/apps/{id}``
-  (GET, PUT = full replace validated against the OIN app definition),
+* ``/api/v1/apps`` (list with filter/q/limit/after and Link pagination; POST creates an app,
+  validated like Okta for Bookmark apps), ``/api/v1/apps/{id}`` (GET, PUT = full replace validated
+  against the OIN app definition, DELETE of an inactive app), ``/api/v1/apps/{id}/lifecycle/*``,
+  ``/api/v1/apps/{id}/groups[/{groupId}]`` (group assignments, paginated),
   ``/api/v1/apps/{id}/credentials/keys`` and ``/api/v1/apps/{id}/sso/saml/metadata``;
 * authentication with SSWS API tokens and with OAuth 2.0 service apps
   (``POST /oauth2/v1/token``, private_key_jwt client assertions, DPoP with server nonces);
@@ -58,6 +60,12 @@ DEFAULT_DEFINITIONS = {
     "bookmark": ["url", "requestIntegration"],
 }
 
+# POST /api/v1/apps: the signOnMode each creatable app name requires, and settings.app defaults
+# Okta fills in on create (Okta management OpenAPI spec: BookmarkApplication, BookmarkAppResponseEx).
+SIGN_ON_MODES = {"bookmark": "BOOKMARK", "amazon_aws_sso": "SAML_2_0"}
+CREATE_DEFAULTS = {"bookmark": {"requestIntegration": False}}
+GROUP_LIST_DEFAULT_LIMIT = 20  # Okta's default page size for /api/v1/apps/{id}/groups
+
 # Rate-limit buckets: name -> (limit, windowSeconds). "apps" is the list endpoint, "app" is
 # everything under /api/v1/apps/{id}, "token" is POST /oauth2/v1/token. "default" covers every
 # other /api/v1 and /oauth2 path (not in the brief; they only ever answer 404/405 here).
@@ -77,7 +85,8 @@ KNOWN_SCOPE_RE = re.compile(r"^okta\.[A-Za-z]+\.(read|manage)$")
 SCOPE_READ = "okta.apps.read"
 SCOPE_MANAGE = "okta.apps.manage"
 
-FAULT_ACTIONS = ("status", "rateLimit", "delay", "reset", "concurrentEdit", "dropField")
+FAULT_ACTIONS = ("status", "rateLimit", "delay", "reset", "concurrentEdit", "dropField", "lostResponse")
+LOST_RESPONSE_MODES = ("status", "eof", "rst")
 
 # Okta error codes used here, with their standard summaries.
 E_VALIDATION = ("E0000001", "Api validation failed: {0}")
@@ -89,6 +98,10 @@ E_INVALID_TOKEN = ("E0000011", "Invalid token provided")
 E_METHOD = ("E0000022", "The endpoint does not support the provided HTTP method")
 E_SEARCH = ("E0000031", "Invalid search criteria.")
 E_RATE = ("E0000047", "API call exceeded rate limit due to too many requests.")
+# DELETE of an ACTIVE app: Okta's Apps API reference (okta/okta.github.io,
+# _source/_docs/api/resources/apps.md, "Delete Application"): 403 with this body.
+E_DELETE_APP = ("E0000056", "Delete application forbidden.")
+DELETE_ACTIVE_CAUSE = "The application must be deactivated before deletion."
 
 STATUS_DEFAULT_CODES = {
     400: ("E0000001", "Api validation failed"),
@@ -401,6 +414,8 @@ class State:
             self.app_seq: dict[str, int] = {}     # id -> insertion number (the list cursor)
             self.next_seq = 1
             self.keys: dict[str, list] = {}       # id -> credentials/keys list
+            self.groups: dict[str, dict] = {}     # app id -> {group id: assignment}, in assignment order
+            self.group_seq = 1                    # the group list cursor (one counter for all apps)
             self.entity_ids: dict[str, str] = {}  # id -> SAML IdP entityID
             self.faults: list[dict] = []
             self.requests: list[dict] = []
@@ -495,10 +510,7 @@ class State:
                 if not isinstance(self_link, dict):
                     self_link = links["self"] = {}
                 self_link.setdefault("href", self.app_url(base, app["id"]))
-            if app["id"] not in self.apps:
-                self.app_seq[app["id"]] = self.next_seq
-                self.next_seq += 1
-            self.apps[app["id"]] = app
+            self.insert_app(app)
             return copy.deepcopy(app)
 
     def concurrent_edit(self, app_id: str, edit: dict) -> bool:
@@ -522,6 +534,60 @@ class State:
                 kid = signing.get("kid") if isinstance(signing, dict) and isinstance(signing.get("kid"), str) else f"{app_id}-kid"
                 self.keys[app_id] = [build_key({"kid": kid})]
             return copy.deepcopy(self.keys[app_id])
+
+    def insert_app(self, app: dict) -> None:
+        """Store a new app at the end of the list order."""
+        with self.lock:
+            if app["id"] not in self.apps:
+                self.app_seq[app["id"]] = self.next_seq
+                self.next_seq += 1
+            self.apps[app["id"]] = app
+
+    def remove_app(self, app_id: str) -> bool:
+        with self.lock:
+            existed = self.apps.pop(app_id, None) is not None
+            self.app_seq.pop(app_id, None)
+            self.keys.pop(app_id, None)
+            self.groups.pop(app_id, None)
+            self.entity_ids.pop(app_id, None)
+            return existed
+
+    # -- group assignments -----------------------------------------------------------------
+
+    def assign_group(self, base: str, app_id: str, group_id: str, priority=None) -> dict:
+        """Assign (or re-assign) a group; returns the assignment as Okta shows it.
+
+        A new assignment without a priority gets the next one (max + 1, from 0); assigning a group
+        that is already assigned changes only a priority that is given."""
+        with self.lock:
+            groups = self.groups.setdefault(app_id, {})
+            entry = groups.get(group_id)
+            if entry is None:
+                if priority is None:
+                    priority = max((e["item"]["priority"] for e in groups.values()), default=-1) + 1
+                app_url = self.app_url(base, app_id)
+                item = {
+                    "id": group_id,
+                    "lastUpdated": self.next_timestamp(),
+                    "priority": priority,
+                    "profile": {},
+                    "_links": {
+                        "app": {"href": app_url},
+                        "self": {"href": f"{app_url}/groups/{quote(group_id, safe='')}"},
+                        "group": {"href": f"{base}/api/v1/groups/{quote(group_id, safe='')}"},
+                    },
+                }
+                groups[group_id] = {"seq": self.group_seq, "item": item}
+                self.group_seq += 1
+            elif priority is not None and entry["item"]["priority"] != priority:
+                entry["item"]["priority"] = priority
+                entry["item"]["lastUpdated"] = self.next_timestamp(entry["item"]["lastUpdated"])
+            return copy.deepcopy(groups[group_id]["item"])
+
+    def group_entries(self, app_id: str) -> list:
+        """[(cursor, assignment)] of an app, in assignment order."""
+        with self.lock:
+            return [(e["seq"], copy.deepcopy(e["item"])) for e in self.groups.get(app_id, {}).values()]
 
     # -- faults ----------------------------------------------------------------------------
 
@@ -734,22 +800,8 @@ def list_apps(ctx: Ctx):
     filter_expr = ctx.param("filter")
     terms = parse_filter(filter_expr) if filter_expr is not None else []
     q = ctx.param("q")
-    limit_text = ctx.param("limit")
-    limit = 20
-    if limit_text is not None:
-        try:
-            limit = int(limit_text)
-        except ValueError:
-            raise validation_failed("limit", ["limit: The value must be an integer."]) from None
-        if not 1 <= limit <= 200:
-            raise validation_failed("limit", ["limit: The value must be between 1 and 200."])
-    after = ctx.param("after")
-    after_seq = 0
-    if after is not None and after != "":
-        try:
-            after_seq = int(after)
-        except ValueError:
-            raise validation_failed("after", ["after: The cursor is invalid."]) from None
+    limit = parse_limit(ctx, 20)
+    after_seq = parse_after(ctx)
 
     with STATE.lock:
         candidates = [(STATE.app_seq[i], copy.deepcopy(a)) for i, a in STATE.apps.items()]
@@ -793,34 +845,17 @@ def get_stored_app(app_id: str) -> dict:
 def replace_app(ctx: Ctx, app_id: str):
     """PUT /api/v1/apps/{id}: a FULL replace (there is no PATCH in Okta's apps API)."""
     get_stored_app(app_id)  # 404 first
-    try:
-        body = json.loads(ctx.body.decode("utf-8")) if ctx.body else None
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    if not isinstance(body, dict):
-        raise OktaError(400, *E_MALFORMED)
-    label = body.get("label")
-    if not isinstance(label, str) or not label.strip():
-        raise validation_failed("label", ["label: The field cannot be left blank"])
-    settings = body.get("settings")
-    if settings is not None and not isinstance(settings, dict):
-        raise validation_failed("settings", ["settings: The value must be an object"])
-    settings_app = settings.get("app") if isinstance(settings, dict) else None
-    if settings_app is not None and not isinstance(settings_app, dict):
-        raise validation_failed("settings.app", ["settings.app: The value must be an object"])
+    body = json_body(ctx)
+    settings_app = check_label_and_settings(body)
 
     with STATE.lock:
         old = STATE.apps.get(app_id)
         if old is None:
             raise not_found(f"Resource not found: {app_id} (AppInstance)")
         old = copy.deepcopy(old)
-        definition = STATE.definitions.get(old.get("name"))
-        # settings.app is validated server-side against the OIN app definition.
-        if definition is not None and settings_app:
-            unknown = [k for k in settings_app if k not in definition]
-            if unknown:
-                raise validation_failed("settings.app",
-                                        [f"settings.app.{k}: unknown property" for k in unknown])
+        # settings.app is validated server-side against the OIN app definition (and, for a
+        # Bookmark app, its url must be a valid URL).
+        validate_settings_app(old.get("name"), settings_app)
 
         new = copy.deepcopy(body)
         # id, name, status, created (and _links) are read-only: the body's values are ignored.
@@ -885,20 +920,268 @@ def saml_metadata(ctx: Ctx, app_id: str):
     return 200, xml.encode("utf-8"), "application/xml"
 
 
+def json_body(ctx: Ctx, allow_empty: bool = False) -> dict:
+    """The request's JSON object; anything else is Okta's 400 E0000003."""
+    if not ctx.body and allow_empty:
+        return {}
+    try:
+        body = json.loads(ctx.body.decode("utf-8")) if ctx.body else None
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict):
+        raise OktaError(400, *E_MALFORMED)
+    return body
+
+
+def parse_limit(ctx: Ctx, default: int) -> int:
+    text = ctx.param("limit")
+    if text is None:
+        return default
+    try:
+        limit = int(text)
+    except ValueError:
+        raise validation_failed("limit", ["limit: The value must be an integer."]) from None
+    if not 1 <= limit <= 200:
+        raise validation_failed("limit", ["limit: The value must be between 1 and 200."])
+    return limit
+
+
+def parse_after(ctx: Ctx) -> int:
+    after = ctx.param("after")
+    if after is None or after == "":
+        return 0
+    try:
+        return int(after)
+    except ValueError:
+        raise validation_failed("after", ["after: The cursor is invalid."]) from None
+
+
+def is_web_url(value) -> bool:
+    if not isinstance(value, str) or value != value.strip() or any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def validate_settings_app(name, settings_app) -> None:
+    """settings.app against the app definition: unknown keys, and the Bookmark app's own rules
+    (url required and a valid http(s) URL, requestIntegration a boolean)."""
+    with STATE.lock:
+        definition = STATE.definitions.get(name)
+    if definition is not None and settings_app:
+        unknown = [k for k in settings_app if k not in definition]
+        if unknown:
+            raise validation_failed("settings.app", [f"settings.app.{k}: unknown property" for k in unknown])
+    if name == "bookmark":
+        url = (settings_app or {}).get("url")
+        if url is None or (isinstance(url, str) and not url.strip()):
+            raise validation_failed("url", ["url: The field cannot be left blank"])
+        if not is_web_url(url):
+            raise validation_failed("url", ["url: The URL is not valid"])
+        flag = (settings_app or {}).get("requestIntegration")
+        if flag is not None and not isinstance(flag, bool):
+            raise validation_failed("requestIntegration", ["requestIntegration: The value must be a boolean"])
+
+
+def check_label_and_settings(body: dict):
+    """The checks PUT and POST share; returns settings.app (or None)."""
+    label = body.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise validation_failed("label", ["label: The field cannot be left blank"])
+    settings = body.get("settings")
+    if settings is not None and not isinstance(settings, dict):
+        raise validation_failed("settings", ["settings: The value must be an object"])
+    settings_app = settings.get("app") if isinstance(settings, dict) else None
+    if settings_app is not None and not isinstance(settings_app, dict):
+        raise validation_failed("settings.app", ["settings.app: The value must be an object"])
+    return settings_app
+
+
+def set_lifecycle_links(app: dict, base: str) -> None:
+    """_links.activate for an inactive app, _links.deactivate for an active one (as Okta does)."""
+    links = app.get("_links")
+    if not isinstance(links, dict):
+        return
+    links.pop("activate", None)
+    links.pop("deactivate", None)
+    verb = "deactivate" if app.get("status") == "ACTIVE" else "activate"
+    links[verb] = {"href": f"{STATE.app_url(base, app['id'])}/lifecycle/{verb}"}
+
+
+def create_app(ctx: Ctx):
+    """POST /api/v1/apps[?activate=true|false]: 200 with the new app (Okta answers 200, not 201)."""
+    activate_text = ctx.param("activate")
+    if activate_text is None:
+        activate = True  # Okta's default
+    elif activate_text.lower() in ("true", "false"):
+        activate = activate_text.lower() == "true"
+    else:
+        raise validation_failed("activate", ["activate: The value must be true or false"])
+    body = json_body(ctx)
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise validation_failed("name", ["name: The field cannot be left blank"])
+    with STATE.lock:
+        known = name in STATE.definitions
+    if not known:
+        raise validation_failed("name", [f"name: No app definition found for the app name '{name}'"])
+    settings_app = check_label_and_settings(body)
+    expected_mode = SIGN_ON_MODES.get(name)
+    mode = body.get("signOnMode")
+    if expected_mode is not None and mode != expected_mode:
+        raise validation_failed("signOnMode", [f"signOnMode: The sign-on mode must be {expected_mode} for the {name} app"])
+    validate_settings_app(name, settings_app)
+
+    app_id = random_id("0oa", 20)
+    stamp = STATE.next_timestamp()
+    rest = {k: copy.deepcopy(v) for k, v in body.items()
+            if k not in ("id", "name", "label", "status", "created", "lastUpdated", "_links", "_embedded")}
+    app = {"id": app_id, "name": name, "label": body["label"], "status": "ACTIVE" if activate else "INACTIVE",
+           "created": stamp, "lastUpdated": stamp}
+    app.update(rest)
+    if expected_mode is not None or mode is not None:
+        app["signOnMode"] = mode if mode is not None else expected_mode
+    app.setdefault("accessibility", {"selfService": False, "errorRedirectUrl": None, "loginRedirectUrl": None})
+    app.setdefault("visibility", {"autoLaunch": False, "autoSubmitToolbar": False,
+                                  "hide": {"iOS": False, "web": False}, "appLinks": {"login": True}})
+    app.setdefault("features", [])
+    app.setdefault("credentials", {"userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"}, "signing": {}})
+    settings = app.get("settings")
+    if not isinstance(settings, dict):
+        settings = app["settings"] = {}
+    notes = settings.get("notes")
+    if not isinstance(notes, dict):
+        notes = settings["notes"] = {}
+    notes.setdefault("admin", None)
+    notes.setdefault("enduser", None)
+    STATE.normalize_settings_app(app, keep_extra=False)
+    if isinstance(settings.get("app"), dict):
+        for key, value in CREATE_DEFAULTS.get(name, {}).items():
+            if settings["app"].get(key) is None:
+                settings["app"][key] = value
+    url = STATE.app_url(ctx.base, app_id)
+    app["_links"] = {
+        "self": {"href": url},
+        "groups": {"href": f"{url}/groups"},
+        "users": {"href": f"{url}/users"},
+        "appLinks": [{"name": f"{name}_link", "href": f"{ctx.base}/home/{quote(name, safe='')}/{app_id}/{random_id('aln', 20)}",
+                      "type": "text/html"}],
+    }
+    set_lifecycle_links(app, ctx.base)
+    with STATE.lock:
+        STATE.insert_app(app)
+        return 200, copy.deepcopy(app)
+
+
+def change_lifecycle(ctx: Ctx, app_id: str, verb: str):
+    """POST /api/v1/apps/{id}/lifecycle/activate|deactivate: 200 {} (also when already there)."""
+    target = "ACTIVE" if verb == "activate" else "INACTIVE"
+    with STATE.lock:
+        app = STATE.apps.get(app_id)
+        if app is None:
+            raise not_found(f"Resource not found: {app_id} (AppInstance)")
+        if app.get("status") != target:
+            app["status"] = target
+            app["lastUpdated"] = STATE.next_timestamp(app.get("lastUpdated"))
+            set_lifecycle_links(app, ctx.base)
+    return 200, {}
+
+
+def delete_app(ctx: Ctx, app_id: str):
+    """DELETE /api/v1/apps/{id}: 204 for an inactive app; an ACTIVE one is 403 E0000056."""
+    with STATE.lock:
+        app = STATE.apps.get(app_id)
+        if app is None:
+            raise not_found(f"Resource not found: {app_id} (AppInstance)")
+        if app.get("status") == "ACTIVE":
+            raise OktaError(403, *E_DELETE_APP, [DELETE_ACTIVE_CAUSE])
+        STATE.remove_app(app_id)
+    return 204, b"", None
+
+
+def list_groups(ctx: Ctx, app_id: str):
+    """GET /api/v1/apps/{id}/groups: limit (default 20) and an opaque after cursor, Link headers."""
+    get_stored_app(app_id)
+    limit = parse_limit(ctx, GROUP_LIST_DEFAULT_LIMIT)
+    after = parse_after(ctx)
+    selected = [(seq, item) for seq, item in STATE.group_entries(app_id) if seq > after]
+    page, rest = selected[:limit], selected[limit:]
+    links = [f'<{ctx.base}{ctx.raw_target}>; rel="self"']
+    if rest:
+        params = [(k, v) for k, vs in ctx.query.items() if k not in ("limit", "after") for v in vs]
+        params += [("limit", str(limit)), ("after", str(page[-1][0]))]
+        links.append(f'<{ctx.base}{ctx.path}?' + urlencode(params, quote_via=quote) + '>; rel="next"')
+    ctx.extra_headers += [("Link", link) for link in links]
+    return 200, [item for _, item in page]
+
+
+def group_not_found(group_id: str) -> OktaError:
+    return not_found(f"Resource not found: {group_id} (ApplicationGroupAssignment)")
+
+
+def get_group(ctx: Ctx, app_id: str, group_id: str):
+    get_stored_app(app_id)
+    for _, item in STATE.group_entries(app_id):
+        if item["id"] == group_id:
+            return 200, item
+    raise group_not_found(group_id)
+
+
+def put_group(ctx: Ctx, app_id: str, group_id: str):
+    """PUT /api/v1/apps/{id}/groups/{groupId}: body {} or {"priority": n}; 200 with the assignment."""
+    get_stored_app(app_id)
+    body = json_body(ctx, allow_empty=True)
+    priority = body.get("priority")
+    if priority is not None and (not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= 100):
+        raise validation_failed("priority", ["priority: The value must be an integer between 0 and 100"])
+    return 200, STATE.assign_group(ctx.base, app_id, group_id, priority)
+
+
+def delete_group(ctx: Ctx, app_id: str, group_id: str):
+    """DELETE /api/v1/apps/{id}/groups/{groupId}: 204; a group not assigned is 404 E0000007."""
+    get_stored_app(app_id)
+    with STATE.lock:
+        groups = STATE.groups.get(app_id, {})
+        if group_id not in groups:
+            raise group_not_found(group_id)
+        del groups[group_id]
+    return 204, b"", None
+
+
+GROUP_PATH_RE = re.compile(r"^/groups/([^/]+)$")
+
+
 def route_api(ctx: Ctx):
     """Dispatch /api/v1/*. Returns (status, JSON value) or (status, bytes, content type)."""
     scopes = authenticate(ctx)
     path = ctx.path
     if path == "/api/v1/apps":
-        allowed, handler = ("GET",), lambda: list_apps(ctx)
+        allowed = ("GET", "POST")
+        handler = (lambda: list_apps(ctx)) if ctx.method == "GET" else (lambda: create_app(ctx))
     else:
         m = APP_PATH_RE.match(path)
         if not m:
             raise not_found(f"Resource not found: {path}")
         app_id, rest = unquote(m.group(1)), m.group(2) or ""
+        group = GROUP_PATH_RE.match(rest)
         if rest == "":
-            allowed = ("GET", "PUT")
-            handler = (lambda: get_app_response(app_id)) if ctx.method == "GET" else (lambda: replace_app(ctx, app_id))
+            allowed = ("GET", "PUT", "DELETE")
+            handler = {"GET": lambda: get_app_response(app_id), "PUT": lambda: replace_app(ctx, app_id),
+                       "DELETE": lambda: delete_app(ctx, app_id)}.get(ctx.method)
+        elif rest in ("/lifecycle/activate", "/lifecycle/deactivate"):
+            verb = rest.rsplit("/", 1)[1]
+            allowed, handler = ("POST",), lambda: change_lifecycle(ctx, app_id, verb)
+        elif rest == "/groups":
+            allowed, handler = ("GET",), lambda: list_groups(ctx, app_id)
+        elif group:
+            group_id = unquote(group.group(1))
+            allowed = ("GET", "PUT", "DELETE")
+            handler = {"GET": lambda: get_group(ctx, app_id, group_id), "PUT": lambda: put_group(ctx, app_id, group_id),
+                       "DELETE": lambda: delete_group(ctx, app_id, group_id)}.get(ctx.method)
         elif rest == "/credentials/keys":
             allowed, handler = ("GET",), lambda: list_keys(ctx, app_id)
         elif rest == "/sso/saml/metadata":
@@ -1162,10 +1445,36 @@ def control_faults(body):
             _expect(isinstance(rule.get("key"), str), "dropField fault needs key")
         if rule["action"] == "concurrentEdit":
             _expect(isinstance(rule.get("edit", {}), dict), "concurrentEdit edit must be an object")
+        if rule["action"] == "lostResponse":
+            rule["mode"] = rule.get("mode", "status")
+            _expect(rule["mode"] in LOST_RESPONSE_MODES, f"lostResponse mode must be one of {', '.join(LOST_RESPONSE_MODES)}")
+            rule["status"] = rule.get("status", 500)
+            _expect(isinstance(rule["status"], int) and 400 <= rule["status"] <= 599, "lostResponse status must be 400..599")
         rules.append(rule)
     with STATE.lock:
         STATE.faults.extend(rules)
         return copy.deepcopy(STATE.faults)
+
+
+def control_seed_groups(app_id: str, body, base: str) -> None:
+    """Replace an app's group assignments: a list of group ids or of {"id", "priority"?} (or
+    {"groups": [...]}), assigned in that order as PUT /api/v1/apps/{id}/groups/{gid} would."""
+    if isinstance(body, dict):
+        body = body.get("groups")
+    _expect(isinstance(body, list), 'body must be a list of group ids or {"id", "priority"} (or {"groups": [...]})')
+    specs = []
+    for g in body:
+        if isinstance(g, str):
+            g = {"id": g}
+        _expect(isinstance(g, dict) and isinstance(g.get("id"), str) and g["id"], "each group needs a string id")
+        priority = g.get("priority")
+        _expect(priority is None or (isinstance(priority, int) and not isinstance(priority, bool)), "priority must be an integer")
+        specs.append((g["id"], priority))
+    _expect(len({i for i, _ in specs}) == len(specs), "group ids must be unique")
+    with STATE.lock:
+        STATE.groups[app_id] = {}
+        for group_id, priority in specs:
+            STATE.assign_group(base, app_id, group_id, priority)
 
 
 def fill_placeholders(value, app_id: str, n: int):
@@ -1279,10 +1588,14 @@ def handle_control(handler, method, path, body):
                     raise ControlError(404, f"no app {parts[1]}")
                 return 200, copy.deepcopy(STATE.apps[parts[1]])
             if method == "DELETE":
-                existed = STATE.apps.pop(parts[1], None) is not None
-                STATE.app_seq.pop(parts[1], None)
-                STATE.keys.pop(parts[1], None)
-                return 200, {"deleted": existed}
+                return 200, {"deleted": STATE.remove_app(parts[1])}
+    if parts and parts[0] == "apps" and len(parts) == 3 and parts[2] == "groups" and method in ("GET", "POST"):
+        with STATE.lock:
+            if parts[1] not in STATE.apps:
+                raise ControlError(404, f"no app {parts[1]}")
+            if method == "POST":
+                control_seed_groups(parts[1], parsed(), base)
+            return 200, [item for _, item in STATE.group_entries(parts[1])]
     if route == ("POST", "apps", 3) and parts[2] == "keys":
         spec = parsed()
         if isinstance(spec, dict):
@@ -1459,6 +1772,7 @@ class Handler(BaseHTTPRequestHandler):
                        okta_headers + list(headers), entry)
 
         ctx = Ctx(self, method, path, query, self.headers, body)
+        lost = None  # fault "lostResponse": handle the request, then lose its response
 
         # 1. Fault injection (first matching rule fires).
         rule = STATE.take_fault(method, path)
@@ -1498,6 +1812,8 @@ class Handler(BaseHTTPRequestHandler):
                     STATE.concurrent_edit(app_id, rule.get("edit") or {})
             elif action == "dropField":
                 ctx.drop_field = rule["key"]
+            elif action == "lostResponse":
+                lost = rule
 
         # 2. Rate limit.
         if bucket is not None:
@@ -1515,26 +1831,35 @@ class Handler(BaseHTTPRequestHandler):
                 result = route_oauth(ctx)
             else:
                 raise not_found(f"Resource not found: {path}")
+            if len(result) == 3:
+                status, payload, content_type = result
+            else:
+                status, value = result
+                payload, content_type = json_bytes(value), "application/json"
+            headers = okta_headers + ctx.extra_headers
         except OktaError as exc:
-            self._send(exc.status, json_bytes(exc.body()), "application/json",
-                       okta_headers + exc.headers + ctx.extra_headers, entry)
-            return
+            status, payload, content_type = exc.status, json_bytes(exc.body()), "application/json"
+            headers = okta_headers + exc.headers + ctx.extra_headers
         except OAuthError as exc:
+            status, content_type = exc.status, "application/json"
             payload = json_bytes({"error": exc.error, "error_description": exc.description})
-            self._send(exc.status, payload, "application/json",
-                       okta_headers + exc.headers + [("Cache-Control", "no-cache, no-store"), ("Pragma", "no-cache")],
-                       entry)
-            return
+            headers = okta_headers + exc.headers + [("Cache-Control", "no-cache, no-store"), ("Pragma", "no-cache")]
         except Exception:  # a bug in the fake: answer like Okta would, and show the traceback
             traceback.print_exc()
-            send_okta_error(500, *E_INTERNAL)
+            status, payload, content_type = 500, json_bytes(okta_error_body(*E_INTERNAL)), "application/json"
+            headers = list(okta_headers)
+
+        # 4. The answer (or, with "lostResponse", the request took effect but its answer is lost).
+        if lost is not None:
+            with STATE.lock:
+                entry["processedStatus"] = status
+            if lost["mode"] in ("eof", "rst"):
+                self._abort_connection(lost["mode"])
+                return
+            code, summary = E_INTERNAL if lost["status"] >= 500 else STATUS_DEFAULT_CODES.get(lost["status"], E_INTERNAL)
+            send_okta_error(lost["status"], code, summary)
             return
-        if len(result) == 3:
-            status, payload, content_type = result
-        else:
-            status, value = result
-            payload, content_type = json_bytes(value), "application/json"
-        self._send(status, payload, content_type, okta_headers + ctx.extra_headers, entry)
+        self._send(status, payload, content_type, headers, entry)
 
 
 class Server(ThreadingHTTPServer):
@@ -1589,8 +1914,9 @@ def main(argv=None) -> int:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"LISTENING {server.base_url}", flush=True)
     try:
+        # Inside the try: a SIGTERM that arrives right after the line is printed still exits 0.
+        print(f"LISTENING {server.base_url}", flush=True)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass

@@ -8,6 +8,7 @@ fake's own code so that the two check each other.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 from http.client import HTTPException
 import json
@@ -232,9 +233,10 @@ class StartupAndBasicsTests(FakeTestCase):
         body = self.assertOktaError(self.api("GET", "/api/v1/apps/0oaNOPE"), 404, "E0000007")
         self.assertEqual(body["errorSummary"], "Not found: Resource not found: 0oaNOPE (AppInstance)")
         self.assertOktaError(self.api("GET", "/api/v1/users"), 404, "E0000007")
-        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1/groups"), 404, "E0000007")
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1/users"), 404, "E0000007")
         self.assertOktaError(self.api("PATCH", "/api/v1/apps/0oaSSO1", {"label": "x"}), 405, "E0000022")
-        self.assertOktaError(self.api("POST", "/api/v1/apps", {"label": "x"}), 405, "E0000022")
+        self.assertOktaError(self.api("PATCH", "/api/v1/apps", {"label": "x"}), 405, "E0000022")
+        self.assertOktaError(self.api("POST", "/api/v1/apps/0oaSSO1", {"label": "x"}), 405, "E0000022")
         self.assertOktaError(self.api("FROB", "/api/v1/apps"), 405, "E0000022")
 
     def test_seeding_normalizes_settings_app(self):
@@ -752,6 +754,265 @@ class RateLimitAndFaultTests(FakeTestCase):
 
 
 # ------------------------------------------------------------------------------------------
+# Creating and removing apps (Bookmark tiles), group assignments, lost responses
+# ------------------------------------------------------------------------------------------
+
+TILE = {"name": "bookmark", "label": "AWS access portal (eu-central-1)", "signOnMode": "BOOKMARK",
+        "settings": {"app": {"url": "https://d-123.awsapps.com/start/#/?region=eu-central-1"},
+                     "notes": {"admin": "managed by idcsync", "enduser": None}}}
+
+
+class CreateAndLifecycleTests(FakeTestCase):
+    def create(self, app=TILE, query=""):
+        return self.api("POST", "/api/v1/apps" + query, app)
+
+    def test_create_bookmark_active_by_default(self):
+        r = self.create()
+        self.assertEqual(r.status, 200, r.body)
+        app = r.json()
+        self.assertRegex(app["id"], r"^0oa[A-Za-z0-9]{17}$")
+        self.assertEqual((app["name"], app["label"], app["status"], app["signOnMode"]),
+                         ("bookmark", TILE["label"], "ACTIVE", "BOOKMARK"))
+        self.assertEqual(app["settings"]["app"], {"url": TILE["settings"]["app"]["url"], "requestIntegration": False})
+        self.assertEqual(app["settings"]["notes"], {"admin": "managed by idcsync", "enduser": None})
+        self.assertRegex(app["created"], ISO_MS)
+        self.assertEqual(app["created"], app["lastUpdated"])
+        url = f"{self.base}/api/v1/apps/{app['id']}"
+        self.assertEqual(app["_links"]["self"]["href"], url)
+        self.assertEqual(app["_links"]["groups"]["href"], url + "/groups")
+        self.assertEqual(app["_links"]["deactivate"]["href"], url + "/lifecycle/deactivate")
+        self.assertNotIn("activate", app["_links"])
+        self.assertEqual(self.api("GET", f"/api/v1/apps/{app['id']}").json(), app)
+        self.assertEqual(self.ctl("GET", f"/_fake/apps/{app['id']}"), app)
+
+    def test_create_inactive_and_listed_by_filter_after_the_seeded_apps(self):
+        a = self.create(query="?activate=false").json()
+        b = self.create(dict(TILE, label="second"), "?activate=TRUE").json()
+        self.assertEqual((a["status"], b["status"]), ("INACTIVE", "ACTIVE"))
+        self.assertIn("activate", a["_links"])
+        self.assertNotEqual(a["id"], b["id"])
+        r = self.api("GET", "/api/v1/apps?" + urllib.parse.urlencode({"filter": 'name eq "bookmark"'}, quote_via=urllib.parse.quote))
+        self.assertEqual([x["id"] for x in r.json()], ["0oaBM1", a["id"], b["id"]])
+        r = self.api("GET", "/api/v1/apps?limit=5")
+        self.assertEqual([x["id"] for x in r.json()], ["0oaSSO1", "0oaFED1", "0oaBM1", "0oaSLK", a["id"]])
+        self.assertIn('rel="next"', r.headers.get_all("Link")[1])
+
+    def test_create_ignores_read_only_fields(self):
+        app = self.create(dict(TILE, id="0oaMINE", status="INACTIVE", created="2001-01-01T00:00:00.000Z",
+                               _links={"self": {"href": "https://elsewhere"}})).json()
+        self.assertNotEqual(app["id"], "0oaMINE")
+        self.assertEqual(app["status"], "ACTIVE")
+        self.assertNotEqual(app["created"], "2001-01-01T00:00:00.000Z")
+        self.assertTrue(app["_links"]["self"]["href"].startswith(self.base))
+
+    def test_create_validation(self):
+        def err(body, field, query=""):
+            e = self.assertOktaError(self.create(body, query), 400, "E0000001")
+            self.assertEqual(e["errorSummary"], f"Api validation failed: {field}")
+            self.assertTrue(e["errorCauses"])
+            return e
+        no_url = copy.deepcopy(TILE)
+        del no_url["settings"]["app"]["url"]
+        self.assertEqual(err(no_url, "url")["errorCauses"], [{"errorSummary": "url: The field cannot be left blank"}])
+        for bad in ("", "not a url", "ftp://x.example/", "https://", "https://exa mple.com/", 42):
+            body = copy.deepcopy(TILE)
+            body["settings"]["app"]["url"] = bad
+            err(body, "url")
+        err(dict(TILE, signOnMode="SAML_2_0"), "signOnMode")
+        err({k: v for k, v in TILE.items() if k != "signOnMode"}, "signOnMode")
+        err(dict(TILE, label="  "), "label")
+        err(dict(TILE, name="slack"), "name")
+        err({k: v for k, v in TILE.items() if k != "name"}, "name")
+        extra = copy.deepcopy(TILE)
+        extra["settings"]["app"]["launchURL"] = "https://x"
+        self.assertEqual(err(extra, "settings.app")["errorCauses"], [{"errorSummary": "settings.app.launchURL: unknown property"}])
+        flag = copy.deepcopy(TILE)
+        flag["settings"]["app"]["requestIntegration"] = "no"
+        err(flag, "requestIntegration")
+        err(TILE, "activate", "?activate=maybe")
+        self.assertOktaError(self.api("POST", "/api/v1/apps", "{nope", headers={"Content-Type": "application/json"}), 400, "E0000003")
+        self.assertOktaError(self.api("POST", "/api/v1/apps", [TILE]), 400, "E0000003")
+        self.assertEqual(len(self.ctl("GET", "/_fake/apps")), 4, "nothing was created")
+
+    def test_put_full_replace_of_a_created_bookmark(self):
+        app = self.create().json()
+        app["label"] = "renamed"
+        app["settings"]["app"]["url"] = "https://d-123.awsapps.com/start/#/?region=eu-west-3"
+        del app["settings"]["notes"]
+        r = self.api("PUT", f"/api/v1/apps/{app['id']}", app)
+        self.assertEqual(r.status, 200, r.body)
+        stored = self.api("GET", f"/api/v1/apps/{app['id']}").json()
+        self.assertEqual(stored["label"], "renamed")
+        self.assertEqual(stored["settings"]["app"]["url"], app["settings"]["app"]["url"])
+        self.assertNotIn("notes", stored["settings"], "full replace: omitted fields are gone")
+        self.assertGreater(stored["lastUpdated"], stored["created"])
+        bad = copy.deepcopy(app)
+        bad["settings"]["app"]["url"] = "javascript:alert(1)"
+        self.assertOktaError(self.api("PUT", f"/api/v1/apps/{app['id']}", bad), 400, "E0000001")
+        del bad["settings"]["app"]["url"]
+        self.assertOktaError(self.api("PUT", f"/api/v1/apps/{app['id']}", bad), 400, "E0000001")
+
+    def test_lifecycle_and_delete(self):
+        app = self.create().json()
+        path = f"/api/v1/apps/{app['id']}"
+        e = self.assertOktaError(self.api("DELETE", path), 403, "E0000056")
+        self.assertEqual(e["errorSummary"], "Delete application forbidden.")
+        self.assertEqual(e["errorCauses"], [{"errorSummary": "The application must be deactivated before deletion."}])
+        r = self.api("POST", path + "/lifecycle/deactivate")
+        self.assertEqual((r.status, r.json()), (200, {}))
+        stored = self.api("GET", path).json()
+        self.assertEqual(stored["status"], "INACTIVE")
+        self.assertGreater(stored["lastUpdated"], app["lastUpdated"])
+        self.assertIn("activate", stored["_links"])
+        self.assertEqual(self.api("POST", path + "/lifecycle/deactivate").status, 200, "already inactive: still 200")
+        self.assertEqual(self.api("POST", path + "/lifecycle/activate").json(), {})
+        self.assertEqual(self.api("GET", path).json()["status"], "ACTIVE")
+        self.api("POST", path + "/lifecycle/deactivate")
+        self.api("PUT", path + "/groups/00g1", {})
+        r = self.api("DELETE", path)
+        self.assertEqual((r.status, r.body), (204, b""))
+        self.assertNotIn("Content-Type", r.headers)
+        self.assertOktaError(self.api("GET", path), 404, "E0000007")
+        self.assertOktaError(self.api("DELETE", path), 404, "E0000007")
+        self.assertOktaError(self.api("POST", path + "/lifecycle/activate"), 404, "E0000007")
+        self.assertEqual([a["id"] for a in self.ctl("GET", "/_fake/apps")], ["0oaSSO1", "0oaFED1", "0oaBM1", "0oaSLK"])
+        # a seeded INACTIVE app can be deleted straight away
+        self.assertEqual(self.api("DELETE", "/api/v1/apps/0oaBM1").status, 204)
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1/lifecycle/activate"), 405, "E0000022")
+
+    def test_writes_need_the_manage_scope_and_are_logged(self):
+        self.create()
+        self.api("POST", "/api/v1/apps/0oaBM1/lifecycle/activate")
+        self.api("PUT", "/api/v1/apps/0oaBM1/groups/00g1")
+        self.api("GET", "/api/v1/apps/0oaBM1/groups?limit=5")
+        self.api("DELETE", "/api/v1/apps/0oaBM1/groups/00g1")
+        log = self.ctl("GET", "/_fake/requests")
+        self.assertEqual([(e["method"], e["path"], e["status"]) for e in log], [
+            ("POST", "/api/v1/apps", 200), ("POST", "/api/v1/apps/0oaBM1/lifecycle/activate", 200),
+            ("PUT", "/api/v1/apps/0oaBM1/groups/00g1", 200), ("GET", "/api/v1/apps/0oaBM1/groups", 200),
+            ("DELETE", "/api/v1/apps/0oaBM1/groups/00g1", 204)])
+        self.assertEqual(log[0]["body"], TILE)
+        self.assertEqual(log[3]["query"], {"limit": ["5"]})
+        stats = self.ctl("GET", "/_fake/stats")
+        self.assertEqual(stats["byBucket"]["apps"]["requests"], 1)
+        self.assertEqual(stats["byBucket"]["app"]["requests"], 4)
+
+
+class GroupAssignmentTests(FakeTestCase):
+    def groups(self, app_id="0oaBM1", query=""):
+        r = self.api("GET", f"/api/v1/apps/{app_id}/groups{query}")
+        self.assertEqual(r.status, 200, r.body)
+        return r
+
+    def test_assign_list_and_unassign(self):
+        self.assertEqual(self.groups().json(), [])
+        r = self.api("PUT", "/api/v1/apps/0oaBM1/groups/00gA", {})
+        self.assertEqual(r.status, 200, r.body)
+        item = r.json()
+        self.assertEqual(set(item), {"id", "lastUpdated", "priority", "profile", "_links"})
+        self.assertEqual((item["id"], item["priority"]), ("00gA", 0))
+        self.assertRegex(item["lastUpdated"], ISO_MS)
+        self.assertEqual(item["_links"]["app"]["href"], self.base + "/api/v1/apps/0oaBM1")
+        self.assertEqual(item["_links"]["self"]["href"], self.base + "/api/v1/apps/0oaBM1/groups/00gA")
+        self.assertEqual(item["_links"]["group"]["href"], self.base + "/api/v1/groups/00gA")
+        self.assertEqual(self.api("PUT", "/api/v1/apps/0oaBM1/groups/00gB").json()["priority"], 1, "no body at all is fine too")
+        self.assertEqual(self.api("PUT", "/api/v1/apps/0oaBM1/groups/00gA", {}).json(), item, "assigning again changes nothing")
+        self.assertEqual(self.api("PUT", "/api/v1/apps/0oaBM1/groups/00gC", {"priority": 7}).json()["priority"], 7)
+        self.assertEqual([g["id"] for g in self.groups().json()], ["00gA", "00gB", "00gC"])
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaBM1/groups/00gB").json()["id"], "00gB")
+        r = self.api("DELETE", "/api/v1/apps/0oaBM1/groups/00gB")
+        self.assertEqual((r.status, r.body), (204, b""))
+        self.assertEqual([g["id"] for g in self.groups().json()], ["00gA", "00gC"])
+        self.assertOktaError(self.api("DELETE", "/api/v1/apps/0oaBM1/groups/00gB"), 404, "E0000007")
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaBM1/groups/00gB"), 404, "E0000007")
+        self.assertEqual([g["id"] for g in self.groups("0oaSSO1").json()], [], "assignments are per app")
+
+    def test_errors(self):
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaNOPE/groups"), 404, "E0000007")
+        self.assertOktaError(self.api("PUT", "/api/v1/apps/0oaNOPE/groups/00g1", {}), 404, "E0000007")
+        self.assertOktaError(self.api("DELETE", "/api/v1/apps/0oaNOPE/groups/00g1"), 404, "E0000007")
+        self.assertOktaError(self.api("PUT", "/api/v1/apps/0oaBM1/groups/00g1", {"priority": "high"}), 400, "E0000001")
+        self.assertOktaError(self.api("PUT", "/api/v1/apps/0oaBM1/groups/00g1", "{x", headers={"Content-Type": "application/json"}), 400, "E0000003")
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaBM1/groups?limit=0"), 400, "E0000001")
+        self.assertOktaError(self.api("GET", "/api/v1/apps/0oaBM1/groups?after=zz"), 400, "E0000001")
+        self.assertOktaError(self.api("POST", "/api/v1/apps/0oaBM1/groups", {}), 405, "E0000022")
+        self.assertOktaError(self.api("PATCH", "/api/v1/apps/0oaBM1/groups/00g1", {}), 405, "E0000022")
+        self.assertEqual(self.ctl("GET", "/_fake/apps/0oaBM1/groups"), [])
+
+    def test_pagination_default_limit_20_with_link_next(self):
+        ids = [f"00g{i:03d}" for i in range(45)]
+        seeded = self.ctl("POST", "/_fake/apps/0oaBM1/groups", ids)
+        self.assertEqual([g["id"] for g in seeded], ids)
+        self.assertEqual([g["priority"] for g in seeded], list(range(45)))
+        seen, url, pages = [], "/api/v1/apps/0oaBM1/groups", 0
+        while url:
+            r = self.groups(query=url[len("/api/v1/apps/0oaBM1/groups"):])
+            pages += 1
+            seen += [g["id"] for g in r.json()]
+            links = r.headers.get_all("Link")
+            self.assertTrue(links[0].endswith('; rel="self"'))
+            nxt = [l for l in links if l.endswith('; rel="next"')]
+            url = None
+            if nxt:
+                target = re.fullmatch(r"<([^>]+)>; rel=\"next\"", nxt[0]).group(1)
+                self.assertTrue(target.startswith(self.base + "/api/v1/apps/0oaBM1/groups?"))
+                url = target[len(self.base):]
+        self.assertEqual((seen, pages), (ids, 3))
+        r = self.groups(query="?limit=44")
+        self.assertEqual(len(r.json()), 44)
+        self.assertEqual(len(r.headers.get_all("Link")), 2)
+        r = self.groups(query="?limit=45")
+        self.assertEqual(len(r.headers.get_all("Link")), 1, "no next link on the last page")
+
+    def test_control_seed_replaces_and_reads_back(self):
+        self.api("PUT", "/api/v1/apps/0oaBM1/groups/00gOLD", {})
+        got = self.ctl("POST", "/_fake/apps/0oaBM1/groups", {"groups": [{"id": "00gX", "priority": 5}, "00gY"]})
+        self.assertEqual([(g["id"], g["priority"]) for g in got], [("00gX", 5), ("00gY", 6)])
+        self.assertEqual(self.ctl("GET", "/_fake/apps/0oaBM1/groups"), got)
+        self.assertEqual(self.groups().json(), got)
+        self.assertEqual(self.ctl("GET", "/_fake/requests")[-1]["path"], "/api/v1/apps/0oaBM1/groups", "control calls are not logged")
+        self.assertEqual(http("POST", self.base + "/_fake/apps/0oaNOPE/groups", ["00g1"]).status, 404)
+        self.assertEqual(http("POST", self.base + "/_fake/apps/0oaBM1/groups", [1]).status, 400)
+        self.assertEqual(http("POST", self.base + "/_fake/apps/0oaBM1/groups", ["00g1", "00g1"]).status, 400)
+        self.ctl("DELETE", "/_fake/apps/0oaBM1")
+        self.ctl("POST", "/_fake/apps", BOOKMARK)
+        self.assertEqual(self.ctl("GET", "/_fake/apps/0oaBM1/groups"), [], "deleting the app drops its assignments")
+
+
+class LostResponseTests(FakeTestCase):
+    def test_create_happens_but_the_answer_is_a_500(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "POST", "path": "/api/v1/apps", "action": "lostResponse"}]})
+        e = self.assertOktaError(self.api("POST", "/api/v1/apps", TILE), 500, "E0000009")
+        self.assertEqual(e["errorSummary"], "Internal Server Error")
+        tiles = self.api("GET", "/api/v1/apps?filter=" + urllib.parse.quote('name eq "bookmark"')).json()
+        self.assertEqual([t["label"] for t in tiles], [BOOKMARK["label"], TILE["label"]], "the app was created all the same")
+        log = self.ctl("GET", "/_fake/requests")
+        self.assertEqual((log[0]["status"], log[0]["processedStatus"], log[0]["faults"]), (500, 200, ["lostResponse"]))
+        self.assertEqual(self.api("POST", "/api/v1/apps", dict(TILE, label="again")).status, 200, "the fault fired once")
+
+    def test_dropped_connection_after_processing(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [
+            {"method": "DELETE", "pathPrefix": "/api/v1/apps/0oaBM1/groups/", "action": "lostResponse", "mode": "eof"},
+            {"method": "PUT", "pathPrefix": "/api/v1/apps/0oaBM1/groups/", "action": "lostResponse", "mode": "rst", "status": 503}]})
+        with self.assertRaises((urllib.error.URLError, ConnectionError, HTTPException)):
+            self.api("PUT", "/api/v1/apps/0oaBM1/groups/00g1", {})
+        self.assertEqual([g["id"] for g in self.ctl("GET", "/_fake/apps/0oaBM1/groups")], ["00g1"])
+        with self.assertRaises((urllib.error.URLError, ConnectionError, HTTPException)):
+            self.api("DELETE", "/api/v1/apps/0oaBM1/groups/00g1")
+        self.assertEqual(self.ctl("GET", "/_fake/apps/0oaBM1/groups"), [])
+        log = self.ctl("GET", "/_fake/requests")
+        self.assertEqual([(e["status"], e["processedStatus"]) for e in log], [(None, 200), (None, 204)])
+
+    def test_errors_are_lost_too_and_bad_rules_refused(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "*", "path": "/api/v1/apps", "action": "lostResponse", "status": 502}]})
+        self.assertOktaError(self.api("POST", "/api/v1/apps", dict(TILE, label="")), 502, "E0000009")
+        self.assertEqual(self.ctl("GET", "/_fake/requests")[0]["processedStatus"], 400)
+        for bad in ({"mode": "explode"}, {"status": 200}, {"status": "500"}):
+            r = http("POST", self.base + "/_fake/faults", {"faults": [dict(bad, action="lostResponse")]})
+            self.assertEqual(r.status, 400, bad)
+
+
+# ------------------------------------------------------------------------------------------
 # Request log
 # ------------------------------------------------------------------------------------------
 
@@ -759,7 +1020,8 @@ class RateLimitAndFaultTests(FakeTestCase):
 class RequestLogTests(FakeTestCase):
     def test_log_contents(self):
         self.api("GET", "/api/v1/apps?filter=" + urllib.parse.quote('name eq "bookmark"') + "&limit=5")
-        self.api("PUT", "/api/v1/apps/0oaBM1", {"label": "Tile"}, headers={"X-Okta-Retry-Count": "1"})
+        tile = {"label": "Tile", "settings": {"app": {"url": "https://x.example/start"}}}
+        self.api("PUT", "/api/v1/apps/0oaBM1", tile, headers={"X-Okta-Retry-Count": "1"})
         self.ctl("GET", "/_fake/apps/0oaBM1")  # control calls are never logged
         http("POST", self.base + "/oauth2/v1/token", "grant_type=client_credentials&scope=okta.apps.read",
              {"Content-Type": "application/x-www-form-urlencoded"})
@@ -770,7 +1032,7 @@ class RequestLogTests(FakeTestCase):
         self.assertEqual(log[0]["query"], {"filter": ['name eq "bookmark"'], "limit": ["5"]})
         self.assertEqual(log[0]["headers"]["authorization"], f"SSWS {API_TOKEN}")
         self.assertIsNone(log[0]["body"])
-        self.assertEqual(log[1]["body"], {"label": "Tile"})
+        self.assertEqual(log[1]["body"], tile)
         self.assertEqual(log[1]["headers"]["x-okta-retry-count"], "1")
         self.assertEqual(log[2]["body"], {"grant_type": "client_credentials", "scope": "okta.apps.read"})
         self.assertTrue(all(e["faults"] == [] for e in log))
