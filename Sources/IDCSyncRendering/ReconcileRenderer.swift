@@ -37,6 +37,14 @@ public enum ReconcileRenderer {
                     lines.append("    slot \(slot.number) \(slot.key): \(slot.before ?? "(empty)") → \(slot.after ?? "(empty)")")
                 }
             }
+            if let tiles = target.tiles {
+                switch tiles.state {
+                case .inSync: lines.append("  okta tiles: in place")
+                case .drift: lines.append("  okta tiles: " + style.yellow("\(tiles.steps.count) step\(tiles.steps.count == 1 ? "" : "s") needed") + " (fix: --apply)")
+                case .fixed: lines.append("  okta tiles: " + style.green("\(tiles.steps.count) step\(tiles.steps.count == 1 ? "" : "s") done"))
+                }
+                for step in tiles.steps { lines.append("    \(step)") }
+            }
             for diagnostic in target.diagnostics where diagnostic.severity == .error {
                 lines.append("  " + style.red(diagnostic.message))
             }
@@ -96,6 +104,7 @@ public enum ReconcileRenderer {
                     "backup": okta.backup.map(JSONValue.string) ?? .null,
                 ])
             } ?? .null,
+            "tiles": target.tiles.map { .object(["state": .string($0.state.rawValue), "steps": .strings($0.steps)]) } ?? .null,
             "durationSeconds": .number(DecimalText.threeDecimals(target.durationSeconds)),
             "oktaRequests": .int(target.oktaRequests),
             "diagnostics": DiagnosticsRenderer.json(target.diagnostics),

@@ -62,6 +62,18 @@ public struct OktaSlotsCheck: Sendable, Equatable {
     }
 }
 
+/// The Okta dashboard tiles against the tile plan (`okta.tiles` enabled).
+public struct TilesCheck: Sendable, Equatable {
+    public var state: OktaSlotsCheck.State
+    /// One line per step needed (before any fix).
+    public var steps: [String]
+
+    public init(state: OktaSlotsCheck.State, steps: [String]) {
+        self.state = state
+        self.steps = steps
+    }
+}
+
 public struct ReconcileTargetReport: Sendable, Equatable {
     public enum State: String, Sendable, Equatable {
         case inSync = "in-sync"
@@ -76,6 +88,8 @@ public struct ReconcileTargetReport: Sendable, Equatable {
     public var keyPolicies: [KeyPolicyCheck]
     /// `nil` when the target has no `okta` section or the run failed before reaching Okta.
     public var okta: OktaSlotsCheck?
+    /// `nil` when `okta.tiles` is not enabled.
+    public var tiles: TilesCheck?
     public var diagnostics: [Diagnostic]
     /// The exit code of the failure (1, or 64 for configuration problems); `nil` when the target ran.
     public var failureExitCode: Int32?
@@ -96,11 +110,12 @@ public struct ReconcileTargetReport: Sendable, Equatable {
 
     public var keyPolicyDrift: Bool { keyPolicies.contains(where: \.isDrift) }
     public var oktaDrift: Bool { okta?.state == .drift }
+    public var tilesDrift: Bool { tiles?.state == .drift }
 
     public var state: State {
         if failureExitCode != nil { return .error }
-        if keyPolicyDrift || oktaDrift { return .drift }
-        if keyPolicies.contains(where: { $0.state == .fixed }) || okta?.state == .fixed { return .fixed }
+        if keyPolicyDrift || oktaDrift || tilesDrift { return .drift }
+        if keyPolicies.contains(where: { $0.state == .fixed }) || okta?.state == .fixed || tiles?.state == .fixed { return .fixed }
         return .inSync
     }
 

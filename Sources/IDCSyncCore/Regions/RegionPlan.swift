@@ -10,6 +10,7 @@ public struct RegionStep: Sendable, Equatable {
         case removeRegion = "remove-region"
         case waitForRemoval = "wait-for-removal"
         case oktaApply = "okta-apply"
+        case oktaTiles
         case bookmarks
     }
 

@@ -24,6 +24,8 @@ public enum RegionStepPlanner {
         /// `bookmarks.out` and whether the guides there already describe the Regions after the change
         /// (nil: `bookmarks.out` is not set).
         public var guides: (outDir: String, current: Bool)?
+        /// Steps the Okta dashboard tiles need (nil: `okta.tiles` is not enabled).
+        public var tileSteps: Int?
 
         public init(action: Action, region: String, primaryRegion: String, regions: [(name: String, status: String)], keyId: String,
                     replicaArn: String?, replicaState: String?, replicaPolicy: PolicyComparison?, okta: (appId: String, changes: Int)?, wait: Bool,
@@ -100,6 +102,10 @@ public enum RegionStepPlanner {
                                     state: okta.changes > 0 ? .pending : .done("in sync")))
         } else {
             steps.append(RegionStep(kind: .oktaApply, title: "Okta ACS URL slots", state: .skipped("okta is not configured")))
+        }
+        if let tileSteps = facts.tileSteps {
+            steps.append(RegionStep(kind: .oktaTiles, title: "Okta dashboard tiles (\(tileSteps) step\(tileSteps == 1 ? "" : "s"))",
+                                    state: tileSteps > 0 ? .pending : .done("in place")))
         }
         if let guides = facts.guides {
             steps.append(guides.current

@@ -15,6 +15,8 @@ public struct RegionChangePlan: Sendable {
     public var keyPolicy: GeneratedPolicy
     public var replica: KMSKey?
     public var okta: OktaPlanReport?
+    /// The tiles' plan when `okta.tiles` is enabled.
+    public var tiles: TilesReport?
     public var steps: [RegionStep]
     public var diagnostics: [Diagnostic]
     /// For the bookmark step (`bookmarks:` section and the config file's folder).
@@ -95,6 +97,12 @@ public enum RegionsWorkflow {
         }
 
         facts.okta = oktaPlan.map { ($0.world.app.id, $0.plan.changes.count) }
+        var tiles: TilesReport?
+        if let okta, OktaTiles.enabled(effective) {
+            tiles = try await OktaTiles.plan(config: config, target: effective, client: okta)
+            diagnostics += tiles?.diagnostics ?? []
+            facts.tileSteps = tiles?.plan.steps.count
+        }
         if let out = BookmarkGuides.configuredOutDirectory(config) {
             let status = GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: world.instanceArn.instanceId,
                                            formats: config.bookmarks.formats, languages: config.bookmarks.languages)
@@ -106,7 +114,7 @@ public enum RegionsWorkflow {
                 "the replica key \(replica.arn) stays in \(region.name) (idcsync never deletes keys); once nothing needs it: aws kms schedule-key-deletion --key-id \(replica.arn) --region \(region.name) --pending-window-in-days 30"))
         }
         return RegionChangePlan(action: action, region: region, world: world, target: effective, keyPolicy: keyPolicy.keyPolicy,
-                                replica: replica, okta: oktaPlan, steps: steps, diagnostics: diagnostics, config: config)
+                                replica: replica, okta: oktaPlan, tiles: tiles, steps: steps, diagnostics: diagnostics, config: config)
     }
 
     /// The replica of the instance's key in `region`, from the primary's multi-Region configuration.
@@ -154,6 +162,10 @@ public enum RegionsWorkflow {
                 outcome = try await waitFor(plan, until: nil, aws: aws, time: time, timeout: options.timeout, events: events)
             case .oktaApply:
                 outcome = try await oktaApply(plan, okta: okta, options: options, configFile: configFile, logger: logger)
+            case .oktaTiles:
+                guard let okta, let tiles = plan.tiles else { outcome = "skipped"; break }
+                let done = try await OktaTiles.apply(tiles, client: okta, backupDirectory: options.backupDirectory, logger: logger)
+                outcome = done.joined(separator: "; ")
             case .bookmarks:
                 outcome = try BookmarkGuides.regenerate(config: plan.config, target: plan.target)
             }

@@ -134,6 +134,7 @@ public enum Doctor {
         }
         checks.append(defaultACSCheck(plan.world, world: world))
         checks.append(await certificateCheck(app: app, client: client, options: options))
+        if OktaTiles.enabled(target) { checks.append(await tilesCheck(config: config, target: target, client: client)) }
         return checks
     }
 
@@ -186,6 +187,22 @@ public enum Doctor {
         }
         return DoctorCheck(id: "okta-signing-certificate", title: title, status: .pass,
                            detail: "\(key.kid) valid until \(key.expiresAt ?? "?") (\(Int(days)) days)")
+    }
+
+    static func tilesCheck(config: Config, target: Target, client: OktaClient) async -> DoctorCheck {
+        let title = "Okta dashboard tiles"
+        let report: TilesReport
+        do { report = try await OktaTiles.plan(config: config, target: target, client: client) } catch {
+            return DoctorCheck(id: "okta-tiles", title: title, status: .fail, detail: error.diagnostics.map(\.message).joined(separator: "; "),
+                               fix: "see `idcsync okta tiles plan`")
+        }
+        guard report.plan.hasChanges else {
+            return DoctorCheck(id: "okta-tiles", title: title, status: .pass,
+                               detail: "\(report.plan.desired.count) tile\(report.plan.desired.count == 1 ? "" : "s") in place: \(report.plan.desired.map(\.region.name).joined(separator: ", "))")
+        }
+        return DoctorCheck(id: "okta-tiles", title: title, status: .fail,
+                           detail: "missing or stale: " + report.plan.steps.map { OktaTiles.describe($0) }.joined(separator: "; "),
+                           fix: "idcsync okta tiles apply")
     }
 
     // MARK: Files

@@ -78,6 +78,9 @@ public enum Reconcile {
                                                     access: options.apply ? .readWrite : .read, logger: targetLogger)
                 oktaClient = client
                 report.okta = try await reconcileOkta(okta, target: effective, client: client, config: config, options: options, logger: targetLogger)
+                if OktaTiles.enabled(effective) {
+                    report.tiles = try await reconcileTiles(target: effective, client: client, config: config, options: options, logger: targetLogger)
+                }
             }
         } catch {
             report.failureExitCode = error.status.rawValue
@@ -104,6 +107,19 @@ public enum Reconcile {
         check.backup = try await OktaSync.write(plan, client: client, options: .init(backupDirectory: directory), logger: logger)
         check.state = .fixed
         return check
+    }
+}
+
+extension Reconcile {
+    static func reconcileTiles(target: Target, client: OktaClient, config: Config, options: Options,
+                               logger: Logger) async throws(CommandError) -> TilesCheck {
+        let report = try await OktaTiles.plan(config: config, target: target, client: client)
+        let steps = report.plan.steps.map { OktaTiles.describe($0) }
+        guard report.plan.hasChanges else { return TilesCheck(state: .inSync, steps: []) }
+        guard options.apply else { return TilesCheck(state: .drift, steps: steps) }
+        let directory = options.backupDirectory ?? OktaSync.backupDirectory(config: config, target: target, override: nil)
+        _ = try await OktaTiles.apply(report, client: client, backupDirectory: directory, logger: logger)
+        return TilesCheck(state: .fixed, steps: steps)
     }
 }
 

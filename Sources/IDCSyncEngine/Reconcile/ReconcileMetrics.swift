@@ -36,6 +36,7 @@ public enum ReconcileMetrics {
             if target.failureExitCode == nil {
                 drift.append(("{target=\"\(name)\",kind=\"key_policy\"}", flag(target.keyPolicyDrift)))
                 if target.okta != nil { drift.append(("{target=\"\(name)\",kind=\"okta_slots\"}", flag(target.oktaDrift))) }
+                if target.tiles != nil { drift.append(("{target=\"\(name)\",kind=\"okta_tiles\"}", flag(target.tilesDrift))) }
             }
             ok.append(("{target=\"\(name)\"}", flag(target.failureExitCode == nil)))
             state.append(("{target=\"\(name)\"}", String(target.exitCode)))

@@ -13,8 +13,9 @@ struct OktaCommand: AsyncParsableCommand {
           idcsync okta plan
           idcsync okta apply
           idcsync okta restore idcsync-backups/okta-app-0oa1...-20261121T100000.000Z.json
+          idcsync okta tiles plan
         """,
-        subcommands: [OktaPlanCommand.self, OktaApplyCommand.self, OktaRestoreCommand.self]
+        subcommands: [OktaPlanCommand.self, OktaApplyCommand.self, OktaRestoreCommand.self, OktaTilesCommand.self]
     )
 }
 

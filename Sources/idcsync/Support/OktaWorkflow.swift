@@ -12,14 +12,18 @@ enum OktaWorkflow {
 
     /// The Okta plan for the instance's Regions: `instance.regions` in offline mode, else asked of AWS.
     static func plan(config: Config, target: Target, console: Console, access: OktaAccess) async throws(CommandError) -> (report: OktaPlanReport, client: OktaClient) {
-        var effective = target
-        if target.instance.regions == nil {
-            let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
-            let home = try AWSSession.homeRegion(target: target, environment: console.environment, configFile: config.source)
-            effective = try await Discovery.regions(target: target, client: aws, homeRegion: home, configFile: config.source)
-            console.logger.debug("regions from AWS", metadata: ["regions": "\(effective.instance.regions?.map(\.name) ?? [])"])
-        }
+        let effective = try await withRegions(config: config, target: target, console: console)
         return try await OktaSync.planTarget(config: config, target: effective, environment: console.environment, access: access, logger: console.logger)
+    }
+
+    /// The target with the instance and its Regions: `instance.regions` in offline mode, else asked of AWS.
+    static func withRegions(config: Config, target: Target, console: Console) async throws(CommandError) -> Target {
+        guard target.instance.regions == nil else { return target }
+        let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
+        let home = try AWSSession.homeRegion(target: target, environment: console.environment, configFile: config.source)
+        let effective = try await Discovery.regions(target: target, client: aws, homeRegion: home, configFile: config.source)
+        console.logger.debug("regions from AWS", metadata: ["regions": "\(effective.instance.regions?.map(\.name) ?? [])"])
+        return effective
     }
 
     static func backupDirectory(config: Config, target: Target, override: String?) -> String {

@@ -1,0 +1,77 @@
+import IDCSyncCore
+
+/// `okta tiles plan|apply`: the steps as text or JSON.
+public enum TilesRenderer {
+    public static func text(_ plan: TilePlan, idcAppId: String, idcGroups: [String], style: Style) -> String {
+        var lines = ["Okta dashboard tiles for the access portals (groups mirrored from the IdC app \(idcAppId): \(idcGroups.isEmpty ? "none" : idcGroups.joined(separator: ", ")))"]
+        for tile in plan.desired {
+            lines.append("  \(tile.region.name)\(tile.isPrimary ? " (primary)" : "")  \"\(tile.label)\"  \(tile.url)")
+        }
+        lines.append("")
+        guard plan.hasChanges else {
+            lines.append("No changes: the tiles are in place.")
+            return lines.joined(separator: "\n") + "\n"
+        }
+        lines.append("Steps:")
+        for (index, step) in plan.steps.enumerated() {
+            lines.append("  \(index + 1). " + describe(step, style: style))
+            if case .update(_, _, let changes) = step {
+                for change in changes where change.field != "settings.notes.admin" {
+                    lines.append("       \(change.field): \(change.before ?? "(none)") → \(change.after ?? "(none)")")
+                }
+                if changes.contains(where: { $0.field == "settings.notes.admin" }) {
+                    lines.append("       settings.notes.admin: idcsync's marker (the groups it mirrored)")
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func describe(_ step: TilePlan.Step, style: Style) -> String {
+        switch step {
+        case .create(let tile, let groups, _):
+            return style.green("create") + " tile \"\(tile.label)\" → \(tile.url), groups: \(groups.isEmpty ? "none" : groups.joined(separator: ", "))"
+        case .update(let id, let region, let changes):
+            return style.yellow("update") + " tile \(id) (\(region)): \(changes.map(\.field).joined(separator: ", "))"
+        case .activate(let id, let region):
+            return style.yellow("activate") + " tile \(id) (\(region))"
+        case .assign(let id, let region, let groups):
+            return style.green("assign") + " \(groups.joined(separator: ", ")) to tile \(id) (\(region))"
+        case .unassign(let id, let region, let groups):
+            return style.red("unassign") + " \(groups.joined(separator: ", ")) from tile \(id) (\(region))"
+        case .remove(let id, let region, let label, let why):
+            return style.red("remove") + " tile \(id) \"\(label ?? "")\" (\(region)): deactivate, then delete; \(why)"
+        }
+    }
+
+    public static func json(_ plan: TilePlan, idcAppId: String, idcGroups: [String]) -> JSONValue {
+        .object([
+            "idcAppId": .string(idcAppId),
+            "idcGroups": .strings(idcGroups),
+            "tiles": .array(plan.desired.map { .object(["region": .string($0.region.name), "primary": .bool($0.isPrimary),
+                                                        "label": .string($0.label), "url": .string($0.url)]) }),
+            "steps": .array(plan.steps.map(stepJSON)),
+            "lookalikes": .array(plan.lookalikes.map { .object(["id": .string($0.id), "label": .string($0.label)]) }),
+            "changes": .bool(plan.hasChanges),
+        ])
+    }
+
+    static func stepJSON(_ step: TilePlan.Step) -> JSONValue {
+        switch step {
+        case .create(let tile, let groups, _):
+            return .object(["action": "create", "region": .string(tile.region.name), "label": .string(tile.label), "url": .string(tile.url), "groups": .strings(groups)])
+        case .update(let id, let region, let changes):
+            return .object(["action": "update", "appId": .string(id), "region": .string(region), "changes": .array(changes.map {
+                .object(["field": .string($0.field), "before": $0.before.map(JSONValue.string) ?? .null, "after": $0.after.map(JSONValue.string) ?? .null])
+            })])
+        case .activate(let id, let region):
+            return .object(["action": "activate", "appId": .string(id), "region": .string(region)])
+        case .assign(let id, let region, let groups):
+            return .object(["action": "assign", "appId": .string(id), "region": .string(region), "groups": .strings(groups)])
+        case .unassign(let id, let region, let groups):
+            return .object(["action": "unassign", "appId": .string(id), "region": .string(region), "groups": .strings(groups)])
+        case .remove(let id, let region, let label, let why):
+            return .object(["action": "remove", "appId": .string(id), "region": .string(region), "label": label.map(JSONValue.string) ?? .null, "why": .string(why)])
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import IDCSyncCore
+import IDCSyncEngine
+import IDCSyncRendering
+
+struct OktaTilesApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Create, fix, regroup and remove the Okta dashboard tiles as planned.",
+        discussion: """
+        Creates (and activates) missing tiles with the IdC app's groups, fixes a wrong URL, label or note through the guarded full-object write (backup, re-read, PUT, read-back), assigns and unassigns groups, and deactivates then deletes the tiles of Regions that left. Only tiles with idcsync's marker are touched. Run it again after any failure: a tile created before the failure is found by its marker, never created twice.
+
+        Exit codes: 0 done or already in place; 1 error or declined; 64 configuration error.
+
+        Examples:
+          idcsync okta tiles apply
+          idcsync okta tiles apply --yes
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var awsOptions: AWSOptions
+    @OptionGroup var writeOptions: WriteOptions
+
+    func validate() throws {
+        try global.requireOutput([.text, .json], command: "okta tiles apply")
+    }
+
+    func run() async throws {
+        try await CommandRunner.run(global, aws: awsOptions) { console in
+            let (config, target) = try console.loadTarget(targetOptions.target)
+            let effective = try await OktaWorkflow.withRegions(config: config, target: target, console: console)
+            let client = try OktaWorkflow.client(config: config, target: effective, console: console, access: .readWrite)
+            let report = try await OktaTiles.plan(config: config, target: effective, client: client)
+            console.report(report.diagnostics)
+            if global.output == .text {
+                console.write(TilesRenderer.text(report.plan, idcAppId: report.idcAppId, idcGroups: report.idcGroups, style: console.out))
+            }
+            var done: [String] = []
+            if report.plan.hasChanges {
+                let count = report.plan.steps.count
+                guard try console.confirm("Run these \(count) step\(count == 1 ? "" : "s") on Okta?", yes: writeOptions.yes) else {
+                    console.writeError("Nothing was changed.")
+                    return .failure
+                }
+                let quiet = global.quiet
+                done = try await OktaTiles.apply(report, client: client,
+                                                 backupDirectory: OktaWorkflow.backupDirectory(config: config, target: target, override: writeOptions.backupDir),
+                                                 logger: console.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
+            }
+            if global.output == .json {
+                var document = TilesRenderer.json(report.plan, idcAppId: report.idcAppId, idcGroups: report.idcGroups)
+                if case .object(var object) = document {
+                    object["done"] = .strings(done)
+                    document = .object(object)
+                }
+                console.writeJSON(document)
+            }
+            return .ok
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import IDCSyncCore
+import Testing
+
+/// `okta tiles plan|apply` (and tiles in `regions remove`, `reconcile`, `doctor`) through the real
+/// binary against the AWS sandbox and the Okta fake.
+@Suite("okta tiles (binary, against the AWS sandbox and the Okta fake)")
+struct OktaTilesCommandTests {
+    static let groups = ["00gengineers", "00gfinance"]
+
+    /// Tokyo with Osaka added; the IdC app assigned two groups; tiles switched on.
+    private func setUp(extraTiles: String = "") async throws -> SandboxWorld {
+        let world = try await SandboxWorld.make()
+        try await world.okta.seedGroups("0oaidc1", Self.groups)
+        try world.workspace.write("idcsync.yaml", """
+            instance:
+              primaryRegion: ap-northeast-1
+            kms:
+              delegatedAdministrators: []
+            okta:
+              orgUrl: \(world.okta.url)
+              appId: 0oaidc1
+              tiles: {enabled: true\(extraTiles)}
+            """)
+        try await world.okta.clearRequests()
+        try await world.aws.clearRequests()
+        return world
+    }
+
+    private func tiles(_ world: SandboxWorld) async throws -> [JSONValue] {
+        try await world.okta.apps().filter { $0["name"] == "bookmark" }
+    }
+
+    private func instanceId(_ world: SandboxWorld) -> String { String(world.seeded.instanceArn.split(separator: "/").last ?? "") }
+
+    @Test func firstApplyCreatesATileWithTheGroupsAndARerunChangesNothing() async throws {
+        let world = try await setUp()
+        let plan = try world.workspace.run(["okta", "tiles", "plan"], environment: world.environment)
+        #expect(plan.status == 2, "\(plan.stdout)\n\(plan.stderr)")
+        #expect(plan.stdout.contains("create tile \"AWS access portal - Osaka (ap-northeast-3)\" → https://\(instanceId(world)).ap-northeast-3.portal.amazonaws.com"))
+        #expect(try await tiles(world).isEmpty, "plan writes nothing")
+
+        let apply = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let created = try await tiles(world)
+        #expect(created.count == 1, "one tile per additional Region, none for the primary")
+        let tile = try #require(created.first)
+        #expect(tile["label"] == "AWS access portal - Osaka (ap-northeast-3)")
+        #expect(tile["status"] == "ACTIVE")
+        #expect(tile.value(at: ["settings", "app", "url"])?.stringValue == "https://\(instanceId(world)).ap-northeast-3.portal.amazonaws.com")
+        #expect(tile.value(at: ["settings", "notes", "admin"])?.stringValue?.contains("Managed by idcsync: instance \(instanceId(world)), Region ap-northeast-3.") == true)
+        #expect(Set(try await world.okta.groups(tile["id"]?.stringValue ?? "")) == Set(Self.groups))
+
+        try await world.okta.clearRequests()
+        let again = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("No changes: the tiles are in place."))
+        let writes = try await world.okta.requestLines().filter { !$0.hasPrefix("GET ") }
+        #expect(writes.isEmpty, "\(writes)")
+        let planAgain = try world.workspace.run(["okta", "tiles", "plan"], environment: world.environment)
+        #expect(planAgain.status == 0)
+    }
+
+    @Test func aGroupAddedToTheIdCAppReachesEveryTileAndHandAssignedGroupsStay() async throws {
+        let world = try await setUp()
+        #expect(try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment).status == 0)
+        let tileId = try #require(try await tiles(world).first?["id"]?.stringValue)
+        try await world.okta.seedGroups(tileId, Self.groups + ["00ghandpicked"])
+        try await world.okta.seedGroups("0oaidc1", ["00gengineers", "00gsecurity"])  // finance left, security joined
+
+        let plan = try world.workspace.run(["okta", "tiles", "plan", "--output", "json"], environment: world.environment)
+        #expect(plan.status == 2)
+        let steps = try JSONParser.parse(plan.stdout)["steps"]?.arrayValue ?? []
+        #expect(steps.contains { $0["action"] == "assign" && $0["groups"] == ["00gsecurity"] })
+        #expect(steps.contains { $0["action"] == "unassign" && $0["groups"] == ["00gfinance"] })
+        #expect(try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment).status == 0)
+        #expect(Set(try await world.okta.groups(tileId)) == ["00gengineers", "00gsecurity", "00ghandpicked"])
+    }
+
+    /// 230 groups: more than one page at Okta's largest page size (200), so every page must be read.
+    @Test func everyPageOfTheIdCAppsGroupsIsMirrored() async throws {
+        let world = try await setUp()
+        let many = (1...230).map { String(format: "00gteam%03d", $0) }
+        try await world.okta.seedGroups("0oaidc1", many)
+        let apply = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let pages = try await world.okta.requestLines().filter { $0.hasPrefix("GET /api/v1/apps/0oaidc1/groups") }
+        #expect(pages.count == 2, "\(pages)")
+        let tileId = try #require(try await tiles(world).first?["id"]?.stringValue)
+        #expect(Set(try await world.okta.groups(tileId)) == Set(many))
+    }
+
+    @Test func anUnmarkedAppWithTheSameLabelIsLeftAlone() async throws {
+        let world = try await setUp()
+        let handMade: JSONValue = .object([
+            "id": "0oahandmade", "name": "bookmark", "label": "AWS access portal - Osaka (ap-northeast-3)", "status": "ACTIVE",
+            "signOnMode": "BOOKMARK", "created": "2020-01-01T00:00:00.000Z",
+            "settings": .object(["app": .object(["url": "https://intranet.example.com/aws", "requestIntegration": false])]),
+        ])
+        try await world.okta.control("POST", "/_fake/apps", handMade)
+        let before = try await world.okta.app("0oahandmade")
+        let apply = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
+        #expect(apply.status == 0, "\(apply.stderr)")
+        #expect(apply.stderr.contains("0oahandmade \"AWS access portal - Osaka (ap-northeast-3)\" has a tile's label but no idcsync marker: it is left alone"))
+        #expect(try await world.okta.app("0oahandmade") == before)
+        #expect(!(try await world.okta.requestLines()).contains { $0.contains("0oahandmade") && !$0.hasPrefix("GET ") })
+        #expect(try await tiles(world).count == 2)
+    }
+
+    @Test func aFailureInTheMiddleLeavesNoDuplicateOnRerun() async throws {
+        let world = try await setUp()
+        // Okta creates the tile but the answer is lost: the run fails after the app exists.
+        try await world.okta.faults([.object(["method": "POST", "path": "/api/v1/apps", "action": "lostResponse"])])
+        let failed = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
+        #expect(failed.status == 1, "\(failed.stdout)\n\(failed.stderr)")
+        #expect(try await tiles(world).count == 1, "the create took effect")
+
+        let rerun = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
+        #expect(rerun.status == 0, "\(rerun.stdout)\n\(rerun.stderr)")
+        let after = try await tiles(world)
+        #expect(after.count == 1, "found by its marker, not created again")
+        #expect(Set(try await world.okta.groups(after[0]["id"]?.stringValue ?? "")) == Set(Self.groups), "the groups the failed run never assigned")
+    }
+
+    @Test func aRegionRemovedDeletesItsTileAndReconcileAndDoctorSeeTiles() async throws {
+        let world = try await setUp()
+        let doctorBefore = try world.workspace.run(["doctor", "--output", "json"], environment: world.environment)
+        let checks = try JSONParser.parse(doctorBefore.stdout)["checks"]?.arrayValue ?? []
+        #expect(checks.first { $0["id"] == "okta-tiles" }?["status"] == "fail", "\(doctorBefore.stdout)")
+        let reconcile = try world.workspace.run(["reconcile", "--output", "json", "--metrics-file", "m.prom"], environment: world.environment)
+        #expect(reconcile.status == 2, "\(reconcile.stdout)\n\(reconcile.stderr)")
+        #expect(try JSONParser.parse(reconcile.stdout)["targets"]?.arrayValue?.first?["tiles"]?["state"] == "drift")
+        let metrics = try String(contentsOf: world.workspace.url.appendingPathComponent("m.prom"), encoding: .utf8)
+        #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_tiles\"} 1\n"))
+        let fixed = try world.workspace.run(["reconcile", "--apply"], environment: world.environment)
+        #expect(fixed.status == 0, "\(fixed.stdout)\n\(fixed.stderr)")
+        #expect(try await tiles(world).count == 1)
+
+        let remove = try world.workspace.run(["regions", "remove", "ap-northeast-3", "--yes"], environment: world.environment)
+        #expect(remove.status == 0, "\(remove.stdout)\n\(remove.stderr)")
+        #expect(remove.stdout.contains("Okta dashboard tiles (1 step)"))
+        #expect(try await tiles(world).isEmpty, "deactivated, then deleted")
+        let lifecycle = try await world.okta.requestLines().filter { $0.contains("lifecycle/deactivate") || $0.hasPrefix("DELETE /api/v1/apps/") }
+        #expect(lifecycle.count == 2 && lifecycle[0].contains("deactivate"), "\(lifecycle)")
+    }
+
+    @Test func tilesOffIsAConfigurationError() async throws {
+        let world = try await SandboxWorld.make(addOsaka: false)
+        let result = try world.workspace.runFailing(["okta", "tiles", "plan"], environment: world.environment)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("okta.tiles is not enabled"))
+        try world.workspace.write("bad.yaml", "instance: {primaryRegion: ap-northeast-1}\nokta:\n  orgUrl: \(world.okta.url)\n  tiles: {label: AWS portal}\n")
+        let badLabel = try world.workspace.runFailing(["okta", "tiles", "plan", "--config", "bad.yaml"], environment: world.environment)
+        #expect(badLabel.status == 64)
+        #expect(badLabel.stderr.contains("okta.tiles.label"))
+        #expect(badLabel.stderr.contains("must contain {region}"))
+    }
+}
