@@ -56,7 +56,7 @@ public enum StarterConfig {
           # acsVariants: [ipv4, dualstack]
           # foreignUrls: keep                  # keep URLs in the slots that this instance does not own; or remove
           # slotKeys: auto                     # or the 17 settings.app key names of "ACS URL1..17", in order
-          # tiles: {enabled: true, portal: alternate-ipv4}   # Okta dashboard tiles for the additional Regions
+          # tiles: {enabled: true, portal: alternate-ipv4}   # Okta dashboard tiles for the additional Regions (idcsync okta tiles)
 
         # aws:
         #   profile: management                # a profile of ~/.aws/config; AWS_PROFILE wins
