@@ -40,8 +40,11 @@ struct OktaTilesCommandTests {
         #expect(plan.stdout.contains("create tile \"AWS access portal - Osaka (ap-northeast-3)\" → https://\(instanceId(world)).ap-northeast-3.portal.amazonaws.com"))
         #expect(try await tiles(world).isEmpty, "plan writes nothing")
 
+        try await world.okta.clearRequests()
         let apply = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
         #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let first = try await world.okta.requestLines()
+        #expect(first.filter { !$0.hasPrefix("GET ") }.count == 3, "one create and two group assignments: \(first)")
         let created = try await tiles(world)
         #expect(created.count == 1, "one tile per additional Region, none for the primary")
         let tile = try #require(created.first)
@@ -55,8 +58,10 @@ struct OktaTilesCommandTests {
         let again = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("No changes: the tiles are in place."))
-        let writes = try await world.okta.requestLines().filter { !$0.hasPrefix("GET ") }
-        #expect(writes.isEmpty, "\(writes)")
+        let rerun = try await world.okta.requestLines()
+        #expect(rerun.allSatisfy { $0.hasPrefix("GET ") }, "\(rerun)")
+        // The IdC app, its groups, the Bookmark apps, the tile's groups.
+        #expect(rerun.count == 4, "\(rerun)")
         let planAgain = try world.workspace.run(["okta", "tiles", "plan"], environment: world.environment)
         #expect(planAgain.status == 0)
     }
@@ -64,17 +69,26 @@ struct OktaTilesCommandTests {
     @Test func aGroupAddedToTheIdCAppReachesEveryTileAndHandAssignedGroupsStay() async throws {
         let world = try await setUp()
         #expect(try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment).status == 0)
-        let tileId = try #require(try await tiles(world).first?["id"]?.stringValue)
-        try await world.okta.seedGroups(tileId, Self.groups + ["00ghandpicked"])
+        // A second additional Region: `regions add` creates its tile as its last Okta step.
+        let add = try world.workspace.run(["regions", "add", "eu-west-1", "--yes"], environment: world.environment)
+        #expect(add.status == 0, "\(add.stdout)\n\(add.stderr)")
+        #expect(add.stdout.contains("Okta dashboard tiles (1 step)"))
+        let tileIds = try await tiles(world).compactMap { $0["id"]?.stringValue }
+        #expect(tileIds.count == 2)
+        let osaka = try #require(try await tiles(world).first { $0["label"] == "AWS access portal - Osaka (ap-northeast-3)" }?["id"]?.stringValue)
+        try await world.okta.seedGroups(osaka, Self.groups + ["00ghandpicked"])
         try await world.okta.seedGroups("0oaidc1", ["00gengineers", "00gsecurity"])  // finance left, security joined
 
         let plan = try world.workspace.run(["okta", "tiles", "plan", "--output", "json"], environment: world.environment)
         #expect(plan.status == 2)
         let steps = try JSONParser.parse(plan.stdout)["steps"]?.arrayValue ?? []
-        #expect(steps.contains { $0["action"] == "assign" && $0["groups"] == ["00gsecurity"] })
-        #expect(steps.contains { $0["action"] == "unassign" && $0["groups"] == ["00gfinance"] })
+        #expect(steps.filter { $0["action"] == "assign" && $0["groups"] == ["00gsecurity"] }.count == 2, "every tile")
+        #expect(steps.filter { $0["action"] == "unassign" && $0["groups"] == ["00gfinance"] }.count == 2)
         #expect(try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment).status == 0)
-        #expect(Set(try await world.okta.groups(tileId)) == ["00gengineers", "00gsecurity", "00ghandpicked"])
+        #expect(Set(try await world.okta.groups(osaka)) == ["00gengineers", "00gsecurity", "00ghandpicked"])
+        for id in tileIds where id != osaka {
+            #expect(Set(try await world.okta.groups(id)) == ["00gengineers", "00gsecurity"])
+        }
     }
 
     /// 230 groups: more than one page at Okta's largest page size (200), so every page must be read.
