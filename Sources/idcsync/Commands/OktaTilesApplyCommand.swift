@@ -30,10 +30,7 @@ struct OktaTilesApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
-            let effective = try await OktaWorkflow.withRegions(config: config, target: target, console: console)
-            let client = try OktaWorkflow.client(config: config, target: effective, console: console, access: .readWrite)
-            let report = try await OktaTiles.plan(config: config, target: effective, client: client)
-            console.report(report.diagnostics)
+            let (report, client) = try await OktaWorkflow.tilesPlan(config: config, target: target, console: console, access: .readWrite)
             if global.output == .text {
                 console.write(TilesRenderer.text(report.plan, idcAppId: report.idcAppId, idcGroups: report.idcGroups, style: console.out))
             }

@@ -29,10 +29,7 @@ struct OktaTilesPlanCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
-            let effective = try await OktaWorkflow.withRegions(config: config, target: target, console: console)
-            let client = try OktaWorkflow.client(config: config, target: effective, console: console, access: .read)
-            let report = try await OktaTiles.plan(config: config, target: effective, client: client)
-            console.report(report.diagnostics)
+            let (report, _) = try await OktaWorkflow.tilesPlan(config: config, target: target, console: console, access: .read)
             if global.output == .json {
                 console.writeJSON(TilesRenderer.json(report.plan, idcAppId: report.idcAppId, idcGroups: report.idcGroups))
             } else {

@@ -26,6 +26,15 @@ enum OktaWorkflow {
         return effective
     }
 
+    /// The tiles' plan, with the Regions from the config or AWS, and the client to carry it out.
+    static func tilesPlan(config: Config, target: Target, console: Console, access: OktaAccess) async throws(CommandError) -> (report: TilesReport, client: OktaClient) {
+        let effective = try await withRegions(config: config, target: target, console: console)
+        let client = try client(config: config, target: effective, console: console, access: access)
+        let report = try await OktaTiles.plan(config: config, target: effective, client: client)
+        console.report(report.diagnostics)
+        return (report, client)
+    }
+
     static func backupDirectory(config: Config, target: Target, override: String?) -> String {
         OktaSync.backupDirectory(config: config, target: target, override: override)
     }
