@@ -163,15 +163,31 @@ public enum OktaSync {
     /// the full-object PUT with only the planned keys changed, and a read-back that must show them.
     /// Returns the backup path.
     public static func write(_ report: OktaPlanReport, client: OktaClient, options: WriteOptions, logger: Logger) async throws(CommandError) -> String {
-        let planned = report.world.app
+        let plan = report.plan
+        return try await guardedReplace(report.world.app, with: report.world.app.applying(plan.updates), client: client, options: options,
+                                        logger: logger) { after in
+            plan.changes.compactMap { slot in
+                let found = after.setting(slot.key)
+                return found == slot.after ? nil : (field: "settings.app.\(slot.key)", sent: slot.after, found: found)
+            }
+        }
+    }
+
+    /// A field a write planned that the app read back does not hold.
+    public typealias Unpersisted = (field: String, sent: String?, found: String?)
+
+    /// The guarded write of any app: backup of the app as planned from, a guard re-read (refuse if
+    /// `lastUpdated` moved), the full-object PUT, and a read-back checked by `unpersisted`. After an
+    /// ambiguous PUT failure it reads before writing again. Returns the backup path.
+    public static func guardedReplace(_ planned: OktaApp, with desired: OktaApp, client: OktaClient, options: WriteOptions, logger: Logger,
+                                      unpersisted: (OktaApp) -> [Unpersisted]) async throws(CommandError) -> String {
         let backup = try Backups.save(planned, directory: options.backupDirectory, now: options.now)
         logger.debug("saved the app as read", metadata: ["backup": "\(backup)"])
 
-        let desired = planned.applying(report.plan.updates)
         let current = try await read(planned.id, client)
         guard current.lastUpdated == planned.lastUpdated else {
             throw CommandError(.failure, [Diagnostic(.error, code: "okta.concurrent-edit",
-                "the Okta app changed since it was read (lastUpdated \(planned.lastUpdated ?? "?") → \(current.lastUpdated ?? "?")): someone else edited it. Nothing was written; run the command again to plan against the new state.")])
+                "the Okta app changed since it was read (app \(planned.id), lastUpdated \(planned.lastUpdated ?? "?") → \(current.lastUpdated ?? "?")): someone else edited it. Nothing was written; run the command again to plan against the new state.")])
         }
         var writeError: OktaError?
         do { _ = try await client.replace(desired) } catch { writeError = error }
@@ -180,7 +196,7 @@ public enum OktaSync {
             // The PUT may or may not have been applied: look before writing again.
             logger.warning("the write to Okta got no clear answer; reading the app back", metadata: ["error": "\(writeError)"])
             let after = try await read(planned.id, client)
-            if unpersisted(report.plan, in: after).isEmpty { return backup }
+            if unpersisted(after).isEmpty { return backup }
             guard after.lastUpdated == planned.lastUpdated else {
                 throw CommandError(.failure, [Diagnostic(.error, code: "okta.unknown-write",
                     "the write to Okta failed (\(writeError)) and the app has changed since: nothing more was written. Compare it with the backup \(backup).")])
@@ -188,12 +204,12 @@ public enum OktaSync {
             do { _ = try await client.replace(desired) } catch { throw .okta(error) }
         }
         let after = try await read(planned.id, client)
-        let failures = unpersisted(report.plan, in: after)
+        let failures = unpersisted(after)
         guard failures.isEmpty else {
             throw CommandError(.failure, failures.map { failure in
                 Diagnostic(.error, code: "okta.not-persisted",
-                    "Okta accepted the write but settings.app.\(failure.key) did not persist (sent \(failure.sent ?? "null"), Okta has \(failure.found ?? "null")); the app as it was is in \(backup) (`idcsync okta restore \(backup)` puts it back)",
-                    field: "settings.app.\(failure.key)")
+                    "Okta accepted the write but \(failure.field) did not persist (sent \(failure.sent ?? "null"), Okta has \(failure.found ?? "null")); the app as it was is in \(backup) (`idcsync okta restore \(backup)` puts it back)",
+                    field: failure.field)
             })
         }
         return backup
@@ -201,14 +217,6 @@ public enum OktaSync {
 
     private static func read(_ id: String, _ client: OktaClient) async throws(CommandError) -> OktaApp {
         do { return try await client.app(id: id) } catch { throw .okta(error) }
-    }
-
-    /// Planned slot values the app read back does not hold.
-    static func unpersisted(_ plan: SlotPlan, in app: OktaApp) -> [(key: String, sent: String?, found: String?)] {
-        plan.changes.compactMap { slot in
-            let found = app.setting(slot.key)
-            return found == slot.after ? nil : (slot.key, slot.after, found)
-        }
     }
 
     /// A failure after which Okta may have applied the request.

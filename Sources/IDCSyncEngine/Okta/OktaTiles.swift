@@ -84,8 +84,13 @@ public enum OktaTiles {
                 record("created tile \(created.id) \"\(tile.label)\" → \(tile.url) with \(groups.count) group\(groups.count == 1 ? "" : "s")")
             case .update(let appId, let region, let changes):
                 guard let current = report.apps.first(where: { $0.app.id == appId })?.app else { continue }
-                let backup = try await guardedReplace(current, with: TilePlanner.updated(current, changes: changes), changes: changes,
-                                                      client: client, backupDirectory: backupDirectory, logger: logger)
+                let backup = try await OktaSync.guardedReplace(current, with: TilePlanner.updated(current, changes: changes), client: client,
+                                                               options: .init(backupDirectory: backupDirectory), logger: logger) { after in
+                    changes.compactMap { change in
+                        let found = after.json.value(at: change.field.split(separator: ".").map(String.init))?.stringValue
+                        return found == change.after ? nil : (field: change.field, sent: change.after, found: found)
+                    }
+                }
                 record("updated tile \(appId) (\(region)): \(changes.map(\.field).joined(separator: ", ")) (backup \(backup))")
             case .activate(let appId, let region):
                 do { try await client.activateApp(id: appId) } catch { throw .okta(error) }
@@ -125,28 +130,5 @@ public enum OktaTiles {
         case .unassign(let id, let region, let groups): "unassign \(groups.joined(separator: ", ")) from tile \(id) (\(region))"
         case .remove(let id, let region, _, _): "remove tile \(id) (\(region))"
         }
-    }
-
-    /// Backup, a guard read (refuse when `lastUpdated` moved), the full PUT, and a read-back of the
-    /// planned fields.
-    static func guardedReplace(_ planned: OktaApp, with desired: OktaApp, changes: [TilePlan.FieldChange], client: OktaClient,
-                               backupDirectory: String, logger: Logger) async throws(CommandError) -> String {
-        let backup = try Backups.save(planned, directory: backupDirectory, now: Date())
-        let current: OktaApp
-        do { current = try await client.app(id: planned.id) } catch { throw .okta(error) }
-        guard current.lastUpdated == planned.lastUpdated else {
-            throw CommandError(.failure, [Diagnostic(.error, code: "okta.concurrent-edit",
-                "tile \(planned.id) changed since it was read (lastUpdated \(planned.lastUpdated ?? "?") → \(current.lastUpdated ?? "?")); nothing was written, run again")])
-        }
-        do { _ = try await client.replace(desired) } catch { throw .okta(error) }
-        let after: OktaApp
-        do { after = try await client.app(id: planned.id) } catch { throw .okta(error) }
-        let missing = changes.filter { after.json.value(at: $0.field.split(separator: ".").map(String.init))?.stringValue != $0.after }
-        guard missing.isEmpty else {
-            throw CommandError(.failure, missing.map {
-                Diagnostic(.error, code: "okta.not-persisted", "Okta accepted the write of tile \(planned.id) but \($0.field) did not persist; the tile as it was is in \(backup)", field: $0.field)
-            })
-        }
-        return backup
     }
 }
