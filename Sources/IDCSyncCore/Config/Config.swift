@@ -228,6 +228,11 @@ public struct VPNConfig: Sendable, Equatable {
         public var cidr: String
         /// An Okta group name; `nil` authorizes all users.
         public var group: String?
+
+        public init(cidr: String, group: String?) {
+            self.cidr = cidr
+            self.group = group
+        }
     }
 
     public var region: Region?
