@@ -34,3 +34,18 @@ extension OktaClient {
         return formatter.date(from: text)?.timeIntervalSince1970
     }
 }
+
+extension OktaClient {
+    /// The app's SAML IdP metadata (XML) for its signing key `kid`:
+    /// `GET /api/v1/apps/{id}/sso/saml/metadata?kid=` (the kid is required).
+    public func samlMetadata(appId: String, kid: String) async throws(OktaError) -> String {
+        let path = "/api/v1/apps/\(Self.pathComponent(appId))/sso/saml/metadata?kid=\(Self.queryValue(kid))"
+        // Okta serves the metadata as XML only.
+        let response = try await send("GET", path: path, accept: "application/xml")
+        let request = OktaError.RequestInfo(method: "GET", path: "/api/v1/apps/\(appId)/sso/saml/metadata", requestId: response.header("X-Okta-Request-Id"))
+        guard let text = String(validating: response.body, as: UTF8.self), text.contains("EntityDescriptor") else {
+            throw .invalidResponse("the SAML metadata is not an XML EntityDescriptor", request: request)
+        }
+        return text
+    }
+}

@@ -142,7 +142,7 @@ public actor OktaClient {
     /// Sends one API call with authentication, pacing and retries, and returns a 2xx response or
     /// throws the typed error. Only GETs are retried after a 5xx or a lost connection; any method is
     /// retried after a 429, which Okta answers before doing anything.
-    func send(_ method: String, path: String, body: [UInt8]? = nil) async throws(OktaError) -> HTTPResponse {
+    func send(_ method: String, path: String, body: [UInt8]? = nil, accept: String = "application/json") async throws(OktaError) -> HTTPResponse {
         let url = configuration.orgURL + path
         let governor = governor(bucket: Self.bucket(method: method, path: path))
         let idempotent = method == "GET"
@@ -154,7 +154,7 @@ public actor OktaClient {
             attempt += 1
             let info = OktaError.RequestInfo(method: method, path: Self.loggable(path))
             try await governor.acquire(maximumWait: configuration.maximumRateLimitWait, request: info)
-            var headers: [(name: String, value: String)] = [("Accept", "application/json"), ("User-Agent", "idcsync")]
+            var headers: [(name: String, value: String)] = [("Accept", accept), ("User-Agent", "idcsync")]
             if body != nil { headers.append(("Content-Type", "application/json")) }
             do {
                 headers += try await authorization(method: method, url: url)

@@ -58,11 +58,13 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr as xml_quoteattr
 DEFAULT_DEFINITIONS = {
     "amazon_aws_sso": ["acsURL", "entityID"] + [f"acsURL{i}" for i in range(1, 18)],
     "bookmark": ["url", "requestIntegration"],
+    # Okta's AWS Client VPN OIN app: its one setting is the port the AWS VPN client listens on (35001).
+    "aws_clientvpn": ["port"],
 }
 
 # POST /api/v1/apps: the signOnMode each creatable app name requires, and settings.app defaults
 # Okta fills in on create (Okta management OpenAPI spec: BookmarkApplication, BookmarkAppResponseEx).
-SIGN_ON_MODES = {"bookmark": "BOOKMARK", "amazon_aws_sso": "SAML_2_0"}
+SIGN_ON_MODES = {"bookmark": "BOOKMARK", "amazon_aws_sso": "SAML_2_0", "aws_clientvpn": "SAML_2_0"}
 CREATE_DEFAULTS = {"bookmark": {"requestIntegration": False}}
 GROUP_LIST_DEFAULT_LIMIT = 20  # Okta's default page size for /api/v1/apps/{id}/groups
 
