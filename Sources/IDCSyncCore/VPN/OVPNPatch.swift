@@ -126,8 +126,8 @@ public enum OVPNPatch {
                 insertionOffset = input.count
                 let endsWithNewline = input.last == 0x0A
                 // Keep a missing final newline missing: the separator goes first, none at the end.
-                for (index, line) in added.enumerated() {
-                    if index > 0 || !endsWithNewline { inserted += ending.bytes }
+                for line in added {
+                    if !endsWithNewline { inserted += ending.bytes }
                     inserted += Array(line.utf8)
                     if endsWithNewline { inserted += ending.bytes }
                 }
