@@ -68,9 +68,23 @@ public actor AWSClient {
         }
     }
 
-    /// A Query-protocol call (form parameters in, XML out).
+    /// A Query-protocol call (form parameters in, XML out), or its EC2 variant: the same request and
+    /// response handling; the list numbering differs (see `QueryParameters`) and EC2 error documents
+    /// (`<Response><Errors><Error>`, `<RequestID>`) are read by the same `<Code>`/`<Message>` lookup.
+    public func query(_ operation: AWSOperation, service: AWSService, region: String, parameters: QueryParameters) async throws(AWSError) -> XMLResponse {
+        guard parameters.style == QueryParameters.Style(service.wireProtocol) else {
+            throw .configuration("\(operation.rawValue): parameters flattened for \(parameters.style), but \(service.id) speaks \(service.wireProtocol)")
+        }
+        return try await query(operation, service: service, region: region, parameters: parameters.pairs)
+    }
+
+    /// A Query or EC2 call with parameters already flattened.
     public func query(_ operation: AWSOperation, service: AWSService, region: String, parameters: [(String, String)]) async throws(AWSError) -> XMLResponse {
-        guard case .query(let version) = service.wireProtocol else { throw .configuration("\(service.id) does not speak the Query protocol") }
+        let version: String
+        switch service.wireProtocol {
+        case .query(let v), .ec2(let v): version = v
+        case .json: throw .configuration("\(service.id) does not speak the Query protocol")
+        }
         let form = ([("Action", Self.operationName(operation)), ("Version", version)] + parameters)
             .map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
         let response = try await send(operation, service: service, region: region,

@@ -7,6 +7,9 @@ public struct AWSService: Sendable, Equatable {
         case json(targetPrefix: String)
         /// `Action=<Operation>&Version=<version>`, form-encoded, XML responses.
         case query(version: String)
+        /// The EC2 variant of Query (botocore `ec2`): lists as `Name.N` (no `.member.`), responses
+        /// without the `<XxxResult>` wrapper, errors as `<Response><Errors><Error>`.
+        case ec2(version: String)
     }
 
     /// The SDK service id (`sso-admin`, `kms`): names the operation and `AWS_ENDPOINT_URL_<ID>`.
@@ -18,6 +21,9 @@ public struct AWSService: Sendable, Equatable {
     public var wireProtocol: WireProtocol
     /// Global services have one endpoint per partition, signed for a fixed Region.
     public var globalRegion: (@Sendable (Partition) -> String)?
+    /// The host of a global service whose endpoint is not `<hostPrefix>.<globalRegion>.<suffix>`
+    /// (IAM: `iam.amazonaws.com`).
+    public var globalHost: (@Sendable (Partition) -> String)? = nil
 
     public static func == (lhs: AWSService, rhs: AWSService) -> Bool { lhs.id == rhs.id }
 
@@ -37,6 +43,25 @@ public struct AWSService: Sendable, Equatable {
             case .aws: "us-east-1"
             case .awsCN: "cn-northwest-1"
             case .awsUSGov: "us-gov-west-1"
+            }
+        })
+    public static let ec2 = AWSService(id: "ec2", signingName: "ec2", hostPrefix: "ec2", wireProtocol: .ec2(version: "2016-11-15"))
+    public static let acm = AWSService(id: "acm", signingName: "acm", hostPrefix: "acm", wireProtocol: .json(targetPrefix: "CertificateManager"))
+    /// IAM is global: one endpoint per partition, signed for its Region (botocore endpoint rules).
+    public static let iam = AWSService(
+        id: "iam", signingName: "iam", hostPrefix: "iam", wireProtocol: .query(version: "2010-05-08"),
+        globalRegion: { partition in
+            switch partition {
+            case .aws: "us-east-1"
+            case .awsCN: "cn-north-1"
+            case .awsUSGov: "us-gov-west-1"
+            }
+        },
+        globalHost: { partition in
+            switch partition {
+            case .aws: "iam.amazonaws.com"
+            case .awsCN: "iam.cn-north-1.amazonaws.com.cn"
+            case .awsUSGov: "iam.us-gov.amazonaws.com"
             }
         })
 }
@@ -59,6 +84,7 @@ public enum AWSEndpoint {
         guard case .supported(let known) = partition else {
             throw .configuration("\(region) is not a Region of a partition idcsync supports")
         }
+        if let host = service.globalHost?(known) { return "https://\(host)" }
         let suffix = known == .awsCN ? "amazonaws.com.cn" : "amazonaws.com"
         // A global service has one endpoint per partition, in its fixed Region (organizations.us-east-1...).
         let hostRegion = service.globalRegion?(known) ?? region

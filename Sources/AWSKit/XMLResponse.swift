@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the few values idcsync needs from AWS Query/XML responses (`<Account>`, `<Code>`, ...)
 /// without an XML library: element text by name, entities decoded. Enough for flat response and
 /// error documents; not a general XML parser.
@@ -55,5 +57,149 @@ public struct XMLResponse: Sendable {
             rest = rest[rest.index(after: semi)...]
         }
         return result + rest
+    }
+}
+
+extension XMLResponse {
+    /// The document element as a tree (for nested responses: EC2 `<xxxSet><item>`, Query `<member>`),
+    /// or `nil` when the text holds no element.
+    public var document: XMLNode? { XMLNode.parse(Array(text.utf8)) }
+}
+
+/// One element of an XML document: its local name (namespace prefix dropped), its own text
+/// (entities decoded, CDATA kept as is, white space kept) and its child elements. Attributes,
+/// comments, processing instructions and DOCTYPEs are skipped. Enough for AWS response documents;
+/// not a validating parser: a mismatched end tag closes the innermost open element.
+public struct XMLNode: Sendable, Equatable {
+    public var name: String
+    public var text: String
+    public var children: [XMLNode]
+
+    public init(name: String, text: String = "", children: [XMLNode] = []) {
+        self.name = name
+        self.text = text
+        self.children = children
+    }
+
+    /// The first child element with this local name.
+    public func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
+
+    /// The child elements with this local name, in document order.
+    public func children(_ name: String) -> [XMLNode] { children.filter { $0.name == name } }
+
+    /// The text of the child element reached by these names (`status`, `code`), if there is one.
+    public func string(_ path: String...) -> String? {
+        var node = self
+        for name in path {
+            guard let next = node.child(name) else { return nil }
+            node = next
+        }
+        return node.text
+    }
+
+    /// The elements of a list: the children of the first child with this name, whatever they are
+    /// called (`<vpcSet><item>` in EC2, `<SAMLProviderList><member>` in Query). Empty when absent.
+    public func list(_ name: String) -> [XMLNode] { child(name)?.children ?? [] }
+
+    /// The strings of a list of scalars (`<dnsServer><item>10.0.0.2</item></dnsServer>`).
+    public func strings(_ name: String) -> [String] { list(name).map(\.text) }
+
+    /// `true` / `false` (AWS XML booleans), else `nil`.
+    public func bool(_ path: String...) -> Bool? {
+        var node: XMLNode? = self
+        for name in path { node = node?.child(name) }
+        switch node?.text.trimmingCharacters(in: .whitespacesAndNewlines) {
+        case "true": return true
+        case "false": return false
+        default: return nil
+        }
+    }
+
+    /// An integer child, else `nil`.
+    public func int(_ path: String...) -> Int? {
+        var node: XMLNode? = self
+        for name in path { node = node?.child(name) }
+        return node.flatMap { Int($0.text.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// The document element of `bytes`, or `nil` when there is none.
+    public static func parse(_ bytes: [UInt8]) -> XMLNode? {
+        var stack = [XMLNode(name: "")]
+        var texts = [""]
+        var qualifiedNames = [""]
+        var index = 0
+        let count = bytes.count
+        func starts(_ marker: String, at position: Int) -> Bool {
+            let m = Array(marker.utf8)
+            guard position + m.count <= count else { return false }
+            return Array(bytes[position..<(position + m.count)]) == m
+        }
+        func find(_ marker: String, from position: Int) -> Int? {
+            let m = Array(marker.utf8)
+            var i = position
+            while i + m.count <= count {
+                if bytes[i] == m[0], Array(bytes[i..<(i + m.count)]) == m { return i }
+                i += 1
+            }
+            return nil
+        }
+        func close() {
+            guard stack.count > 1 else { return }
+            var node = stack.removeLast()
+            node.text = texts.removeLast()
+            qualifiedNames.removeLast()
+            stack[stack.count - 1].children.append(node)
+        }
+        while index < count {
+            guard bytes[index] == UInt8(ascii: "<") else {
+                var end = index
+                while end < count, bytes[end] != UInt8(ascii: "<") { end += 1 }
+                texts[texts.count - 1] += XMLResponse.decode(String(decoding: bytes[index..<end], as: UTF8.self))
+                index = end
+                continue
+            }
+            if starts("<!--", at: index) {
+                index = (find("-->", from: index + 4) ?? count - 3) + 3
+            } else if starts("<![CDATA[", at: index) {
+                let end = find("]]>", from: index + 9) ?? count
+                texts[texts.count - 1] += String(decoding: bytes[(index + 9)..<end], as: UTF8.self)
+                index = min(end + 3, count)
+            } else if starts("<?", at: index) {
+                index = (find("?>", from: index + 2) ?? count - 2) + 2
+            } else {
+                // A start, end or declaration tag: up to the `>` outside quotes.
+                var end = index + 1
+                var quote: UInt8?
+                while end < count {
+                    let byte = bytes[end]
+                    if let q = quote { if byte == q { quote = nil } } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                        quote = byte
+                    } else if byte == UInt8(ascii: ">") { break }
+                    end += 1
+                }
+                let tag = bytes[(index + 1)..<min(end, count)]
+                index = end + 1
+                if tag.first == UInt8(ascii: "!") { continue }
+                if tag.first == UInt8(ascii: "/") {
+                    let qualified = String(decoding: tag.dropFirst(), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                    if let open = qualifiedNames.lastIndex(of: qualified), open > 0 {
+                        while qualifiedNames.count > open { close() }
+                    } else {
+                        close()
+                    }
+                    continue
+                }
+                let selfClosing = tag.last == UInt8(ascii: "/")
+                let qualified = String(decoding: tag.prefix { ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
+                                                                UInt8(ascii: "/")].contains($0) }, as: UTF8.self)
+                let local = qualified.split(separator: ":").last.map(String.init) ?? qualified
+                stack.append(XMLNode(name: local))
+                texts.append("")
+                qualifiedNames.append(qualified)
+                if selfClosing { close() }
+            }
+        }
+        while stack.count > 1 { close() }
+        return stack[0].children.first
     }
 }
