@@ -549,3 +549,196 @@ extension EC2IAMACMTests {
         }
     }
 }
+
+// MARK: - IAM
+
+extension EC2IAMACMTests {
+    @Suite("IAM: SAML providers")
+    struct IAMSAMLProviders {
+        /// Long enough to be a plausible document; its characters need percent-encoding.
+        static let metadata = #"<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="http://www.okta.com/exk1a2b3c4"><md:IDPSSODescriptor/></md:EntityDescriptor>"#
+
+        @Test(arguments: [
+            ("eu-west-1", "https://iam.amazonaws.com/", "us-east-1"),
+            ("us-east-1", "https://iam.amazonaws.com/", "us-east-1"),
+            ("us-gov-east-1", "https://iam.us-gov.amazonaws.com/", "us-gov-west-1"),
+            ("cn-northwest-1", "https://iam.cn-north-1.amazonaws.com.cn/", "cn-north-1"),
+        ])
+        func iamGoesToThePartitionsGlobalEndpointSignedForItsRegion(region: String, url: String, signingRegion: String) async throws {
+            let script = ClientScript([clientReply(200, """
+                <ListSAMLProvidersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+                  <ListSAMLProvidersResult><SAMLProviderList/></ListSAMLProvidersResult>
+                  <ResponseMetadata><RequestId>fd74fa8d-99f3-11e1-a4c3-27EXAMPLE804</RequestId></ResponseMetadata>
+                </ListSAMLProvidersResponse>
+                """)])
+            let providers = try await makeAWSClient(script).listSAMLProviders(region: region)
+            #expect(providers.isEmpty)
+            let request = try #require(script.requests.first)
+            #expect(request.url == url)
+            #expect((request.header("Authorization") ?? "").hasPrefix("AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/20261121/\(signingRegion)/iam/aws4_request, "))
+            #expect(AWSEndpoint.signingRegion(for: .iam, region: region) == signingRegion)
+            #expect(script.bodies == ["Action=ListSAMLProviders&Version=2010-05-08"])
+        }
+
+        @Test func anEndpointOverrideWinsOverTheGlobalHost() async throws {
+            let url = try AWSEndpoint.url(for: .iam, region: "eu-west-1", environment: ["AWS_ENDPOINT_URL_IAM": "http://127.0.0.1:5000/"])
+            #expect(url == "http://127.0.0.1:5000")
+        }
+
+        @Test func listSAMLProvidersReadsArnsAndDates() async throws {
+            let script = ClientScript([clientReply(200, """
+                <ListSAMLProvidersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+                  <ListSAMLProvidersResult>
+                    <SAMLProviderList>
+                      <member>
+                        <Arn>arn:aws:iam::111122223333:saml-provider/okta-clientvpn</Arn>
+                        <ValidUntil>2126-11-21T10:00:00Z</ValidUntil>
+                        <CreateDate>2026-11-21T10:00:00Z</CreateDate>
+                      </member>
+                      <member>
+                        <Arn>arn:aws:iam::111122223333:saml-provider/other</Arn>
+                        <CreateDate>2024-01-02T03:04:05.678Z</CreateDate>
+                      </member>
+                    </SAMLProviderList>
+                  </ListSAMLProvidersResult>
+                  <ResponseMetadata><RequestId>fd74fa8d-99f3-11e1-a4c3-27EXAMPLE804</RequestId></ResponseMetadata>
+                </ListSAMLProvidersResponse>
+                """)])
+            let providers = try await makeAWSClient(script).listSAMLProviders(region: "eu-west-1")
+            #expect(providers.map(\.arn) == [vpnSAMLProvider, "arn:aws:iam::111122223333:saml-provider/other"])
+            #expect(providers.first?.createDate == clientNow)
+            #expect(providers.first?.validUntil.map { Int($0) } == 4_950_928_800, "2126-11-21T10:00:00Z")
+            #expect(providers.last?.validUntil == nil)
+            #expect(providers.last?.createDate.map { Int($0) } == 1_704_164_645)
+        }
+
+        @Test func getSAMLProviderReadsTheMetadataDocument() async throws {
+            let escaped = Self.metadata.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            let script = ClientScript([clientReply(200, """
+                <GetSAMLProviderResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+                  <GetSAMLProviderResult>
+                    <SAMLProviderUUID>a1b2c3d4-5678-90ab-cdef-EXAMPLE11111</SAMLProviderUUID>
+                    <CreateDate>2026-11-21T10:00:00Z</CreateDate>
+                    <ValidUntil>2026-11-22T10:00:00Z</ValidUntil>
+                    <SAMLMetadataDocument>\(escaped)</SAMLMetadataDocument>
+                    <Tags><member><Key>managed-by</Key><Value>idcsync</Value></member></Tags>
+                  </GetSAMLProviderResult>
+                  <ResponseMetadata><RequestId>29f47818-99f5-11e1-a4c3-27EXAMPLE804</RequestId></ResponseMetadata>
+                </GetSAMLProviderResponse>
+                """)])
+            let provider = try await makeAWSClient(script).getSAMLProvider(arn: vpnSAMLProvider, region: "eu-west-1")
+            #expect(provider == IAMSAMLProvider(metadataDocument: Self.metadata, validUntil: clientNow + 86_400, createDate: clientNow))
+            #expect(script.bodies == ["Action=GetSAMLProvider&Version=2010-05-08&SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Asaml-provider%2Fokta-clientvpn"])
+        }
+
+        @Test func createSAMLProviderSendsNameMetadataAndTagsAsMembers() async throws {
+            let script = ClientScript([clientReply(200, """
+                <CreateSAMLProviderResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+                  <CreateSAMLProviderResult>
+                    <SAMLProviderArn>arn:aws:iam::111122223333:saml-provider/okta-clientvpn</SAMLProviderArn>
+                    <Tags><member><Key>managed-by</Key><Value>idcsync</Value></member></Tags>
+                  </CreateSAMLProviderResult>
+                  <ResponseMetadata><RequestId>29f47818-99f5-11e1-a4c3-27EXAMPLE804</RequestId></ResponseMetadata>
+                </CreateSAMLProviderResponse>
+                """)])
+            let client = makeAWSClient(script)
+            let arn = try await client.createSAMLProvider(name: "okta-clientvpn", metadataDocument: #"<md:EntityDescriptor a="1"/>"#,
+                                                          tags: [AWSTag("managed-by", "idcsync")], region: "eu-west-1")
+            #expect(arn == vpnSAMLProvider)
+            #expect(script.bodies == ["Action=CreateSAMLProvider&Version=2010-05-08&SAMLMetadataDocument=%3Cmd%3AEntityDescriptor%20a%3D%221%22%2F%3E"
+                + "&Name=okta-clientvpn&Tags.member.1.Key=managed-by&Tags.member.1.Value=idcsync"])
+            #expect(await client.requestCounts == [.createSAMLProvider: 1])
+        }
+
+        @Test func updateSAMLProviderReplacesTheDocument() async throws {
+            let script = ClientScript([clientReply(200, """
+                <UpdateSAMLProviderResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+                  <UpdateSAMLProviderResult><SAMLProviderArn>arn:aws:iam::111122223333:saml-provider/okta-clientvpn</SAMLProviderArn></UpdateSAMLProviderResult>
+                  <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>
+                </UpdateSAMLProviderResponse>
+                """)])
+            let arn = try await makeAWSClient(script).updateSAMLProvider(arn: vpnSAMLProvider, metadataDocument: "<x/>", region: "eu-west-1")
+            #expect(arn == vpnSAMLProvider)
+            #expect(script.bodies == ["Action=UpdateSAMLProvider&Version=2010-05-08&SAMLMetadataDocument=%3Cx%2F%3E"
+                + "&SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Asaml-provider%2Fokta-clientvpn"])
+        }
+
+        @Test func anIAMErrorDocumentGivesCodeMessageAndRequestId() async {
+            let script = ClientScript([clientReply(404, """
+                <ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+                  <Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>Manifest not found for arn arn:aws:iam::111122223333:saml-provider/okta-clientvpn</Message></Error>
+                  <RequestId>a1b2c3d4-EXAMPLE</RequestId>
+                </ErrorResponse>
+                """)])
+            let error = await clientFailure { try await makeAWSClient(script).getSAMLProvider(arn: vpnSAMLProvider, region: "eu-west-1") }
+            #expect(error == .service(status: 404, code: "NoSuchEntity",
+                                      message: "Manifest not found for arn arn:aws:iam::111122223333:saml-provider/okta-clientvpn",
+                                      operation: "iam:GetSAMLProvider", region: "eu-west-1", requestId: "a1b2c3d4-EXAMPLE"))
+        }
+    }
+}
+
+// MARK: - ACM
+
+extension EC2IAMACMTests {
+    @Suite("ACM: server certificate")
+    struct ACMCertificates {
+        @Test func describeCertificateReadsStatusKeyAndExpiry() async throws {
+            let script = ClientScript([clientOK("""
+                {"Certificate":{"CertificateArn":"\(vpnCertificate)","DomainName":"vpn.example.com",
+                 "SubjectAlternativeNames":["vpn.example.com"],"DomainValidationOptions":[{"DomainName":"vpn.example.com","ValidationStatus":"SUCCESS"}],
+                 "Serial":"0a:0b","Subject":"CN=vpn.example.com","Issuer":"Amazon","CreatedAt":1795168800.0,"IssuedAt":1795168860.123,
+                 "Status":"ISSUED","NotBefore":1795168800,"NotAfter":1.8267264E9,"KeyAlgorithm":"RSA-2048","SignatureAlgorithm":"SHA256WITHRSA",
+                 "InUseBy":["arn:aws:ec2:eu-west-1:111122223333:client-vpn-endpoint/cvpn-endpoint-0123456789abcdef0"],"Type":"AMAZON_ISSUED",
+                 "KeyUsages":[{"Name":"DIGITAL_SIGNATURE"}],"RenewalEligibility":"ELIGIBLE","Options":{"CertificateTransparencyLoggingPreference":"ENABLED"}}}
+                """)])
+            let client = makeAWSClient(script)
+            let certificate = try await client.describeCertificate(arn: vpnCertificate, region: "eu-west-1")
+            #expect(certificate == ACMCertificate(
+                certificateArn: vpnCertificate, domainName: "vpn.example.com", status: "ISSUED", keyAlgorithm: "RSA-2048", notAfter: 1_826_726_400,
+                type: "AMAZON_ISSUED", inUseBy: ["arn:aws:ec2:eu-west-1:111122223333:client-vpn-endpoint/cvpn-endpoint-0123456789abcdef0"]))
+            let request = try #require(script.requests.first)
+            #expect(request.url == "https://acm.eu-west-1.amazonaws.com/")
+            #expect(request.header("X-Amz-Target") == "CertificateManager.DescribeCertificate")
+            #expect(request.header("Content-Type") == "application/x-amz-json-1.1")
+            #expect((request.header("Authorization") ?? "").hasPrefix("AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/20261121/eu-west-1/acm/aws4_request, "))
+            #expect(script.bodies == [#"{"CertificateArn":"\#(vpnCertificate)"}"#])
+        }
+
+        @Test func listCertificatesAsksForRSAKeyTypesAndFollowsNextToken() async throws {
+            let script = ClientScript([
+                clientOK("""
+                    {"NextToken":"page-2","CertificateSummaryList":[{"CertificateArn":"arn:aws:acm:eu-west-1:111122223333:certificate/a",
+                     "DomainName":"vpn.example.com","SubjectAlternativeNameSummaries":["vpn.example.com"],"HasAdditionalSubjectAlternativeNames":false,
+                     "Status":"ISSUED","Type":"IMPORTED","KeyAlgorithm":"RSA-1024","KeyUsages":["DIGITAL_SIGNATURE"],"InUse":false,"NotAfter":1826726400}]}
+                    """),
+                clientOK("""
+                    {"CertificateSummaryList":[{"CertificateArn":"arn:aws:acm:eu-west-1:111122223333:certificate/b","DomainName":"server",
+                     "Status":"ISSUED","KeyAlgorithm":"RSA-2048"}]}
+                    """),
+            ])
+            let client = makeAWSClient(script)
+            let certificates = try await client.listCertificates(statuses: ["ISSUED"], keyTypes: ["RSA_1024", "RSA_2048"], region: "eu-west-1")
+            #expect(certificates == [
+                ACMCertificateSummary(certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/a", domainName: "vpn.example.com",
+                                      status: "ISSUED", keyAlgorithm: "RSA-1024"),
+                ACMCertificateSummary(certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/b", domainName: "server",
+                                      status: "ISSUED", keyAlgorithm: "RSA-2048"),
+            ])
+            #expect(script.bodies == [
+                #"{"CertificateStatuses":["ISSUED"],"Includes":{"keyTypes":["RSA_1024","RSA_2048"]},"MaxItems":1000}"#,
+                #"{"CertificateStatuses":["ISSUED"],"Includes":{"keyTypes":["RSA_1024","RSA_2048"]},"MaxItems":1000,"NextToken":"page-2"}"#,
+            ])
+            #expect(script.requests.map { $0.header("X-Amz-Target") } == ["CertificateManager.ListCertificates", "CertificateManager.ListCertificates"])
+            #expect(await client.requestCounts == [.listCertificates: 2])
+        }
+
+        @Test func anACMErrorIsTyped() async {
+            let script = ClientScript([clientReply(400, #"{"__type":"ResourceNotFoundException","message":"Could not find certificate arn:c."}"#,
+                                                   headers: [("x-amzn-RequestId", "req-acm")])])
+            let error = await clientFailure { try await makeAWSClient(script).describeCertificate(arn: "arn:c", region: "eu-west-1") }
+            #expect(error == .service(status: 400, code: "ResourceNotFoundException", message: "Could not find certificate arn:c.",
+                                      operation: "acm:DescribeCertificate", region: "eu-west-1", requestId: "req-acm"))
+        }
+    }
+}
