@@ -20,6 +20,11 @@ What is added on top of moto (see README-aws.md and ../shared/docs/domain-facts.
   ``mrk-<32 hex>`` key ids, PolicyName optional (defaults to ``default``), key ARNs must name the
   Region of the endpoint.
 * Organizations: ``sso.amazonaws.com`` is accepted as a delegated-administrator service principal.
+* EC2 Client VPN (none of it is in moto): Create/Describe/Modify/DeleteClientVpnEndpoint,
+  Associate/Disassociate/DescribeClientVpnTargetNetwork(s), Authorize/RevokeClientVpnIngress,
+  DescribeClientVpnAuthorizationRules, ExportClientVpnClientConfiguration, validated against moto's
+  EC2, ACM and IAM backends; state per account and Region. EC2 responses get EC2's namespace and a
+  real request id.
 * JSON-protocol services answer signature/credential failures as AWS does (400 JSON
   InvalidSignatureException / UnrecognizedClientException / AccessDeniedException) instead of
   moto's XML 403.
@@ -86,6 +91,11 @@ DEFAULT_CONFIG = {
     # True: ADDING and REMOVING Regions stay so, whatever the delays say, until set back to False
     # (a test that must observe the in-between state on a loaded machine)
     "holdRegionTransitions": False,
+    # seconds a Client VPN target network association stays "associating" (then "associated";
+    # the endpoint is "pending-associate" until its first association is associated)
+    "clientVpnAssociationSeconds": 0.0,
+    # seconds a Client VPN authorization rule stays "authorizing", then "active"
+    "clientVpnAuthorizationSeconds": 0.0,
 }
 
 INSTANCE_ARN_RE = re.compile(r"^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$")
@@ -298,6 +308,8 @@ class Sandbox:
         self.instance: dict | None = None
         self.faults: list[dict] = []
         self.requests: list[dict] = []
+        # EC2 Client VPN, per (account, Region): {"endpoints": {id: endpoint}, "tokens": {...}}
+        self.client_vpn: dict[tuple, dict] = {}
         self.initial_auth_count = None  # set in main()
 
     # ---- lifecycle ----
@@ -308,6 +320,7 @@ class Sandbox:
             self.instance = None
             self.faults = []
             self.requests = []
+            self.client_vpn = {}
 
     # ---- the instance ----
 
@@ -866,6 +879,833 @@ REPLICA_KEY_CLASS = None
 
 
 # --------------------------------------------------------------------------------------------
+# EC2 Client VPN (moto 5.2.5 has none of it): patched into moto's EC2Response, so requests go
+# through moto's routing, SigV4 check, Query parser (botocore model) and EC2 XML serializer.
+# --------------------------------------------------------------------------------------------
+
+CVPN_SESSION_HOURS = (8, 10, 12, 24)
+CVPN_PORTS = (443, 1194)
+CVPN_AUTH_TYPES = ("certificate-authentication", "directory-service-authentication",
+                   "federated-authentication")
+CVPN_CERT_KEYS = ("RSA_1024", "RSA_2048")
+
+
+def cvpn_error(code: str, message: str):
+    from moto.ec2.exceptions import EC2ClientError
+
+    return EC2ClientError(code, message)
+
+
+def cvpn_invalid(message: str):
+    return cvpn_error("InvalidParameterValue", message)
+
+
+def cvpn_state(resp) -> dict:
+    """The Client VPN state of the request's account and Region."""
+    key = (resp.current_account, resp.region)
+    with SANDBOX.lock:
+        return SANDBOX.client_vpn.setdefault(key, {"endpoints": {}, "tokens": {}})
+
+
+def cvpn_iso(t: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t))
+
+
+def cvpn_refresh(ep: dict) -> None:
+    """Lazy associating->associated and authorizing->active transitions."""
+    t = now()
+    for a in ep["associations"]:
+        if a["status"] == "associating" and t >= a["readyAt"]:
+            a["status"] = "associated"
+    for r in ep["rules"]:
+        if r["status"] == "authorizing" and t >= r["readyAt"]:
+            r["status"] = "active"
+
+
+def cvpn_status(ep: dict) -> str:
+    cvpn_refresh(ep)
+    if any(a["status"] == "associated" for a in ep["associations"]):
+        return "available"
+    return "pending-associate"
+
+
+def cvpn_find(resp, endpoint_id) -> dict:
+    if not endpoint_id:
+        raise cvpn_error("MissingParameter",
+                         "The request must contain the parameter ClientVpnEndpointId")
+    ep = cvpn_state(resp)["endpoints"].get(endpoint_id)
+    if ep is None:
+        raise cvpn_error("InvalidClientVpnEndpointId.NotFound",
+                         f"The Client VPN endpoint ID '{endpoint_id}' does not exist")
+    return ep
+
+
+def cvpn_fingerprint(params: dict) -> str:
+    doc = {k: v for k, v in params.items() if k not in ("DryRun", "ClientToken")}
+    return json.dumps(doc, sort_keys=True, default=str)
+
+
+def cvpn_idempotent(resp, kind: str, scope: str):
+    """(token key, earlier result or None) for a ClientToken; IdempotentParameterMismatch when
+    the same token came with different parameters."""
+    token = resp._get_param("ClientToken")
+    if not token:
+        return None, None
+    key = (kind, scope, token)
+    seen = cvpn_state(resp)["tokens"].get(key)
+    if seen is None:
+        return key, None
+    if seen["fingerprint"] != cvpn_fingerprint(resp.params):
+        raise cvpn_error("IdempotentParameterMismatch",
+                         f"The client token {token} was already used with different parameters")
+    return key, seen["result"]
+
+
+def cvpn_remember(resp, key, result) -> None:
+    if key is not None:
+        cvpn_state(resp)["tokens"][key] = {"fingerprint": cvpn_fingerprint(resp.params),
+                                           "result": result}
+
+
+def cvpn_network(value, what: str):
+    if not isinstance(value, str) or "/" not in value:
+        raise cvpn_invalid(f"{what} '{value}' is not a valid IPv4 CIDR block")
+    try:
+        net = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise cvpn_invalid(f"{what} '{value}' is not a valid IPv4 CIDR block") from None
+    if net.version != 4:
+        raise cvpn_invalid(f"{what} '{value}' is not a valid IPv4 CIDR block")
+    return net
+
+
+def cvpn_vpc_networks(vpc) -> list:
+    nets = []
+    for assoc in vpc.cidr_block_association_set:
+        state = (assoc.get("cidr_block_state") or {}).get("state")
+        if state in (None, "associated", "associating"):
+            nets.append(ipaddress.ip_network(assoc["cidr_block"], strict=False))
+    if not nets and getattr(vpc, "cidr_block", None):
+        nets.append(ipaddress.ip_network(vpc.cidr_block, strict=False))
+    return nets
+
+
+def cvpn_certificate(resp, arn, what: str):
+    """An ISSUED RSA 1024/2048 certificate of moto's ACM backend in the request's Region."""
+    from moto.acm.models import acm_backends
+
+    if not arn:
+        raise cvpn_error("MissingParameter", f"The request must contain the parameter {what}")
+    try:
+        cert = acm_backends[resp.current_account][resp.region].get_certificate(arn)
+    except Exception:
+        raise cvpn_invalid(f"Certificate {arn} does not exist") from None
+    if cert.status != "ISSUED":
+        raise cvpn_invalid(f"Certificate {arn} is not issued (status {cert.status})")
+    key_algo = cert.describe()["Certificate"].get("KeyAlgorithm")
+    if key_algo not in CVPN_CERT_KEYS:
+        raise cvpn_invalid(f"Certificate {arn} uses key algorithm {key_algo}; "
+                           "Client VPN supports RSA 1024 and RSA 2048 certificates")
+    return cert
+
+
+def cvpn_saml_provider(resp, arn, what: str) -> None:
+    from moto.iam.models import iam_backends
+
+    if not arn:
+        raise cvpn_error("MissingParameter", f"The request must contain the parameter {what}")
+    backend = iam_backends[resp.current_account][partition_of(resp.region)]
+    try:
+        backend.get_saml_provider(arn)
+    except Exception:
+        raise cvpn_invalid(f"SAML provider {arn} does not exist") from None
+
+
+def cvpn_security_groups(resp, vpc_id: str, group_ids) -> list:
+    be = resp.ec2_backend
+    out = []
+    for gid in group_ids or []:
+        group = be.get_security_group_from_id(gid)
+        if group is None:
+            raise cvpn_error("InvalidGroup.NotFound",
+                             f"The security group '{gid}' does not exist")
+        if group.vpc_id != vpc_id:
+            raise cvpn_invalid(f"Security group {gid} does not belong to VPC {vpc_id}")
+        if gid not in out:
+            out.append(gid)
+    if not out:
+        default = be.get_default_security_group(vpc_id)
+        if default is not None:
+            out.append(default.id)
+    return out
+
+
+def cvpn_check_session(value) -> int:
+    if value is None:
+        return 24
+    if isinstance(value, bool) or not isinstance(value, int) or value not in CVPN_SESSION_HOURS:
+        raise cvpn_invalid(f"Invalid SessionTimeoutHours value {value}. "
+                           "Valid values are 8, 10, 12 and 24")
+    return value
+
+
+def cvpn_check_port(value) -> int:
+    if value is None:
+        return 443
+    if isinstance(value, bool) or not isinstance(value, int) or value not in CVPN_PORTS:
+        raise cvpn_invalid(f"Invalid VpnPort value {value}. Valid values are 443 and 1194")
+    return value
+
+
+def cvpn_check_dns(values) -> list:
+    values = list(values or [])
+    if len(values) > 2:
+        raise cvpn_invalid("You can specify up to two DNS servers")
+    for v in values:
+        try:
+            ipaddress.IPv4Address(v)
+        except ValueError:
+            raise cvpn_invalid(f"DNS server '{v}' is not a valid IPv4 address") from None
+    return values
+
+
+def cvpn_check_portal(value, auth: list) -> str:
+    value = value or "disabled"
+    if value not in ("enabled", "disabled"):
+        raise cvpn_invalid(f"Invalid SelfServicePortal value '{value}'. "
+                           "Valid values are enabled and disabled")
+    if value == "enabled" and not any(a["Type"] in ("federated-authentication",
+                                                    "directory-service-authentication")
+                                      for a in auth):
+        raise cvpn_invalid("The self-service portal needs federated or Active Directory "
+                           "authentication")
+    return value
+
+
+def cvpn_connection_log(value) -> dict:
+    if not isinstance(value, dict) or "Enabled" not in value:
+        raise cvpn_error("MissingParameter",
+                         "The request must contain the parameter ConnectionLogOptions.Enabled")
+    enabled = bool(value.get("Enabled"))
+    out = {"Enabled": enabled}
+    if enabled:
+        if not value.get("CloudwatchLogGroup"):
+            raise cvpn_invalid("ConnectionLogOptions.CloudwatchLogGroup is required when "
+                               "connection logging is enabled")
+        out["CloudwatchLogGroup"] = value["CloudwatchLogGroup"]
+        if value.get("CloudwatchLogStream"):
+            out["CloudwatchLogStream"] = value["CloudwatchLogStream"]
+    return out
+
+
+def cvpn_authentication(resp, options) -> list:
+    options = list(options or [])
+    if not options:
+        raise cvpn_error("MissingParameter",
+                         "The request must contain the parameter Authentication")
+    if len(options) > 2:
+        raise cvpn_invalid("You can specify at most two authentication options")
+    out = []
+    types = set()
+    for i, opt in enumerate(options, 1):
+        kind = (opt or {}).get("Type")
+        if kind not in CVPN_AUTH_TYPES:
+            raise cvpn_invalid(f"Invalid Authentication.{i}.Type '{kind}'. Valid values are "
+                               + ", ".join(CVPN_AUTH_TYPES))
+        if kind in types:
+            raise cvpn_invalid(f"Authentication type {kind} is specified more than once")
+        types.add(kind)
+        if kind == "federated-authentication":
+            fed = opt.get("FederatedAuthentication") or {}
+            saml = fed.get("SAMLProviderArn")
+            cvpn_saml_provider(resp, saml,
+                               f"Authentication.{i}.FederatedAuthentication.SAMLProviderArn")
+            entry = {"Type": kind, "FederatedAuthentication": {"SamlProviderArn": saml}}
+            portal = fed.get("SelfServiceSAMLProviderArn")
+            if portal:
+                cvpn_saml_provider(resp, portal, f"Authentication.{i}.FederatedAuthentication."
+                                                 "SelfServiceSAMLProviderArn")
+                entry["FederatedAuthentication"]["SelfServiceSamlProviderArn"] = portal
+        elif kind == "certificate-authentication":
+            chain = (opt.get("MutualAuthentication") or {}).get("ClientRootCertificateChainArn")
+            cvpn_certificate(resp, chain, f"Authentication.{i}.MutualAuthentication."
+                                          "ClientRootCertificateChainArn")
+            entry = {"Type": kind, "MutualAuthentication": {"ClientRootCertificateChain": chain}}
+        else:
+            directory = (opt.get("ActiveDirectory") or {}).get("DirectoryId")
+            if not directory:
+                raise cvpn_error("MissingParameter", "The request must contain the parameter "
+                                 f"Authentication.{i}.ActiveDirectory.DirectoryId")
+            entry = {"Type": kind, "ActiveDirectory": {"DirectoryId": directory}}
+        out.append(entry)
+    if types == {"federated-authentication", "directory-service-authentication"}:
+        raise cvpn_invalid("Federated authentication cannot be combined with Active Directory "
+                           "authentication")
+    return out
+
+
+def cvpn_tags(resp) -> list:
+    tags = []
+    for spec in resp._get_param("TagSpecifications") or []:
+        rtype = spec.get("ResourceType")
+        if rtype != "client-vpn-endpoint":
+            raise cvpn_invalid(f"'{rtype}' is not a valid taggable resource type for this "
+                               "operation.")
+        for tag in spec.get("Tags") or []:
+            tags.append({"Key": tag.get("Key"), "Value": tag.get("Value", "")})
+    return tags
+
+
+def cvpn_describe_endpoint(ep: dict) -> dict:
+    status = cvpn_status(ep)
+    doc = {
+        "ClientVpnEndpointId": ep["id"],
+        "Description": ep["description"],
+        "Status": {"Code": status},
+        "CreationTime": cvpn_iso(ep["createdAt"]),
+        "DnsName": "*." + ep["host"],
+        "ClientCidrBlock": ep["clientCidrBlock"],
+        "DnsServers": list(ep["dnsServers"]),
+        "SplitTunnel": ep["splitTunnel"],
+        "VpnProtocol": "openvpn",
+        "TransportProtocol": ep["transportProtocol"],
+        "VpnPort": ep["vpnPort"],
+        "AssociatedTargetNetworks": [{"NetworkId": a["subnetId"], "NetworkType": "vpc"}
+                                     for a in ep["associations"]],
+        "ServerCertificateArn": ep["serverCertificateArn"],
+        "AuthenticationOptions": copy_module.deepcopy(ep["authenticationOptions"]),
+        "ConnectionLogOptions": dict(ep["connectionLogOptions"]),
+        "Tags": [dict(t) for t in ep["tags"]],
+        "SecurityGroupIds": list(ep["securityGroupIds"]),
+        "SessionTimeoutHours": ep["sessionTimeoutHours"],
+        "ClientConnectOptions": {"Enabled": False, "Status": {"Code": "applied"}},
+        "ClientLoginBannerOptions": {"Enabled": False},
+        "DisconnectOnSessionTimeout": ep["disconnectOnSessionTimeout"],
+        "EndpointIpAddressType": "ipv4",
+        "TrafficIpAddressType": "ipv4",
+    }
+    if ep["vpcId"]:
+        doc["VpcId"] = ep["vpcId"]
+    if ep["selfServicePortal"] == "enabled":
+        doc["SelfServicePortalUrl"] = (
+            f"https://self-service.clientvpn.amazonaws.com/endpoints/{ep['id']}")
+    if not doc["Description"]:
+        del doc["Description"]
+    return doc
+
+
+def cvpn_page(resp, items: list, kind: str, low: int, high: int) -> tuple[list, str | None]:
+    max_results = resp._get_param("MaxResults")
+    if max_results is not None and not low <= max_results <= high:
+        raise cvpn_invalid(f"MaxResults must be between {low} and {high}")
+    size = max_results or high
+    token = resp._get_param("NextToken")
+    offset = 0
+    if token:
+        try:
+            doc = json.loads(base64.b64decode(token, validate=True))
+            if doc.get("k") != kind or not isinstance(doc.get("o"), int) or doc["o"] < 0:
+                raise ValueError
+            offset = doc["o"]
+        except Exception:
+            raise cvpn_error("InvalidNextToken", "The specified token is invalid") from None
+    page = items[offset: offset + size]
+    nxt = None
+    if offset + len(page) < len(items):
+        nxt = encode_token(offset + len(page), kind)
+    return page, nxt
+
+
+def cvpn_filter(filters: dict, known: dict, item) -> bool:
+    """known: filter name -> function(item) giving the values to compare (a list)."""
+    for name, wanted in filters.items():
+        wanted = list(wanted or [])
+        if name.startswith("tag:"):
+            key = name[4:]
+            values = [t["Value"] for t in item.get("tags", []) if t["Key"] == key]
+        elif name == "tag-key":
+            values = [t["Key"] for t in item.get("tags", [])]
+        elif name in known:
+            values = known[name](item)
+        else:
+            raise cvpn_error("InvalidParameterValue", f"The filter '{name}' is invalid")
+        if not any(v in wanted for v in values):
+            return False
+    return True
+
+
+def cvpn_create_endpoint(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    region = resp.region
+    with SANDBOX.lock:
+        token_key, earlier = cvpn_idempotent(resp, "endpoint", "")
+        if earlier is not None:
+            ep = cvpn_state(resp)["endpoints"].get(earlier)
+            if ep is not None:
+                return ActionResult({"ClientVpnEndpointId": ep["id"],
+                                     "Status": {"Code": cvpn_status(ep)},
+                                     "DnsName": "*." + ep["host"]})
+    traffic = resp._get_param("TrafficIpAddressType") or "ipv4"
+    if traffic != "ipv4" or (resp._get_param("EndpointIpAddressType") or "ipv4") != "ipv4":
+        raise cvpn_invalid("The sandbox emulates IPv4 Client VPN endpoints only")
+    cidr_text = resp._get_param("ClientCidrBlock")
+    if not cidr_text:
+        raise cvpn_error("MissingParameter", "The request must contain the parameter ClientCidrBlock")
+    cidr = cvpn_network(cidr_text, "Client CIDR block")
+    if not 12 <= cidr.prefixlen <= 22:
+        raise cvpn_invalid(f"Client CIDR block {cidr_text} is invalid: the prefix length must "
+                           "be between /12 and /22")
+    if str(cidr) != cidr_text:
+        raise cvpn_invalid(f"Client CIDR block {cidr_text} is invalid: host bits are set "
+                           f"(did you mean {cidr}?)")
+    server_cert = resp._get_param("ServerCertificateArn")
+    cvpn_certificate(resp, server_cert, "ServerCertificateArn")
+    auth = cvpn_authentication(resp, resp._get_param("AuthenticationOptions"))
+    log_options = cvpn_connection_log(resp._get_param("ConnectionLogOptions"))
+    dns = cvpn_check_dns(resp._get_param("DnsServers"))
+    transport = resp._get_param("TransportProtocol") or "udp"
+    if transport not in ("udp", "tcp"):
+        raise cvpn_invalid(f"Invalid TransportProtocol '{transport}'. Valid values are tcp and udp")
+    port = cvpn_check_port(resp._get_param("VpnPort"))
+    hours = cvpn_check_session(resp._get_param("SessionTimeoutHours"))
+    portal = cvpn_check_portal(resp._get_param("SelfServicePortal"), auth)
+    description = resp._get_param("Description") or ""
+    if len(description) > 255:
+        raise cvpn_invalid("Description must be at most 255 characters")
+    vpc_id = resp._get_param("VpcId")
+    group_ids = resp._get_param("SecurityGroupIds") or []
+    groups: list = []
+    if vpc_id:
+        vpc = resp.ec2_backend.get_vpc(vpc_id)  # InvalidVpcID.NotFound
+        for net in cvpn_vpc_networks(vpc):
+            if net.overlaps(cidr):
+                raise cvpn_invalid(f"Client CIDR block {cidr_text} overlaps with the CIDR "
+                                   f"block {net} of VPC {vpc_id}")
+        groups = cvpn_security_groups(resp, vpc_id, group_ids)
+    elif group_ids:
+        raise cvpn_invalid("VpcId is required when security groups are specified")
+    tags = cvpn_tags(resp)
+    split = bool(resp._get_param("SplitTunnel") or False)
+    disconnect = resp._get_param("DisconnectOnSessionTimeout")
+
+    endpoint_id = "cvpn-endpoint-" + secrets.token_hex(9)[:17]
+    ep = {
+        "id": endpoint_id,
+        "region": region,
+        "host": f"{endpoint_id}.prod.clientvpn.{region}.amazonaws.com",
+        "description": description,
+        "createdAt": now(),
+        "clientCidrBlock": cidr_text,
+        "dnsServers": dns,
+        "splitTunnel": split,
+        "transportProtocol": transport,
+        "vpnPort": port,
+        "serverCertificateArn": server_cert,
+        "authenticationOptions": auth,
+        "connectionLogOptions": log_options,
+        "tags": tags,
+        "securityGroupIds": groups,
+        "vpcId": vpc_id,
+        "selfServicePortal": portal,
+        "sessionTimeoutHours": hours,
+        "disconnectOnSessionTimeout": True if disconnect is None else bool(disconnect),
+        "associations": [],
+        "rules": [],
+    }
+    with SANDBOX.lock:
+        cvpn_state(resp)["endpoints"][endpoint_id] = ep
+        cvpn_remember(resp, token_key, endpoint_id)
+    return ActionResult({"ClientVpnEndpointId": endpoint_id,
+                         "Status": {"Code": "pending-associate"},
+                         "DnsName": "*." + ep["host"]})
+
+
+def cvpn_describe_endpoints(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    ids = resp._get_param("ClientVpnEndpointIds") or []
+    filters = resp._filters_from_querystring()
+    with SANDBOX.lock:
+        endpoints = cvpn_state(resp)["endpoints"]
+        for i in ids:
+            if i not in endpoints:
+                raise cvpn_error("InvalidClientVpnEndpointId.NotFound",
+                                 f"The Client VPN endpoint ID '{i}' does not exist")
+        chosen = [ep for ep in endpoints.values() if not ids or ep["id"] in ids]
+        known = {
+            "endpoint-id": lambda ep: [ep["id"]],
+            "transport-protocol": lambda ep: [ep["transportProtocol"]],
+        }
+        chosen = [ep for ep in chosen if cvpn_filter(filters, known, ep)]
+        page, nxt = cvpn_page(resp, chosen, "cvpn-endpoints", 5, 1000)
+        out = {"ClientVpnEndpoints": [cvpn_describe_endpoint(ep) for ep in page]}
+    if nxt:
+        out["NextToken"] = nxt
+    return ActionResult(out)
+
+
+def cvpn_modify_endpoint(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    with SANDBOX.lock:
+        ep = cvpn_find(resp, resp._get_param("ClientVpnEndpointId"))
+    changes = {}
+    cert = resp._get_param("ServerCertificateArn")
+    if cert is not None:
+        cvpn_certificate(resp, cert, "ServerCertificateArn")
+        changes["serverCertificateArn"] = cert
+    if resp._get_param("ConnectionLogOptions") is not None:
+        changes["connectionLogOptions"] = cvpn_connection_log(resp._get_param("ConnectionLogOptions"))
+    dns = resp._get_param("DnsServers")
+    if dns is not None:
+        if dns.get("Enabled") is False:
+            changes["dnsServers"] = []
+        else:
+            changes["dnsServers"] = cvpn_check_dns(dns.get("CustomDnsServers"))
+    if resp._get_param("VpnPort") is not None:
+        changes["vpnPort"] = cvpn_check_port(resp._get_param("VpnPort"))
+    if resp._get_param("Description") is not None:
+        changes["description"] = resp._get_param("Description")
+    if resp._get_param("SplitTunnel") is not None:
+        changes["splitTunnel"] = bool(resp._get_param("SplitTunnel"))
+    if resp._get_param("SessionTimeoutHours") is not None:
+        changes["sessionTimeoutHours"] = cvpn_check_session(resp._get_param("SessionTimeoutHours"))
+    if resp._get_param("SelfServicePortal") is not None:
+        changes["selfServicePortal"] = cvpn_check_portal(resp._get_param("SelfServicePortal"),
+                                                         ep["authenticationOptions"])
+    if resp._get_param("DisconnectOnSessionTimeout") is not None:
+        changes["disconnectOnSessionTimeout"] = bool(resp._get_param("DisconnectOnSessionTimeout"))
+    vpc_id = resp._get_param("VpcId")
+    group_ids = resp._get_param("SecurityGroupIds")
+    if vpc_id is not None or group_ids is not None:
+        target_vpc = vpc_id or ep["vpcId"]
+        if not target_vpc:
+            raise cvpn_invalid("VpcId is required when security groups are specified")
+        if vpc_id and vpc_id != ep["vpcId"]:
+            vpc = resp.ec2_backend.get_vpc(vpc_id)
+            if ep["associations"]:
+                raise cvpn_invalid(f"The VPC of Client VPN endpoint {ep['id']} cannot be changed "
+                                   "while it has target network associations")
+            cidr = ipaddress.ip_network(ep["clientCidrBlock"])
+            for net in cvpn_vpc_networks(vpc):
+                if net.overlaps(cidr):
+                    raise cvpn_invalid(f"Client CIDR block {ep['clientCidrBlock']} overlaps with "
+                                       f"the CIDR block {net} of VPC {vpc_id}")
+            changes["vpcId"] = vpc_id
+        changes["securityGroupIds"] = cvpn_security_groups(resp, target_vpc, group_ids)
+    with SANDBOX.lock:
+        ep.update(changes)
+    return ActionResult({"Return": True})
+
+
+def cvpn_delete_endpoint(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    with SANDBOX.lock:
+        ep = cvpn_find(resp, resp._get_param("ClientVpnEndpointId"))
+        if ep["associations"]:
+            raise cvpn_error("IncorrectState",
+                             f"Client VPN endpoint {ep['id']} still has target network "
+                             "associations; disassociate them first")
+        del cvpn_state(resp)["endpoints"][ep["id"]]
+    return ActionResult({"Status": {"Code": "deleting"}})
+
+
+def cvpn_associate(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    with SANDBOX.lock:
+        ep = cvpn_find(resp, resp._get_param("ClientVpnEndpointId"))
+        token_key, earlier = cvpn_idempotent(resp, "association", ep["id"])
+        if earlier is not None:
+            cvpn_refresh(ep)
+            a = next((a for a in ep["associations"] if a["id"] == earlier), None)
+            if a is not None:
+                return ActionResult({"AssociationId": a["id"], "Status": {"Code": a["status"]}})
+    subnet_id = resp._get_param("SubnetId")
+    if not subnet_id:
+        raise cvpn_error("MissingParameter", "The request must contain the parameter SubnetId")
+    subnet = resp.ec2_backend.get_subnet(subnet_id)  # InvalidSubnetID.NotFound
+    with SANDBOX.lock:
+        if ep["vpcId"] and subnet.vpc_id != ep["vpcId"]:
+            raise cvpn_error("InvalidClientVpnSubnetId.NotFound",
+                             f"Subnet {subnet_id} is in VPC {subnet.vpc_id}, not in VPC "
+                             f"{ep['vpcId']} of Client VPN endpoint {ep['id']}")
+        if any(a["subnetId"] == subnet_id for a in ep["associations"]):
+            raise cvpn_error("InvalidClientVpnDuplicateAssociationException",
+                             f"Subnet {subnet_id} is already associated with Client VPN endpoint "
+                             f"{ep['id']}")
+        zone = subnet.availability_zone
+        if any(a["availabilityZone"] == zone for a in ep["associations"]):
+            raise cvpn_error("InvalidClientVpnSubnetId.DuplicateAz",
+                             "You have already associated a subnet from Availability Zone "
+                             f"{zone} with Client VPN endpoint {ep['id']}")
+        net = ipaddress.ip_network(subnet.cidr_block, strict=False)
+        if net.overlaps(ipaddress.ip_network(ep["clientCidrBlock"])):
+            raise cvpn_error("InvalidClientVpnSubnetId.OverlappingCidr",
+                             f"The CIDR block {net} of subnet {subnet_id} overlaps with the client "
+                             f"CIDR block {ep['clientCidrBlock']}")
+        if net.prefixlen > 27:
+            raise cvpn_invalid(f"Subnet {subnet_id} ({net}) is too small: a Client VPN target "
+                               "network needs at least a /27")
+        free = subnet.available_ip_address_count
+        if free < 20:
+            raise cvpn_invalid(f"Subnet {subnet_id} has {free} free IP addresses; a Client VPN "
+                               "target network needs at least 20")
+        if not ep["vpcId"]:
+            ep["vpcId"] = subnet.vpc_id
+            ep["securityGroupIds"] = cvpn_security_groups(resp, subnet.vpc_id, [])
+        t = now()
+        a = {
+            "id": "cvpn-assoc-" + secrets.token_hex(9)[:17],
+            "subnetId": subnet_id,
+            "vpcId": subnet.vpc_id,
+            "availabilityZone": zone,
+            "availabilityZoneId": getattr(subnet, "availability_zone_id", None),
+            "status": "associating",
+            "readyAt": t + float(SANDBOX.config["clientVpnAssociationSeconds"]),
+        }
+        ep["associations"].append(a)
+        cvpn_remember(resp, token_key, a["id"])
+    return ActionResult({"AssociationId": a["id"], "Status": {"Code": "associating"}})
+
+
+def cvpn_disassociate(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    with SANDBOX.lock:
+        ep = cvpn_find(resp, resp._get_param("ClientVpnEndpointId"))
+        assoc_id = resp._get_param("AssociationId")
+        a = next((a for a in ep["associations"] if a["id"] == assoc_id), None)
+        if a is None:
+            raise cvpn_error("InvalidClientVpnAssociationIdNotFound",
+                             f"The association ID '{assoc_id}' does not exist")
+        ep["associations"].remove(a)
+    return ActionResult({"AssociationId": assoc_id, "Status": {"Code": "disassociating"}})
+
+
+def cvpn_target_network(ep: dict, a: dict) -> dict:
+    doc = {
+        "AssociationId": a["id"],
+        "VpcId": a["vpcId"],
+        "TargetNetworkId": a["subnetId"],
+        "ClientVpnEndpointId": ep["id"],
+        "Status": {"Code": a["status"]},
+        "SecurityGroups": list(ep["securityGroupIds"]),
+    }
+    return doc
+
+
+def cvpn_describe_targets(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    ids = resp._get_param("AssociationIds") or []
+    filters = resp._filters_from_querystring()
+    with SANDBOX.lock:
+        ep = cvpn_find(resp, resp._get_param("ClientVpnEndpointId"))
+        cvpn_refresh(ep)
+        known = {
+            "association-id": lambda a: [a["id"]],
+            "target-network-id": lambda a: [a["subnetId"]],
+            "vpc-id": lambda a: [a["vpcId"]],
+        }
+        chosen = [a for a in ep["associations"]
+                  if (not ids or a["id"] in ids) and cvpn_filter(filters, known, a)]
+        page, nxt = cvpn_page(resp, chosen, "cvpn-targets:" + ep["id"], 5, 1000)
+        out = {"ClientVpnTargetNetworks": [cvpn_target_network(ep, a) for a in page]}
+    if nxt:
+        out["NextToken"] = nxt
+    return ActionResult(out)
+
+
+def cvpn_rule_params(resp):
+    cidr_text = resp._get_param("TargetNetworkCidr")
+    if not cidr_text:
+        raise cvpn_error("MissingParameter",
+                         "The request must contain the parameter TargetNetworkCidr")
+    cidr = str(cvpn_network(cidr_text, "Target network CIDR"))
+    group = resp._get_param("AccessGroupId") or None
+    all_groups = bool(resp._get_param("AuthorizeAllGroups") or False)
+    return cidr, group, all_groups
+
+
+def cvpn_authorize(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    with SANDBOX.lock:
+        ep = cvpn_find(resp, resp._get_param("ClientVpnEndpointId"))
+        token_key, earlier = cvpn_idempotent(resp, "rule", ep["id"])
+        if earlier is not None:
+            cvpn_refresh(ep)
+            rule = next((r for r in ep["rules"] if r["key"] == earlier), None)
+            if rule is not None:
+                return ActionResult({"Status": {"Code": rule["status"]}})
+        cidr, group, all_groups = cvpn_rule_params(resp)
+        if group and all_groups:
+            raise cvpn_error("InvalidParameterCombination",
+                             "AccessGroupId cannot be combined with AuthorizeAllGroups=true")
+        if not group and not all_groups:
+            raise cvpn_error("MissingParameter",
+                             "The request must contain the parameter AccessGroupId, or "
+                             "AuthorizeAllGroups must be true")
+        if group and len(group) > 255:
+            raise cvpn_invalid("AccessGroupId must be at most 255 characters")
+        key = f"{cidr}|{group or '*'}"
+        if any(r["key"] == key for r in ep["rules"]):
+            raise cvpn_error("InvalidClientVpnDuplicateAuthorizationRule",
+                             f"An authorization rule for {cidr} and "
+                             f"{'group ' + group if group else 'all groups'} already exists on "
+                             f"Client VPN endpoint {ep['id']}")
+        rule = {
+            "key": key,
+            "destinationCidr": cidr,
+            "groupId": group or "",
+            "accessAll": not group,
+            "description": resp._get_param("Description") or "",
+            "status": "authorizing",
+            "readyAt": now() + float(SANDBOX.config["clientVpnAuthorizationSeconds"]),
+        }
+        ep["rules"].append(rule)
+        cvpn_remember(resp, token_key, key)
+    return ActionResult({"Status": {"Code": "authorizing"}})
+
+
+def cvpn_revoke(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    with SANDBOX.lock:
+        ep = cvpn_find(resp, resp._get_param("ClientVpnEndpointId"))
+        cidr, group, all_groups = cvpn_rule_params(resp)
+        key = f"{cidr}|{group or '*'}" if (group or all_groups) else None
+        rule = next((r for r in ep["rules"]
+                     if r["key"] == key or (key is None and r["destinationCidr"] == cidr)), None)
+        if rule is None:
+            raise cvpn_error("InvalidClientVpnEndpointAuthorizationRuleNotFound",
+                             f"No authorization rule for {cidr} on Client VPN endpoint {ep['id']}")
+        ep["rules"].remove(rule)
+    return ActionResult({"Status": {"Code": "revoking"}})
+
+
+def cvpn_describe_rules(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    filters = resp._filters_from_querystring()
+    with SANDBOX.lock:
+        ep = cvpn_find(resp, resp._get_param("ClientVpnEndpointId"))
+        cvpn_refresh(ep)
+        known = {
+            "description": lambda r: [r["description"]],
+            "destination-cidr": lambda r: [r["destinationCidr"]],
+            "group-id": lambda r: [r["groupId"]],
+        }
+        chosen = [r for r in ep["rules"] if cvpn_filter(filters, known, r)]
+        page, nxt = cvpn_page(resp, chosen, "cvpn-rules:" + ep["id"], 5, 1000)
+        rules = []
+        for r in page:
+            doc = {"ClientVpnEndpointId": ep["id"], "GroupId": r["groupId"],
+                   "AccessAll": r["accessAll"], "DestinationCidr": r["destinationCidr"],
+                   "Status": {"Code": r["status"]}}
+            if r["description"]:
+                doc["Description"] = r["description"]
+            rules.append(doc)
+    out = {"AuthorizationRules": rules}
+    if nxt:
+        out["NextToken"] = nxt
+    return ActionResult(out)
+
+
+def cvpn_ca_pem(resp, arn: str) -> str:
+    """The CA block of the .ovpn: the chain of the server certificate (its own PEM without one)."""
+    from moto.acm.models import acm_backends
+
+    try:
+        cert = acm_backends[resp.current_account][resp.region].get_certificate(arn)
+    except Exception:
+        return ""
+    from moto.acm.models import AWS_ROOT_CA
+
+    def pems(data) -> list:
+        text = data.decode() if isinstance(data, bytes) else (data or "")
+        return re.findall(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", text, re.S)
+
+    # moto appends Amazon's root CA to every chain; an imported certificate's CA is the chain it
+    # was imported with, or the certificate itself when it is self-signed (no chain)
+    amazon = set(pems(AWS_ROOT_CA))
+    chain = [p for p in pems(cert.chain) if p not in amazon]
+    if cert.type == "IMPORTED":
+        return "\n".join(chain or pems(cert.cert))
+    return "\n".join(chain + sorted(amazon))
+
+
+def cvpn_export(resp):
+    from moto.core.responses import ActionResult
+
+    resp.error_on_dryrun()
+    with SANDBOX.lock:
+        ep = cvpn_find(resp, resp._get_param("ClientVpnEndpointId"))
+        ep = copy_module.deepcopy(ep)
+    ca = cvpn_ca_pem(resp, ep["serverCertificateArn"])
+    lines = [
+        "client",
+        "dev tun",
+        f"proto {ep['transportProtocol']}",
+        f"remote {ep['host']} {ep['vpnPort']}",
+        "remote-random-hostname",
+        "resolv-retry infinite",
+        "nobind",
+        "remote-cert-tls server",
+        "cipher AES-256-GCM",
+        "verb 3",
+        "<ca>",
+        ca,
+        "</ca>",
+        "",
+        "",
+        "reneg-sec 0",
+        "",
+    ]
+    return ActionResult({"ClientConfiguration": "\n".join(lines)})
+
+
+CVPN_OPERATIONS = {
+    "create_client_vpn_endpoint": cvpn_create_endpoint,
+    "describe_client_vpn_endpoints": cvpn_describe_endpoints,
+    "modify_client_vpn_endpoint": cvpn_modify_endpoint,
+    "delete_client_vpn_endpoint": cvpn_delete_endpoint,
+    "associate_client_vpn_target_network": cvpn_associate,
+    "disassociate_client_vpn_target_network": cvpn_disassociate,
+    "describe_client_vpn_target_networks": cvpn_describe_targets,
+    "authorize_client_vpn_ingress": cvpn_authorize,
+    "revoke_client_vpn_ingress": cvpn_revoke,
+    "describe_client_vpn_authorization_rules": cvpn_describe_rules,
+    "export_client_vpn_client_configuration": cvpn_export,
+}
+
+
+def patch_ec2_client_vpn() -> None:
+    from moto.ec2.responses import EC2Response
+
+    for name, fn in CVPN_OPERATIONS.items():
+        def method(self, _fn=fn):
+            return _fn(self)
+
+        method.__name__ = name
+        method.__qualname__ = f"EC2Response.{name}"
+        setattr(EC2Response, name, method)
+
+
+# --------------------------------------------------------------------------------------------
 # Patching moto
 # --------------------------------------------------------------------------------------------
 
@@ -996,6 +1836,9 @@ def patch_moto() -> None:
     supported = org_models.FakeDelegatedAdministrator.SUPPORTED_SERVICES
     if "sso.amazonaws.com" not in supported:
         supported.append("sso.amazonaws.com")
+
+    # -- EC2 Client VPN --
+    patch_ec2_client_vpn()
 
 
 # --------------------------------------------------------------------------------------------
@@ -1229,6 +2072,8 @@ CONFIG_TYPES = {
     "missingReplicaError": ("ValidationException", "ResourceNotFoundException"),
     "describeInstancePrimaryRegion": "bool",
     "holdRegionTransitions": "bool",
+    "clientVpnAssociationSeconds": "number",
+    "clientVpnAuthorizationSeconds": "number",
 }
 
 
@@ -1560,6 +2405,29 @@ def fix_content_type(info: dict, headers: list, payload: bytes) -> list:
     return [(k, v) for k, v in headers if k.lower() != "content-type"] + [("Content-Type", wanted)]
 
 
+EC2_XMLNS = b"http://ec2.amazonaws.com/doc/2016-11-15/"
+
+
+def fix_ec2_envelope(headers: list, payload: bytes) -> tuple[list, bytes]:
+    """moto's EC2 serializer writes xmlns ".../2016-11-15" (EC2 ends it with a slash) and the
+    request id "request-id"; EC2 sends a UUID, also in x-amzn-RequestId."""
+    if not payload.lstrip().startswith(b"<"):
+        return headers, payload
+    payload = payload.replace(b'xmlns="http://ec2.amazonaws.com/doc/2016-11-15"',
+                              b'xmlns="' + EC2_XMLNS + b'"', 1)
+    # EC2 error envelopes carry no namespace: <Response><Errors>...
+    payload = payload.replace(b'<Response xmlns="' + EC2_XMLNS + b'"><Errors>', b"<Response><Errors>", 1)
+    if b">request-id</" not in payload:
+        return headers, payload
+    request_id = str(uuid.uuid4())
+    payload = re.sub(rb"<(requestId|RequestID)>request-id</\1>",
+                     lambda m: b"<%s>%s</%s>" % (m.group(1), request_id.encode(), m.group(1)),
+                     payload, count=1)
+    headers = [(k, v) for k, v in headers if k.lower() != "x-amzn-requestid"]
+    headers.append(("x-amzn-RequestId", request_id))
+    return headers, payload
+
+
 def response_error_code(headers: list, body: bytes) -> str | None:
     for k, v in headers:
         if k.lower() == "x-amzn-errortype":
@@ -1585,6 +2453,7 @@ class SandboxApp:
             if path.rstrip("/") == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
                 with self.sandbox.lock:
                     self.sandbox.instance = None
+                    self.sandbox.client_vpn = {}
             with self.sandbox.moto_lock:
                 return self.call_moto_raw(environ, start_response)
         return self.aws(environ, start_response)
@@ -1666,6 +2535,8 @@ class SandboxApp:
                             info, 500, "InternalFailure" if info["protocol"] != "json"
                             else "InternalServerException", f"{type(e).__name__}: {e}")
             status, headers, payload = translate_auth_error(info, status, headers, payload)
+            if info["protocol"] == "ec2":
+                headers, payload = fix_ec2_envelope(headers, payload)
         entry = {
             "time": ts(now()),
             "service": info["service"],

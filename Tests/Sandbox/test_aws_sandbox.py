@@ -956,3 +956,557 @@ class SignatureTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# ------------------------------------------------------------------------------------------
+# EC2 Client VPN (emulated by the sandbox) and the moto operations around it
+# ------------------------------------------------------------------------------------------
+
+VPN_REGION = "eu-west-1"
+EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
+SAML_METADATA = ("<?xml version=\"1.0\"?><md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:"
+                 "metadata\" entityID=\"http://www.okta.com/exk1\">" + "<!-- padding -->" * 70
+                 + "</md:EntityDescriptor>")
+
+
+def self_signed(common_name="server.vpn.example", key_size=2048, ec=False):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec as ec_keys
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = (ec_keys.generate_private_key(ec_keys.SECP256R1()) if ec
+           else rsa.generate_private_key(public_exponent=65537, key_size=key_size))
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(start).not_valid_after(start + datetime.timedelta(days=365))
+            .sign(key, hashes.SHA256()))
+    return (cert.public_bytes(serialization.Encoding.PEM),
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption()))
+
+
+class ClientVpnBase(Base):
+    def setUp(self):
+        super().setUp()
+        self.ec2 = self.client("ec2", VPN_REGION)
+        self.acm = self.client("acm", VPN_REGION)
+        self.iam = self.client("iam", VPN_REGION)
+        self.vpc = self.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        self.subnet_a = self.subnet("10.0.1.0/24", "eu-west-1a")
+        self.subnet_b = self.subnet("10.0.2.0/24", "eu-west-1b")
+        cert, key = self.__class__.pem()
+        self.cert = self.acm.import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
+        self.cert_pem = cert.decode()
+        self.saml = self.iam.create_saml_provider(
+            Name="okta-clientvpn", SAMLMetadataDocument=SAML_METADATA)["SAMLProviderArn"]
+        self.portal_saml = self.iam.create_saml_provider(
+            Name="okta-clientvpn-portal", SAMLMetadataDocument=SAML_METADATA)["SAMLProviderArn"]
+
+    _pem = None
+
+    @classmethod
+    def pem(cls):
+        if ClientVpnBase._pem is None:
+            ClientVpnBase._pem = self_signed()
+        return ClientVpnBase._pem
+
+    def subnet(self, cidr, zone, vpc=None):
+        return self.ec2.create_subnet(VpcId=vpc or self.vpc, CidrBlock=cidr,
+                                      AvailabilityZone=zone)["Subnet"]["SubnetId"]
+
+    def endpoint_args(self, **overrides):
+        args = {
+            "ClientCidrBlock": "172.16.0.0/22",
+            "ServerCertificateArn": self.cert,
+            "AuthenticationOptions": [{"Type": "federated-authentication",
+                                       "FederatedAuthentication": {
+                                           "SAMLProviderArn": self.saml,
+                                           "SelfServiceSAMLProviderArn": self.portal_saml}}],
+            "ConnectionLogOptions": {"Enabled": False},
+            "DnsServers": ["10.0.0.2"],
+            "SplitTunnel": True,
+            "VpcId": self.vpc,
+            "SelfServicePortal": "enabled",
+            "SessionTimeoutHours": 12,
+            "TransportProtocol": "udp",
+            "VpnPort": 443,
+            "Description": "idcsync",
+            "TagSpecifications": [{"ResourceType": "client-vpn-endpoint",
+                                   "Tags": [{"Key": "Name", "Value": "idc-vpn"}]}],
+        }
+        args.update(overrides)
+        return {k: v for k, v in args.items() if v is not None}
+
+    def create(self, **overrides):
+        return self.ec2.create_client_vpn_endpoint(**self.endpoint_args(**overrides))
+
+    def describe(self, endpoint_id):
+        return self.ec2.describe_client_vpn_endpoints(
+            ClientVpnEndpointIds=[endpoint_id])["ClientVpnEndpoints"][0]
+
+    def raw_body(self, client, operation):
+        """Captures the raw HTTP body of the next `operation` call."""
+        seen = {}
+
+        def hook(http_response, **_):
+            seen["body"] = http_response.content.decode()
+            seen["status"] = http_response.status_code
+
+        client.meta.events.register(f"after-call.ec2.{operation}", hook)
+        return seen
+
+
+class MotoAroundClientVpnTests(ClientVpnBase):
+    """What moto 5.2.5 does by itself and the Client VPN work relies on."""
+
+    def test_saml_providers(self):
+        got = self.iam.get_saml_provider(SAMLProviderArn=self.saml)
+        self.assertIn("entityID", got["SAMLMetadataDocument"])
+        self.iam.update_saml_provider(SAMLProviderArn=self.saml,
+                                      SAMLMetadataDocument=SAML_METADATA.replace("exk1", "exk2"))
+        self.assertIn("exk2", self.iam.get_saml_provider(SAMLProviderArn=self.saml)["SAMLMetadataDocument"])
+        arns = {p["Arn"] for p in self.iam.list_saml_providers()["SAMLProviderList"]}
+        self.assertEqual(arns, {self.saml, self.portal_saml})
+
+    def test_acm_imported_and_requested_certificates_are_issued(self):
+        cert = self.acm.describe_certificate(CertificateArn=self.cert)["Certificate"]
+        self.assertEqual((cert["Status"], cert["KeyAlgorithm"], cert["Type"]),
+                         ("ISSUED", "RSA_2048", "IMPORTED"))
+        self.assertTrue(self.cert.startswith(f"arn:aws:acm:{VPN_REGION}:{ACCOUNT}:certificate/"))
+        requested = self.acm.request_certificate(DomainName="vpn.example.com",
+                                                 ValidationMethod="DNS")["CertificateArn"]
+        # MOTO_ACM_VALIDATION_WAIT=0 (set by the launcher): issued at once
+        self.assertEqual(self.acm.describe_certificate(CertificateArn=requested)["Certificate"]["Status"],
+                         "ISSUED")
+
+    def test_vpc_subnets_and_security_groups(self):
+        subnets = self.ec2.describe_subnets(SubnetIds=[self.subnet_a, self.subnet_b])["Subnets"]
+        self.assertEqual({s["AvailabilityZone"] for s in subnets}, {"eu-west-1a", "eu-west-1b"})
+        self.assertEqual({s["AvailableIpAddressCount"] for s in subnets}, {251})
+        self.assertEqual({s["VpcId"] for s in subnets}, {self.vpc})
+        sg = self.ec2.create_security_group(GroupName="cvpn", Description="Client VPN",
+                                           VpcId=self.vpc)["GroupId"]
+        groups = self.ec2.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [self.vpc]}])["SecurityGroups"]
+        self.assertIn(sg, {g["GroupId"] for g in groups})
+        self.assertIn("default", {g["GroupName"] for g in groups})
+
+
+class ClientVpnEndpointTests(ClientVpnBase):
+    def test_create_and_describe(self):
+        seen = self.raw_body(self.ec2, "CreateClientVpnEndpoint")
+        out = self.create()
+        eid = out["ClientVpnEndpointId"]
+        self.assertRegex(eid, r"^cvpn-endpoint-[0-9a-f]{17}$")
+        self.assertEqual(out["Status"], {"Code": "pending-associate"})
+        self.assertEqual(out["DnsName"], f"*.{eid}.prod.clientvpn.{VPN_REGION}.amazonaws.com")
+        self.assertIn(f'<CreateClientVpnEndpointResponse xmlns="{EC2_NS}">', seen["body"])
+        self.assertRegex(seen["body"], r"<requestId>[0-9a-f-]{36}</requestId>")
+        self.assertIn(f"<clientVpnEndpointId>{eid}</clientVpnEndpointId>", seen["body"])
+
+        seen = self.raw_body(self.ec2, "DescribeClientVpnEndpoints")
+        ep = self.describe(eid)
+        self.assertIn(f'<DescribeClientVpnEndpointsResponse xmlns="{EC2_NS}">', seen["body"])
+        self.assertIn("<tagSet>", seen["body"])
+        default_sg = self.ec2.describe_security_groups(Filters=[
+            {"Name": "vpc-id", "Values": [self.vpc]},
+            {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]["GroupId"]
+        expected = {
+            "ClientVpnEndpointId": eid,
+            "Description": "idcsync",
+            "Status": {"Code": "pending-associate"},
+            "DnsName": out["DnsName"],
+            "ClientCidrBlock": "172.16.0.0/22",
+            "DnsServers": ["10.0.0.2"],
+            "SplitTunnel": True,
+            "VpnProtocol": "openvpn",
+            "TransportProtocol": "udp",
+            "VpnPort": 443,
+            "AssociatedTargetNetworks": [],
+            "ServerCertificateArn": self.cert,
+            "AuthenticationOptions": [{"Type": "federated-authentication",
+                                       "FederatedAuthentication": {
+                                           "SamlProviderArn": self.saml,
+                                           "SelfServiceSamlProviderArn": self.portal_saml}}],
+            "ConnectionLogOptions": {"Enabled": False},
+            "Tags": [{"Key": "Name", "Value": "idc-vpn"}],
+            "SecurityGroupIds": [default_sg],
+            "VpcId": self.vpc,
+            "SelfServicePortalUrl": f"https://self-service.clientvpn.amazonaws.com/endpoints/{eid}",
+            "SessionTimeoutHours": 12,
+        }
+        for k, v in expected.items():
+            self.assertEqual(ep[k], v, k)
+        self.assertRegex(ep["CreationTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$")
+
+    def test_defaults_and_explicit_security_group(self):
+        sg = self.ec2.create_security_group(GroupName="cvpn", Description="x", VpcId=self.vpc)["GroupId"]
+        eid = self.create(DnsServers=None, SplitTunnel=None, SelfServicePortal=None,
+                          SessionTimeoutHours=None, TransportProtocol=None, VpnPort=None,
+                          Description=None, TagSpecifications=None,
+                          SecurityGroupIds=[sg])["ClientVpnEndpointId"]
+        ep = self.describe(eid)
+        self.assertEqual((ep["TransportProtocol"], ep["VpnPort"], ep["SessionTimeoutHours"],
+                          ep["SplitTunnel"], ep["DnsServers"], ep["Tags"], ep["SecurityGroupIds"]),
+                         ("udp", 443, 24, False, [], [], [sg]))
+        self.assertNotIn("SelfServicePortalUrl", ep)
+
+    def test_validation_errors_are_ec2_xml(self):
+        seen = self.raw_body(self.ec2, "CreateClientVpnEndpoint")
+        err = self.assertAwsError("InvalidParameterValue", self.create, ClientCidrBlock="172.16.0.0/24")
+        self.assertIn("between /12 and /22", err.response["Error"]["Message"])
+        self.assertEqual(err.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+        self.assertRegex(seen["body"], r"<Response><Errors><Error><Code>InvalidParameterValue</Code>"
+                                       r"<Message>[^<]+</Message></Error></Errors>"
+                                       r"<RequestID>[0-9a-f-]{36}</RequestID></Response>")
+
+    def test_client_cidr_rules(self):
+        for bad in ("172.16.0.0/11", "172.16.0.0/23", "172.16.0.1/22", "not-a-cidr", "fd00::/48"):
+            self.assertAwsError("InvalidParameterValue", self.create, ClientCidrBlock=bad)
+        err = self.assertAwsError("InvalidParameterValue", self.create, ClientCidrBlock="10.0.0.0/22")
+        self.assertIn("overlaps", err.response["Error"]["Message"])
+        self.assertAwsError("InvalidParameterValue", self.create, ClientCidrBlock="10.0.0.0/12")
+        for good in ("172.16.0.0/12", "192.168.252.0/22"):
+            self.create(ClientCidrBlock=good)
+        self.assertAwsError("MissingParameter", self.create, ClientCidrBlock=None)
+
+    def test_server_certificate_must_be_issued_rsa_in_acm_of_the_region(self):
+        missing = self.cert.rsplit("/", 1)[0] + "/00000000-0000-0000-0000-000000000000"
+        err = self.assertAwsError("InvalidParameterValue", self.create, ServerCertificateArn=missing)
+        self.assertEqual(err.response["Error"]["Message"], f"Certificate {missing} does not exist")
+        cert, key = self.pem()
+        other = self.client("acm", "us-east-1").import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
+        self.assertAwsError("InvalidParameterValue", self.create, ServerCertificateArn=other)
+        ec_cert, ec_key = self_signed(ec=True)
+        ec_arn = self.acm.import_certificate(Certificate=ec_cert, PrivateKey=ec_key)["CertificateArn"]
+        err = self.assertAwsError("InvalidParameterValue", self.create, ServerCertificateArn=ec_arn)
+        self.assertIn("RSA", err.response["Error"]["Message"])
+
+    def test_saml_providers_must_exist(self):
+        gone = f"arn:aws:iam::{ACCOUNT}:saml-provider/nope"
+        err = self.assertAwsError("InvalidParameterValue", self.create, AuthenticationOptions=[
+            {"Type": "federated-authentication", "FederatedAuthentication": {"SAMLProviderArn": gone}}])
+        self.assertEqual(err.response["Error"]["Message"], f"SAML provider {gone} does not exist")
+        self.assertAwsError("InvalidParameterValue", self.create, AuthenticationOptions=[
+            {"Type": "federated-authentication", "FederatedAuthentication": {
+                "SAMLProviderArn": self.saml, "SelfServiceSAMLProviderArn": gone}}])
+        self.assertAwsError("MissingParameter", self.create, AuthenticationOptions=[
+            {"Type": "federated-authentication", "FederatedAuthentication": {}}])
+        # the self-service portal needs federated (or AD) authentication
+        self.assertAwsError("InvalidParameterValue", self.create, AuthenticationOptions=[
+            {"Type": "certificate-authentication",
+             "MutualAuthentication": {"ClientRootCertificateChainArn": self.cert}}])
+
+    def test_other_parameter_rules(self):
+        for hours in (1, 9, 48):
+            self.assertAwsError("InvalidParameterValue", self.create, SessionTimeoutHours=hours)
+        for hours in (8, 10, 12, 24):
+            self.create(SessionTimeoutHours=hours)
+        self.assertAwsError("InvalidParameterValue", self.create, VpnPort=8443)
+        self.create(VpnPort=1194, TransportProtocol="tcp")
+        self.assertAwsError("InvalidParameterValue", self.create, DnsServers=["1.1.1.1", "8.8.8.8", "9.9.9.9"])
+        self.assertAwsError("InvalidParameterValue", self.create, SelfServicePortal="maybe")
+        self.assertAwsError("InvalidParameterValue", self.create,
+                            ConnectionLogOptions={"Enabled": True})
+        self.assertAwsError("InvalidVpcID.NotFound", self.create, VpcId="vpc-0123456789abcdef0")
+        self.assertAwsError("InvalidGroup.NotFound", self.create, SecurityGroupIds=["sg-0123456789abcdef0"])
+        other_vpc = self.ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+        foreign_sg = self.ec2.create_security_group(GroupName="x", Description="x", VpcId=other_vpc)["GroupId"]
+        self.assertAwsError("InvalidParameterValue", self.create, SecurityGroupIds=[foreign_sg])
+        self.assertAwsError("InvalidParameterValue", self.create, TagSpecifications=[
+            {"ResourceType": "vpc", "Tags": [{"Key": "a", "Value": "b"}]}])
+
+    def test_client_token_idempotency(self):
+        first = self.create(ClientToken="token-1")
+        again = self.create(ClientToken="token-1")
+        self.assertEqual(first["ClientVpnEndpointId"], again["ClientVpnEndpointId"])
+        self.assertEqual(len(self.ec2.describe_client_vpn_endpoints()["ClientVpnEndpoints"]), 1)
+        self.assertAwsError("IdempotentParameterMismatch", self.create, ClientToken="token-1",
+                            SessionTimeoutHours=8)
+        other = self.create(ClientToken="token-2")
+        self.assertNotEqual(other["ClientVpnEndpointId"], first["ClientVpnEndpointId"])
+        # tokens are per Region
+        self.client("acm", "us-east-1")
+        self.assertEqual(len(self.ec2.describe_client_vpn_endpoints()["ClientVpnEndpoints"]), 2)
+
+    def test_describe_ids_filters_and_regions(self):
+        a = self.create()["ClientVpnEndpointId"]
+        b = self.create(TagSpecifications=[{"ResourceType": "client-vpn-endpoint",
+                                            "Tags": [{"Key": "Name", "Value": "other"},
+                                                     {"Key": "team", "Value": "net"}]}],
+                        TransportProtocol="tcp")["ClientVpnEndpointId"]
+
+        def ids(**kw):
+            return sorted(e["ClientVpnEndpointId"]
+                          for e in self.ec2.describe_client_vpn_endpoints(**kw)["ClientVpnEndpoints"])
+
+        self.assertEqual(ids(), sorted([a, b]))
+        self.assertEqual(ids(ClientVpnEndpointIds=[b]), [b])
+        self.assertEqual(ids(Filters=[{"Name": "endpoint-id", "Values": [a]}]), [a])
+        self.assertEqual(ids(Filters=[{"Name": "tag:Name", "Values": ["idc-vpn"]}]), [a])
+        self.assertEqual(ids(Filters=[{"Name": "tag:Name", "Values": ["idc-vpn", "other"]}]), sorted([a, b]))
+        self.assertEqual(ids(Filters=[{"Name": "tag-key", "Values": ["team"]}]), [b])
+        self.assertEqual(ids(Filters=[{"Name": "transport-protocol", "Values": ["tcp"]}]), [b])
+        self.assertEqual(ids(Filters=[{"Name": "tag:Name", "Values": ["nope"]}]), [])
+        self.assertAwsError("InvalidParameterValue", self.ec2.describe_client_vpn_endpoints,
+                            Filters=[{"Name": "bogus", "Values": ["x"]}])
+        self.assertAwsError("InvalidClientVpnEndpointId.NotFound",
+                            self.ec2.describe_client_vpn_endpoints,
+                            ClientVpnEndpointIds=["cvpn-endpoint-0123456789abcdef0"])
+        page = self.ec2.describe_client_vpn_endpoints(MaxResults=5)
+        self.assertNotIn("NextToken", page)
+        # per account and Region
+        self.assertEqual(self.client("ec2", "us-east-1").describe_client_vpn_endpoints()["ClientVpnEndpoints"], [])
+        self.assertAwsError("InvalidClientVpnEndpointId.NotFound",
+                            self.client("ec2", "us-east-1").export_client_vpn_client_configuration,
+                            ClientVpnEndpointId=a)
+
+    def test_modify(self):
+        eid = self.create()["ClientVpnEndpointId"]
+        self.assertTrue(self.ec2.modify_client_vpn_endpoint(
+            ClientVpnEndpointId=eid, SessionTimeoutHours=8, SelfServicePortal="disabled",
+            Description="changed", VpnPort=1194, SplitTunnel=False,
+            DnsServers={"CustomDnsServers": ["10.0.0.2", "10.0.0.3"], "Enabled": True})["Return"])
+        ep = self.describe(eid)
+        self.assertEqual((ep["SessionTimeoutHours"], ep["Description"], ep["VpnPort"],
+                          ep["SplitTunnel"], ep["DnsServers"]),
+                         (8, "changed", 1194, False, ["10.0.0.2", "10.0.0.3"]))
+        self.assertNotIn("SelfServicePortalUrl", ep)
+        self.assertAwsError("InvalidParameterValue", self.ec2.modify_client_vpn_endpoint,
+                            ClientVpnEndpointId=eid, SessionTimeoutHours=7)
+        self.assertAwsError("InvalidParameterValue", self.ec2.modify_client_vpn_endpoint,
+                            ClientVpnEndpointId=eid, ServerCertificateArn=self.cert + "x")
+        self.assertAwsError("InvalidClientVpnEndpointId.NotFound", self.ec2.modify_client_vpn_endpoint,
+                            ClientVpnEndpointId="cvpn-endpoint-0123456789abcdef0", Description="x")
+
+    def test_delete(self):
+        eid = self.create()["ClientVpnEndpointId"]
+        assoc = self.ec2.associate_client_vpn_target_network(
+            ClientVpnEndpointId=eid, SubnetId=self.subnet_a)["AssociationId"]
+        self.assertAwsError("IncorrectState", self.ec2.delete_client_vpn_endpoint, ClientVpnEndpointId=eid)
+        out = self.ec2.disassociate_client_vpn_target_network(ClientVpnEndpointId=eid, AssociationId=assoc)
+        self.assertEqual(out["Status"], {"Code": "disassociating"})
+        self.assertEqual(self.describe(eid)["Status"], {"Code": "pending-associate"})
+        self.assertEqual(self.ec2.delete_client_vpn_endpoint(ClientVpnEndpointId=eid)["Status"],
+                         {"Code": "deleting"})
+        self.assertEqual(self.ec2.describe_client_vpn_endpoints()["ClientVpnEndpoints"], [])
+        self.assertAwsError("InvalidClientVpnEndpointId.NotFound", self.ec2.delete_client_vpn_endpoint,
+                            ClientVpnEndpointId=eid)
+
+    def test_request_log_and_reset(self):
+        self.ctl("DELETE", "/_sandbox/requests")
+        eid = self.create()["ClientVpnEndpointId"]
+        self.assertAwsError("InvalidParameterValue", self.create, VpnPort=1)
+        self.ec2.describe_client_vpn_endpoints()
+        log = [(e["service"], e["operation"], e["region"], e["status"], e["errorCode"])
+               for e in self.ctl("GET", "/_sandbox/requests")]
+        self.assertEqual(log, [
+            ("ec2", "CreateClientVpnEndpoint", VPN_REGION, 200, None),
+            ("ec2", "CreateClientVpnEndpoint", VPN_REGION, 400, "InvalidParameterValue"),
+            ("ec2", "DescribeClientVpnEndpoints", VPN_REGION, 200, None),
+        ])
+        self.ctl("POST", "/_sandbox/reset", {})
+        self.assertEqual(self.ec2.describe_client_vpn_endpoints()["ClientVpnEndpoints"], [])
+        self.assertAwsError("InvalidClientVpnEndpointId.NotFound", self.describe, eid)
+
+    def test_faults_apply_to_client_vpn(self):
+        self.ctl("POST", "/_sandbox/faults", {"faults": [
+            {"service": "ec2", "operation": "CreateClientVpnEndpoint", "action": "throttle"}]})
+        self.assertAwsError("RequestLimitExceeded", self.create)
+        self.assertEqual(self.ec2.describe_client_vpn_endpoints()["ClientVpnEndpoints"], [])
+
+
+class ClientVpnNetworkTests(ClientVpnBase):
+    def test_association_makes_the_endpoint_available(self):
+        self.ctl("POST", "/_sandbox/config", {"clientVpnAssociationSeconds": 0.4})
+        eid = self.create()["ClientVpnEndpointId"]
+        out = self.ec2.associate_client_vpn_target_network(ClientVpnEndpointId=eid, SubnetId=self.subnet_a)
+        self.assertRegex(out["AssociationId"], r"^cvpn-assoc-[0-9a-f]{17}$")
+        self.assertEqual(out["Status"], {"Code": "associating"})
+        nets = self.ec2.describe_client_vpn_target_networks(ClientVpnEndpointId=eid)["ClientVpnTargetNetworks"]
+        self.assertEqual(len(nets), 1)
+        self.assertEqual((nets[0]["AssociationId"], nets[0]["TargetNetworkId"], nets[0]["VpcId"],
+                          nets[0]["ClientVpnEndpointId"], nets[0]["Status"]["Code"]),
+                         (out["AssociationId"], self.subnet_a, self.vpc, eid, "associating"))
+        self.assertEqual(nets[0]["SecurityGroups"], self.describe(eid)["SecurityGroupIds"])
+        self.assertEqual(self.describe(eid)["Status"]["Code"], "pending-associate")
+        time.sleep(0.5)
+        self.assertEqual(self.ec2.describe_client_vpn_target_networks(ClientVpnEndpointId=eid)
+                         ["ClientVpnTargetNetworks"][0]["Status"]["Code"], "associated")
+        ep = self.describe(eid)
+        self.assertEqual(ep["Status"]["Code"], "available")
+        self.assertEqual(ep["AssociatedTargetNetworks"], [{"NetworkId": self.subnet_a, "NetworkType": "vpc"}])
+
+    def test_default_association_delay_is_zero(self):
+        eid = self.create()["ClientVpnEndpointId"]
+        self.ec2.associate_client_vpn_target_network(ClientVpnEndpointId=eid, SubnetId=self.subnet_a)
+        self.assertEqual(self.describe(eid)["Status"]["Code"], "available")
+
+    def test_association_rules(self):
+        eid = self.create()["ClientVpnEndpointId"]
+        self.assertAwsError("InvalidSubnetID.NotFound", self.ec2.associate_client_vpn_target_network,
+                            ClientVpnEndpointId=eid, SubnetId="subnet-0123456789abcdef0")
+        other_vpc = self.ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+        foreign = self.subnet("10.1.1.0/24", "eu-west-1c", vpc=other_vpc)
+        self.assertAwsError("InvalidClientVpnSubnetId.NotFound", self.ec2.associate_client_vpn_target_network,
+                            ClientVpnEndpointId=eid, SubnetId=foreign)
+        small = self.subnet("10.0.9.0/28", "eu-west-1c")
+        err = self.assertAwsError("InvalidParameterValue", self.ec2.associate_client_vpn_target_network,
+                                  ClientVpnEndpointId=eid, SubnetId=small)
+        self.assertIn("/27", err.response["Error"]["Message"])
+        first = self.ec2.associate_client_vpn_target_network(ClientVpnEndpointId=eid, SubnetId=self.subnet_a)
+        self.assertAwsError("InvalidClientVpnDuplicateAssociationException",
+                            self.ec2.associate_client_vpn_target_network,
+                            ClientVpnEndpointId=eid, SubnetId=self.subnet_a)
+        same_zone = self.subnet("10.0.3.0/24", "eu-west-1a")
+        err = self.assertAwsError("InvalidClientVpnSubnetId.DuplicateAz",
+                                  self.ec2.associate_client_vpn_target_network,
+                                  ClientVpnEndpointId=eid, SubnetId=same_zone)
+        self.assertIn("eu-west-1a", err.response["Error"]["Message"])
+        second = self.ec2.associate_client_vpn_target_network(ClientVpnEndpointId=eid, SubnetId=self.subnet_b)
+        nets = self.ec2.describe_client_vpn_target_networks(ClientVpnEndpointId=eid)["ClientVpnTargetNetworks"]
+        self.assertEqual([n["TargetNetworkId"] for n in nets], [self.subnet_a, self.subnet_b])
+        only = self.ec2.describe_client_vpn_target_networks(
+            ClientVpnEndpointId=eid, AssociationIds=[second["AssociationId"]])["ClientVpnTargetNetworks"]
+        self.assertEqual([n["TargetNetworkId"] for n in only], [self.subnet_b])
+        filtered = self.ec2.describe_client_vpn_target_networks(
+            ClientVpnEndpointId=eid, Filters=[{"Name": "target-network-id", "Values": [self.subnet_a]}])
+        self.assertEqual([n["AssociationId"] for n in filtered["ClientVpnTargetNetworks"]],
+                         [first["AssociationId"]])
+        self.assertAwsError("InvalidClientVpnEndpointId.NotFound",
+                            self.ec2.associate_client_vpn_target_network,
+                            ClientVpnEndpointId="cvpn-endpoint-0123456789abcdef0", SubnetId=self.subnet_a)
+
+    def test_overlapping_subnet_and_endpoint_without_vpc(self):
+        # no VpcId: the first association picks the VPC (and its default security group)
+        vpc2 = self.ec2.create_vpc(CidrBlock="172.16.0.0/16")["Vpc"]["VpcId"]
+        inside = self.subnet("172.16.1.0/24", "eu-west-1a", vpc=vpc2)
+        eid = self.create(VpcId=None, ClientCidrBlock="172.16.0.0/22")["ClientVpnEndpointId"]
+        self.assertNotIn("VpcId", self.describe(eid))
+        self.assertAwsError("InvalidClientVpnSubnetId.OverlappingCidr",
+                            self.ec2.associate_client_vpn_target_network,
+                            ClientVpnEndpointId=eid, SubnetId=inside)
+        self.ec2.associate_client_vpn_target_network(ClientVpnEndpointId=eid, SubnetId=self.subnet_a)
+        ep = self.describe(eid)
+        self.assertEqual(ep["VpcId"], self.vpc)
+        self.assertEqual(len(ep["SecurityGroupIds"]), 1)
+
+    def test_association_client_token(self):
+        eid = self.create()["ClientVpnEndpointId"]
+        a = self.ec2.associate_client_vpn_target_network(ClientVpnEndpointId=eid, SubnetId=self.subnet_a,
+                                                         ClientToken="t")
+        b = self.ec2.associate_client_vpn_target_network(ClientVpnEndpointId=eid, SubnetId=self.subnet_a,
+                                                         ClientToken="t")
+        self.assertEqual(a["AssociationId"], b["AssociationId"])
+        self.assertAwsError("IdempotentParameterMismatch", self.ec2.associate_client_vpn_target_network,
+                            ClientVpnEndpointId=eid, SubnetId=self.subnet_b, ClientToken="t")
+
+
+class ClientVpnAuthorizationTests(ClientVpnBase):
+    def test_rules_go_authorizing_then_active(self):
+        self.ctl("POST", "/_sandbox/config", {"clientVpnAuthorizationSeconds": 0.4})
+        eid = self.create()["ClientVpnEndpointId"]
+        out = self.ec2.authorize_client_vpn_ingress(ClientVpnEndpointId=eid, TargetNetworkCidr="10.0.0.0/16",
+                                                    AccessGroupId="00g1abcd", Description="admins")
+        self.assertEqual(out["Status"], {"Code": "authorizing"})
+        rules = self.ec2.describe_client_vpn_authorization_rules(ClientVpnEndpointId=eid)["AuthorizationRules"]
+        self.assertEqual(rules, [{"ClientVpnEndpointId": eid, "Description": "admins", "GroupId": "00g1abcd",
+                                  "AccessAll": False, "DestinationCidr": "10.0.0.0/16",
+                                  "Status": {"Code": "authorizing"}}])
+        time.sleep(0.5)
+        rules = self.ec2.describe_client_vpn_authorization_rules(ClientVpnEndpointId=eid)["AuthorizationRules"]
+        self.assertEqual(rules[0]["Status"], {"Code": "active"})
+
+    def test_rule_validation_duplicates_filters_and_revoke(self):
+        eid = self.create()["ClientVpnEndpointId"]
+        auth = self.ec2.authorize_client_vpn_ingress
+        auth(ClientVpnEndpointId=eid, TargetNetworkCidr="0.0.0.0/0", AuthorizeAllGroups=True)
+        auth(ClientVpnEndpointId=eid, TargetNetworkCidr="10.0.0.0/16", AccessGroupId="engineers")
+        auth(ClientVpnEndpointId=eid, TargetNetworkCidr="10.0.0.0/16", AccessGroupId="admins")
+        self.assertAwsError("InvalidClientVpnDuplicateAuthorizationRule", auth,
+                            ClientVpnEndpointId=eid, TargetNetworkCidr="10.0.0.0/16", AccessGroupId="admins")
+        self.assertAwsError("InvalidClientVpnDuplicateAuthorizationRule", auth,
+                            ClientVpnEndpointId=eid, TargetNetworkCidr="0.0.0.0/0", AuthorizeAllGroups=True)
+        self.assertAwsError("MissingParameter", auth, ClientVpnEndpointId=eid, TargetNetworkCidr="10.1.0.0/16")
+        self.assertAwsError("InvalidParameterCombination", auth, ClientVpnEndpointId=eid,
+                            TargetNetworkCidr="10.1.0.0/16", AccessGroupId="a", AuthorizeAllGroups=True)
+        self.assertAwsError("InvalidParameterValue", auth, ClientVpnEndpointId=eid,
+                            TargetNetworkCidr="10.1.0.0", AuthorizeAllGroups=True)
+        self.assertAwsError("InvalidClientVpnEndpointId.NotFound", auth,
+                            ClientVpnEndpointId="cvpn-endpoint-0123456789abcdef0",
+                            TargetNetworkCidr="10.1.0.0/16", AuthorizeAllGroups=True)
+        describe = self.ec2.describe_client_vpn_authorization_rules
+        rules = describe(ClientVpnEndpointId=eid)["AuthorizationRules"]
+        self.assertEqual([(r["DestinationCidr"], r["GroupId"], r["AccessAll"]) for r in rules],
+                         [("0.0.0.0/0", "", True), ("10.0.0.0/16", "engineers", False),
+                          ("10.0.0.0/16", "admins", False)])
+        by_group = describe(ClientVpnEndpointId=eid, Filters=[{"Name": "group-id", "Values": ["admins"]}])
+        self.assertEqual([r["GroupId"] for r in by_group["AuthorizationRules"]], ["admins"])
+        by_cidr = describe(ClientVpnEndpointId=eid, Filters=[{"Name": "destination-cidr", "Values": ["10.0.0.0/16"]}])
+        self.assertEqual(len(by_cidr["AuthorizationRules"]), 2)
+        self.assertEqual(self.ec2.revoke_client_vpn_ingress(ClientVpnEndpointId=eid, TargetNetworkCidr="10.0.0.0/16",
+                                                            AccessGroupId="engineers")["Status"],
+                         {"Code": "revoking"})
+        self.assertAwsError("InvalidClientVpnEndpointAuthorizationRuleNotFound", self.ec2.revoke_client_vpn_ingress,
+                            ClientVpnEndpointId=eid, TargetNetworkCidr="10.0.0.0/16", AccessGroupId="engineers")
+        self.assertEqual(len(describe(ClientVpnEndpointId=eid)["AuthorizationRules"]), 2)
+
+    def test_authorize_client_token(self):
+        eid = self.create()["ClientVpnEndpointId"]
+        for _ in range(2):
+            self.ec2.authorize_client_vpn_ingress(ClientVpnEndpointId=eid, TargetNetworkCidr="10.0.0.0/16",
+                                                  AuthorizeAllGroups=True, ClientToken="r1")
+        self.assertEqual(len(self.ec2.describe_client_vpn_authorization_rules(
+            ClientVpnEndpointId=eid)["AuthorizationRules"]), 1)
+
+
+class ClientVpnExportTests(ClientVpnBase):
+    def test_export_is_a_realistic_ovpn(self):
+        eid = self.create()["ClientVpnEndpointId"]
+        seen = self.raw_body(self.ec2, "ExportClientVpnClientConfiguration")
+        conf = self.ec2.export_client_vpn_client_configuration(ClientVpnEndpointId=eid)["ClientConfiguration"]
+        self.assertIn(f'<ExportClientVpnClientConfigurationResponse xmlns="{EC2_NS}">', seen["body"])
+        lines = conf.splitlines()
+        self.assertEqual(lines[:10], [
+            "client", "dev tun", "proto udp",
+            f"remote {eid}.prod.clientvpn.{VPN_REGION}.amazonaws.com 443",
+            "remote-random-hostname", "resolv-retry infinite", "nobind", "remote-cert-tls server",
+            "cipher AES-256-GCM", "verb 3"])
+        self.assertNotIn("auth-federate", conf)
+        ca = conf[conf.index("<ca>\n") + 5: conf.index("</ca>")]
+        self.assertEqual(ca.strip(), self.cert_pem.strip())
+        self.assertIn("reneg-sec 0", lines)
+
+    def test_export_follows_transport_and_port(self):
+        eid = self.create(TransportProtocol="tcp", VpnPort=1194)["ClientVpnEndpointId"]
+        conf = self.ec2.export_client_vpn_client_configuration(ClientVpnEndpointId=eid)["ClientConfiguration"]
+        self.assertIn("\nproto tcp\n", conf)
+        self.assertIn(f"\nremote {eid}.prod.clientvpn.{VPN_REGION}.amazonaws.com 1194\n", conf)
+        self.assertAwsError("InvalidClientVpnEndpointId.NotFound",
+                            self.ec2.export_client_vpn_client_configuration,
+                            ClientVpnEndpointId="cvpn-endpoint-0123456789abcdef0")
+
+
+class SeedVpnScriptTests(Base):
+    def test_seed_vpn_prints_vpc_subnets_and_an_issued_rsa_2048_certificate(self):
+        out = subprocess.run([sys.executable, os.path.join(HERE, "aws_seed_vpn.py"), "--endpoint", SB.url,
+                              "--region", "us-west-2"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        doc = json.loads(out.stdout)
+        self.assertEqual(set(doc), {"vpcId", "subnetIds", "certificateArn"})
+        ec2 = self.client("ec2", "us-west-2")
+        vpc = ec2.describe_vpcs(VpcIds=[doc["vpcId"]])["Vpcs"][0]
+        self.assertEqual(vpc["CidrBlock"], "10.0.0.0/16")
+        subnets = ec2.describe_subnets(SubnetIds=doc["subnetIds"])["Subnets"]
+        self.assertEqual(len(subnets), 2)
+        self.assertEqual(len({s["AvailabilityZone"] for s in subnets}), 2)
+        self.assertEqual({s["CidrBlock"] for s in subnets}, {"10.0.0.0/24", "10.0.1.0/24"})
+        self.assertEqual({s["VpcId"] for s in subnets}, {doc["vpcId"]})
+        cert = self.client("acm", "us-west-2").describe_certificate(
+            CertificateArn=doc["certificateArn"])["Certificate"]
+        self.assertEqual((cert["Status"], cert["KeyAlgorithm"]), ("ISSUED", "RSA_2048"))
+        self.assertIn(":acm:us-west-2:", doc["certificateArn"])
