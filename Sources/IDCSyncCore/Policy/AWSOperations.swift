@@ -66,9 +66,10 @@ public enum AWSOperation: String, Sendable, CaseIterable {
         case .describeVpcs: [.init("ec2:DescribeVpcs")]
         case .describeSubnets: [.init("ec2:DescribeSubnets")]
         case .describeSecurityGroups: [.init("ec2:DescribeSecurityGroups")]
-        case .createSecurityGroup: [.init("ec2:CreateSecurityGroup", .vpnNetwork)]
+        // Tags in a TagSpecification are authorized as ec2:CreateTags, allowed only while creating.
+        case .createSecurityGroup: [.init("ec2:CreateSecurityGroup", .vpnNetwork), .tagOnCreate]
         case .describeClientVpnEndpoints: [.init("ec2:DescribeClientVpnEndpoints")]
-        case .createClientVpnEndpoint: [.init("ec2:CreateClientVpnEndpoint", .vpnNetwork)]
+        case .createClientVpnEndpoint: [.init("ec2:CreateClientVpnEndpoint", .vpnNetwork), .tagOnCreate]
         case .modifyClientVpnEndpoint: [.init("ec2:ModifyClientVpnEndpoint", .vpnNetwork)]
         case .describeClientVpnTargetNetworks: [.init("ec2:DescribeClientVpnTargetNetworks")]
         case .associateClientVpnTargetNetwork: [.init("ec2:AssociateClientVpnTargetNetwork", .vpnNetwork)]
@@ -81,6 +82,12 @@ public enum AWSOperation: String, Sendable, CaseIterable {
 
 /// One IAM action with the resources it can be scoped to and an optional condition.
 public struct IAMPermission: Sendable, Equatable {
+    /// `ec2:CreateTags` for the tags of a TagSpecification, only in the create calls idcsync makes
+    /// (EC2 user guide, "Grant permission to tag Amazon EC2 resources during creation").
+    static let tagOnCreate = IAMPermission("ec2:CreateTags", .vpnNetwork, condition: .init("StringEquals", [
+        ("ec2:CreateAction", ["CreateClientVpnEndpoint", "CreateSecurityGroup"]),
+    ]))
+
     public var action: String
     public var scope: ResourceScope
     public var condition: PolicyStatement.Condition?

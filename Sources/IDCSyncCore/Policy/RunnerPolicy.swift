@@ -79,7 +79,7 @@ public enum RunnerPolicy {
         case .key: "InstanceKmsKeyInEveryRegion"
         case .samlProvider: "ClientVpnSamlProvider"
         case .certificate: "ClientVpnServerCertificate"
-        case .vpnNetwork: "ClientVpnEndpoint"
+        case .vpnNetwork: conditioned ? "TagClientVpnResourcesOnCreate" : "ClientVpnEndpoint"
         }
     }
 
