@@ -2,6 +2,7 @@ import Foundation
 import IDCSyncCore
 import Logging
 import OktaKit
+import SystemKit
 
 /// What `vpn plan|apply` needs from AWS (EC2, IAM, ACM), behind one seam so the workflow reads as
 /// the steps it takes. `AWSVPNCloud` is the real one.
@@ -185,5 +186,17 @@ public enum VPNWorkflow {
         guard let endpointId else { return (done, "") }
         let exported = try await cloud.exportConfiguration(endpointId: endpointId)
         return (done, exported)
+    }
+
+    /// The exported client configuration patched for SAML (auth-federate, reneg-sec 0) and written
+    /// with mode 0600, atomically.
+    public static func writeClientConfiguration(_ exported: String, to path: String) throws(CommandError) {
+        let patched: OVPNPatch.Outcome
+        do { patched = try OVPNPatch.patch(exported) } catch {
+            throw CommandError(.failure, [Diagnostic(.error, code: "vpn.export", "AWS exported a client configuration idcsync cannot patch: \(error.message)")])
+        }
+        do { try AtomicFile.write(patched.text, to: path, mode: 0o600) } catch {
+            throw CommandError(.failure, [Diagnostic(.error, code: "io.ovpn", "\(error); the endpoint is set up, run vpn apply again with another --ovpn-out")])
+        }
     }
 }
