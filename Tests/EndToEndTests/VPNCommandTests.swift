@@ -119,10 +119,27 @@ struct VPNCommandTests {
 
     @Test func everyBrokenRuleIsAConfigurationErrorAndNothingIsWritten() async throws {
         let world = try await setUp()
+        let tiny = try world.aws.boto("ec2", "create_subnet", region: "ap-northeast-1",
+                                      ["VpcId": world.vpcId, "CidrBlock": "10.0.9.0/28", "AvailabilityZone": "ap-northeast-1d"])["Subnet"]?["SubnetId"]?.stringValue ?? ""
+        // aws_seed_vpn.py puts the first subnet in the Region's first Availability Zone.
+        let zoneA = "ap-northeast-1a"
+        let sameZone = try world.aws.boto("ec2", "create_subnet", region: "ap-northeast-1",
+                                          ["VpcId": world.vpcId, "CidrBlock": "10.0.10.0/24", "AvailabilityZone": zoneA])["Subnet"]?["SubnetId"]?.stringValue ?? ""
+        try await world.aws.clearRequests()
+        func with(subnets: [String]) -> String {
+            world.config().replacingOccurrences(of: "subnetIds: [\(world.subnetIds.joined(separator: ", "))]", with: "subnetIds: [\(subnets.joined(separator: ", "))]")
+        }
         let cases: [(config: String, field: String, message: String)] = [
             (world.config(clientCidr: "10.0.0.0/22"), "vpn.clientCidr", "overlaps the VPC's CIDR 10.0.0.0/16"),
             (world.config(clientCidr: "10.100.0.0/24"), "vpn.clientCidr", "must be between /22 and /12"),
             (world.config(sessionHours: 9), "vpn.sessionTimeoutHours", "AWS accepts 8, 10, 12 or 24"),
+            (with(subnets: [world.subnetIds[0], tiny]), "vpn.subnetIds[1]", "must be /27 or larger"),
+            (with(subnets: [world.subnetIds[0], tiny]), "vpn.subnetIds[1]", "a target subnet needs at least 20"),
+            (with(subnets: [world.subnetIds[0], sameZone]), "vpn.subnetIds[1]", "give one subnet per Availability Zone"),
+            (with(subnets: [world.subnetIds[0], "subnet-0123456789abcdef0"]), "vpn.subnetIds[1]", "does not exist in ap-northeast-1"),
+            (world.config().replacingOccurrences(of: world.certificateArn, with: world.certificateArn.replacingOccurrences(of: "ap-northeast-1", with: "us-east-1")),
+             "vpn.serverCertificateArn", "no ACM certificate"),
+            (world.config().replacingOccurrences(of: "splitTunnel: true", with: "splitTunnel: true\n  port: 8443"), "vpn.port", "AWS accepts 443 or 1194"),
         ]
         for (index, test) in cases.enumerated() {
             try world.workspace.write("case\(index).yaml", test.config)
