@@ -63,6 +63,7 @@ struct VPNPlannerTests {
         #expect(fields { $0.authorizationRules = [] } == ["vpn.authorizationRules"])
         #expect(fields { $0.authorizationRules[0].cidr = "10.0.0.0" } == ["vpn.authorizationRules[0].cidr"])
         #expect(fields { $0.dnsServers = ["dns.example.com"] } == ["vpn.dnsServers[0]"])
+        #expect(fields { $0.connectionLogging = true } == ["vpn.connectionLogging"])
     }
 
     @Test func worldRulesNameTheFieldAndTheRule() {

@@ -169,6 +169,9 @@ public enum VPNRules {
         } else {
             error("vpn.samlProviderName", "missing: the IAM SAML provider to create from the Okta app's metadata, e.g. okta-clientvpn")
         }
+        if vpn.connectionLogging == true {
+            error("vpn.connectionLogging", "true needs a CloudWatch Logs group for the connection log, which idcsync does not take yet; set false, or enable logging on the endpoint in the console")
+        }
         if vpn.dnsServers.count > 2 { error("vpn.dnsServers", "at most 2 DNS servers") }
         for (index, server) in vpn.dnsServers.enumerated() where (try? IPv4CIDR.parse(server + "/32").get()) == nil {
             error("vpn.dnsServers[\(index)]", "\"\(server)\" is not an IPv4 address")
