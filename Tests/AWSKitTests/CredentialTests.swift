@@ -21,8 +21,17 @@ final class CredHome: @unchecked Sendable {
     func write(_ relative: String, _ text: String, executable: Bool = false) -> String {
         let full = relative.hasPrefix("/") ? relative : path + "/" + relative
         try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try! text.write(toFile: full, atomically: true, encoding: .utf8)
-        if executable { try! FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: full) }
+        guard executable else {
+            try! text.write(toFile: full, atomically: true, encoding: .utf8)
+            return full
+        }
+        // O_CLOEXEC: a process another test forks meanwhile must not inherit this write descriptor,
+        // or running the script fails with "Text file busy" (ETXTBSY).
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        precondition(fd >= 0, "cannot create \(full)")
+        let bytes = Array(text.utf8)
+        precondition(bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) } == bytes.count)
+        close(fd)
         return full
     }
 
