@@ -28,20 +28,13 @@ public enum TilesRenderer {
     }
 
     public static func describe(_ step: TilePlan.Step, style: Style) -> String {
+        let verb: String
         switch step {
-        case .create(let tile, let groups, _):
-            return style.green("create") + " tile \"\(tile.label)\" → \(tile.url), groups: \(groups.isEmpty ? "none" : groups.joined(separator: ", "))"
-        case .update(let id, let region, let changes):
-            return style.yellow("update") + " tile \(id) (\(region)): \(changes.map(\.field).joined(separator: ", "))"
-        case .activate(let id, let region):
-            return style.yellow("activate") + " tile \(id) (\(region))"
-        case .assign(let id, let region, let groups):
-            return style.green("assign") + " \(groups.joined(separator: ", ")) to tile \(id) (\(region))"
-        case .unassign(let id, let region, let groups):
-            return style.red("unassign") + " \(groups.joined(separator: ", ")) from tile \(id) (\(region))"
-        case .remove(let id, let region, let label, let why):
-            return style.red("remove") + " tile \(id) \"\(label ?? "")\" (\(region)): deactivate, then delete; \(why)"
+        case .create, .assign: verb = style.green(step.verb)
+        case .update, .activate: verb = style.yellow(step.verb)
+        case .unassign, .remove: verb = style.red(step.verb)
         }
+        return verb + " " + step.detail
     }
 
     public static func json(_ plan: TilePlan, idcAppId: String, idcGroups: [String]) -> JSONValue {

@@ -161,4 +161,16 @@ struct VPNCommandTests {
         #expect(result.stderr.contains("vpn.authorizationRules[0].group") && result.stderr.contains("sends no memberOf attribute"))
         #expect(try await writes(expired).isEmpty)
     }
+
+    @Test func aConfigWithoutVPNOrOktaSectionIsAUsageError() throws {
+        let workspace = try Workspace()
+        try workspace.write("idcsync.yaml", "instance: {primaryRegion: ap-northeast-1}\n")
+        let noVPN = try workspace.runFailing(["vpn", "plan"])
+        #expect(noVPN.status == 64)
+        #expect(noVPN.stderr.contains("the config has no vpn section"))
+        try workspace.write("no-okta.yaml", "instance: {primaryRegion: ap-northeast-1}\nvpn: {region: ap-northeast-1, vpcId: vpc-0abc}\n")
+        let noOkta = try workspace.runFailing(["vpn", "apply", "--yes", "--config", "no-okta.yaml"])
+        #expect(noOkta.status == 64)
+        #expect(noOkta.stderr.contains("okta.orgUrl") && noOkta.stderr.contains("the vpn commands use the okta section"))
+    }
 }

@@ -112,6 +112,35 @@ public struct TilePlan: Sendable, Equatable {
     }
 }
 
+extension TilePlan.Step: CustomStringConvertible {
+    /// The action word (`create`, `update`, …), for styling.
+    public var verb: String {
+        switch self {
+        case .create: "create"
+        case .update: "update"
+        case .activate: "activate"
+        case .assign: "assign"
+        case .unassign: "unassign"
+        case .remove: "remove"
+        }
+    }
+
+    /// The rest of the step's one-line description, after the verb.
+    public var detail: String {
+        switch self {
+        case .create(let tile, let groups, _):
+            "tile \"\(tile.label)\" → \(tile.url), groups: \(groups.isEmpty ? "none" : groups.joined(separator: ", "))"
+        case .update(let id, let region, let changes): "tile \(id) (\(region)): \(changes.map(\.field).joined(separator: ", "))"
+        case .activate(let id, let region): "tile \(id) (\(region))"
+        case .assign(let id, let region, let groups): "\(groups.joined(separator: ", ")) to tile \(id) (\(region))"
+        case .unassign(let id, let region, let groups): "\(groups.joined(separator: ", ")) from tile \(id) (\(region))"
+        case .remove(let id, let region, let label, let why): "tile \(id) \"\(label ?? "")\" (\(region)): deactivate, then delete; \(why)"
+        }
+    }
+
+    public var description: String { verb + " " + detail }
+}
+
 public enum TilePlanner {
     public struct PlanError: Error, Sendable, Equatable {
         public var message: String

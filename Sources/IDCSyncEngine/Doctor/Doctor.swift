@@ -201,7 +201,7 @@ public enum Doctor {
                                detail: "\(report.plan.desired.count) tile\(report.plan.desired.count == 1 ? "" : "s") in place: \(report.plan.desired.map(\.region.name).joined(separator: ", "))")
         }
         return DoctorCheck(id: "okta-tiles", title: title, status: .fail,
-                           detail: "missing or stale: " + report.plan.steps.map { OktaTiles.describe($0) }.joined(separator: "; "),
+                           detail: "missing or stale: " + report.plan.steps.map(\.description).joined(separator: "; "),
                            fix: "idcsync okta tiles apply")
     }
 

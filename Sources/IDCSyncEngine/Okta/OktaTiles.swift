@@ -119,16 +119,4 @@ public enum OktaTiles {
         }
         return done
     }
-
-    /// One line for a step, for reports.
-    public static func describe(_ step: TilePlan.Step) -> String {
-        switch step {
-        case .create(let tile, let groups, _): "create tile \"\(tile.label)\" (\(tile.region.name)) with \(groups.count) group\(groups.count == 1 ? "" : "s")"
-        case .update(let id, let region, let changes): "update tile \(id) (\(region)): \(changes.map(\.field).joined(separator: ", "))"
-        case .activate(let id, let region): "activate tile \(id) (\(region))"
-        case .assign(let id, let region, let groups): "assign \(groups.joined(separator: ", ")) to tile \(id) (\(region))"
-        case .unassign(let id, let region, let groups): "unassign \(groups.joined(separator: ", ")) from tile \(id) (\(region))"
-        case .remove(let id, let region, _, _): "remove tile \(id) (\(region))"
-        }
-    }
 }

@@ -114,7 +114,7 @@ extension Reconcile {
     static func reconcileTiles(target: Target, client: OktaClient, config: Config, options: Options,
                                logger: Logger) async throws(CommandError) -> TilesCheck {
         let report = try await OktaTiles.plan(config: config, target: target, client: client)
-        let steps = report.plan.steps.map { OktaTiles.describe($0) }
+        let steps = report.plan.steps.map(\.description)
         guard report.plan.hasChanges else { return TilesCheck(state: .inSync, steps: []) }
         guard options.apply else { return TilesCheck(state: .drift, steps: steps) }
         let directory = options.backupDirectory ?? OktaSync.backupDirectory(config: config, target: target, override: nil)

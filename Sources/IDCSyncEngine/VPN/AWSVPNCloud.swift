@@ -15,8 +15,6 @@ public struct AWSVPNCloud: VPNCloud {
         self.region = region
     }
 
-    public var requestsSent: Int { get async { await client.requestsSent } }
-
     public func vpcCidrs(vpcId: String) async throws(CommandError) -> [String] {
         do { return try await client.describeVpcs(ids: [vpcId], region: region).flatMap(\.cidrBlocks) } catch where error.code == "InvalidVpcID.NotFound" {
             return []

@@ -22,7 +22,6 @@ public protocol VPNCloud: Sendable {
     func associate(endpointId: String, subnetId: String) async throws(CommandError)
     func authorize(endpointId: String, rule: VPNConfig.AuthorizationRule) async throws(CommandError)
     func exportConfiguration(endpointId: String) async throws(CommandError) -> String
-    var requestsSent: Int { get async }
 }
 
 /// The endpoint as the config describes it, with what apply found or created.
