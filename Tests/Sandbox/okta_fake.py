@@ -87,7 +87,7 @@ KNOWN_SCOPE_RE = re.compile(r"^okta\.[A-Za-z]+\.(read|manage)$")
 SCOPE_READ = "okta.apps.read"
 SCOPE_MANAGE = "okta.apps.manage"
 
-FAULT_ACTIONS = ("status", "rateLimit", "delay", "reset", "concurrentEdit", "dropField", "lostResponse")
+FAULT_ACTIONS = ("status", "rateLimit", "delay", "reset", "concurrentEdit", "dropField", "lostResponse", "mutateResponse")
 LOST_RESPONSE_MODES = ("status", "eof", "rst")
 
 # Okta error codes used here, with their standard summaries.
@@ -160,6 +160,23 @@ def now_ms() -> int:
 
 def json_bytes(value) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def mutate_document(document, rule: dict):
+    """The fault "mutateResponse": the answer as a misbehaving server or proxy would send it, with
+    dotted paths set (e.g. {"id": "0oaOther"}) and removed (e.g. ["credentials"]). State is untouched."""
+    if not isinstance(document, dict):
+        return document
+    for dotted, value in (rule.get("set") or {}).items():
+        set_dotted(document, dotted, copy.deepcopy(value))
+    for dotted in rule.get("remove") or []:
+        *parents, last = dotted.split(".")
+        cur = document
+        for part in parents:
+            cur = cur.get(part) if isinstance(cur, dict) else None
+        if isinstance(cur, dict):
+            cur.pop(last, None)
+    return document
 
 
 def set_dotted(obj: dict, dotted: str, value) -> None:
@@ -499,6 +516,12 @@ class State:
 
     def seed_app(self, app: dict, base: str) -> dict:
         app = copy.deepcopy(app)
+        # Okta always returns these on an app; seeded apps get them as POST gives them.
+        app.setdefault("visibility", {"autoLaunch": False, "autoSubmitToolbar": False,
+                                      "hide": {"iOS": False, "web": False}, "appLinks": {"login": True}})
+        app.setdefault("credentials", {"userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"}, "signing": {}})
+        if "signOnMode" not in app and app.get("name") in SIGN_ON_MODES:
+            app["signOnMode"] = SIGN_ON_MODES[app["name"]]
         with self.lock:
             self.normalize_settings_app(app, keep_extra=True)
             stamp = iso_ms(now_ms())
@@ -1447,6 +1470,10 @@ def control_faults(body):
             _expect(isinstance(rule.get("key"), str), "dropField fault needs key")
         if rule["action"] == "concurrentEdit":
             _expect(isinstance(rule.get("edit", {}), dict), "concurrentEdit edit must be an object")
+        if rule["action"] == "mutateResponse":
+            _expect(isinstance(rule.get("set", {}), dict), "mutateResponse set must be an object of dotted paths")
+            _expect(isinstance(rule.get("remove", []), list) and all(isinstance(k, str) for k in rule.get("remove", [])),
+                    "mutateResponse remove must be a list of dotted paths")
         if rule["action"] == "lostResponse":
             rule["mode"] = rule.get("mode", "status")
             _expect(rule["mode"] in LOST_RESPONSE_MODES, f"lostResponse mode must be one of {', '.join(LOST_RESPONSE_MODES)}")
@@ -1775,6 +1802,7 @@ class Handler(BaseHTTPRequestHandler):
 
         ctx = Ctx(self, method, path, query, self.headers, body)
         lost = None  # fault "lostResponse": handle the request, then lose its response
+        mutate = None  # fault "mutateResponse": handle the request, then change its JSON answer
 
         # 1. Fault injection (first matching rule fires).
         rule = STATE.take_fault(method, path)
@@ -1816,6 +1844,8 @@ class Handler(BaseHTTPRequestHandler):
                 ctx.drop_field = rule["key"]
             elif action == "lostResponse":
                 lost = rule
+            elif action == "mutateResponse":
+                mutate = rule
 
         # 2. Rate limit.
         if bucket is not None:
@@ -1850,6 +1880,9 @@ class Handler(BaseHTTPRequestHandler):
             traceback.print_exc()
             status, payload, content_type = 500, json_bytes(okta_error_body(*E_INTERNAL)), "application/json"
             headers = list(okta_headers)
+
+        if mutate is not None and content_type == "application/json":
+            payload = json_bytes(mutate_document(json.loads(payload), mutate))
 
         # 4. The answer (or, with "lostResponse", the request took effect but its answer is lost).
         if lost is not None:

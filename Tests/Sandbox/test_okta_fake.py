@@ -741,6 +741,24 @@ class RateLimitAndFaultTests(FakeTestCase):
         self.assertEqual(stored["settings"]["app"]["acsURL2"], "https://two.example/acs")
         self.assertEqual(stored["lastUpdated"], r.json()["lastUpdated"])
 
+    def test_fault_mutate_response_changes_only_the_answer(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1", "action": "mutateResponse",
+                                                       "set": {"id": "0oaOther", "settings.app.acsURL": None},
+                                                       "remove": ["credentials", "settings.app.entityID"]}]})
+        answered = self.api("GET", "/api/v1/apps/0oaSSO1").json()
+        self.assertEqual(answered["id"], "0oaOther")
+        self.assertIsNone(answered["settings"]["app"]["acsURL"])
+        self.assertNotIn("credentials", answered)
+        self.assertNotIn("entityID", answered["settings"]["app"])
+        stored = self.api("GET", "/api/v1/apps/0oaSSO1").json()
+        self.assertEqual(stored["id"], "0oaSSO1")
+        self.assertIn("credentials", stored)
+        self.assertEqual(stored["settings"]["app"]["acsURL"], AWS_SSO["settings"]["app"]["acsURL"])
+
+    def test_seeded_apps_get_the_fields_okta_always_returns(self):
+        for field in ("visibility", "credentials", "signOnMode"):
+            self.assertIn(field, self.api("GET", "/api/v1/apps/0oaSSO1").json())
+
     def test_fault_skip_lets_the_first_matches_through(self):
         self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1", "skip": 1,
                                                        "action": "status", "status": 500}]})
