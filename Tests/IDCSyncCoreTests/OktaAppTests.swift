@@ -22,6 +22,13 @@ struct JSONParserTests {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
     }
 
+    @Test func duplicateKeysAreRefusedAtAnyDepth() throws {
+        let failure = #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(#"{"id":"0oa1","id":"0oa2"}"#) }
+        #expect(failure?.description == "duplicate key \"id\" at byte 13")
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(#"{"settings":{"app":{"acsURL":"a","acsURL":null}}}"#) }
+        #expect(try JSONParser.parse(#"{"a":{"id":1},"b":{"id":2}}"#)["b"]?["id"] == .number("2"), "the same key in two objects is fine")
+    }
+
     @Test func deepNestingIsBounded() {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }

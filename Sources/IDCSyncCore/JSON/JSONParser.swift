@@ -68,7 +68,11 @@ public enum JSONParser {
             while true {
                 skipWhitespace()
                 guard current == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+                let keyOffset = index
                 let key = try string()
+                // A duplicate key is refused: written back, one of the two values would be lost, and
+                // readers disagree on which one counts (the first, the last).
+                guard object[key] == nil else { throw Failure(message: "duplicate key \"\(key)\"", offset: keyOffset) }
                 skipWhitespace()
                 guard current == UInt8(ascii: ":") else { throw failure("expected ':'") }
                 index += 1
