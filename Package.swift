@@ -74,6 +74,7 @@ let package = Package(
                 "SystemKit",
                 "OktaKit",
                 "AWSKit",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -71,6 +71,9 @@ public actor OktaClient {
     private let rateLimits: OktaRateLimits
     private var governors: [String: OktaRateGovernor] = [:]
 
+    /// The org's base URL, as configured (backups record it).
+    public nonisolated var orgURL: String { configuration.orgURL }
+
     /// Requests sent (retries included), for reports and tests.
     public private(set) var requestsSent = 0
 

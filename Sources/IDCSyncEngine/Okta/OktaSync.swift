@@ -42,7 +42,12 @@ public enum OktaSync {
     /// `okta.appId`, or the only app named `amazon_aws_sso` (found with `filter`, never `q`).
     public static func locateApp(_ okta: OktaConfig, client: OktaClient) async throws(CommandError) -> OktaApp {
         if let id = okta.appId {
-            do { return try await client.app(id: id) } catch { throw .okta(error) }
+            let app = try await read(id, client)
+            guard app.name == appName else {
+                throw CommandError(.usage, [Diagnostic(.error, code: "okta.not-idc-app",
+                    "okta.appId \(id) is an app named \(app.name ?? "(none)") (\"\(app.label ?? "")\"), not \(appName) (AWS IAM Identity Center); set okta.appId to the IAM Identity Center app", field: "okta.appId")])
+            }
+            return app
         }
         let apps: [OktaApp]
         do { apps = try await client.apps(filter: "name eq \"\(appName)\"") } catch { throw .okta(error) }
@@ -55,6 +60,7 @@ public enum OktaSync {
             throw CommandError(.usage, [Diagnostic(.error, code: "okta.several-apps",
                 "\(apps.count) apps named \(appName) in this Okta org: \(candidates); set okta.appId to the one for this instance", field: "okta.appId")])
         }
+        try checkShape(apps[0], requested: apps[0].id, name: appName)
         return apps[0]
     }
 
@@ -160,31 +166,22 @@ public enum OktaSync {
     }
 
     /// Writes a plan: backup of the app as read, a guard re-read (refuse if `lastUpdated` moved),
-    /// the full-object PUT with only the planned keys changed, and a read-back that must show them.
-    /// Returns the backup path.
+    /// the full-object PUT with only the planned keys changed, and a read-back that must show the
+    /// whole app as sent. Returns the backup path.
     public static func write(_ report: OktaPlanReport, client: OktaClient, options: WriteOptions, logger: Logger) async throws(CommandError) -> String {
-        let plan = report.plan
-        return try await guardedReplace(report.world.app, with: report.world.app.applying(plan.updates), client: client, options: options,
-                                        logger: logger) { after in
-            plan.changes.compactMap { slot in
-                let found = after.setting(slot.key)
-                return found == slot.after ? nil : (field: "settings.app.\(slot.key)", sent: slot.after, found: found)
-            }
-        }
+        try await guardedReplace(report.world.app, with: report.world.app.applying(report.plan.updates), client: client, options: options, logger: logger)
     }
 
-    /// A field a write planned that the app read back does not hold.
-    public typealias Unpersisted = (field: String, sent: String?, found: String?)
-
-    /// The guarded write of any app: backup of the app as planned from, a guard re-read (refuse if
-    /// `lastUpdated` moved), the full-object PUT, and a read-back checked by `unpersisted`. After an
-    /// ambiguous PUT failure it reads before writing again. Returns the backup path.
-    public static func guardedReplace(_ planned: OktaApp, with desired: OktaApp, client: OktaClient, options: WriteOptions, logger: Logger,
-                                      unpersisted: (OktaApp) -> [Unpersisted]) async throws(CommandError) -> String {
-        let backup = try Backups.save(planned, directory: options.backupDirectory, now: options.now)
+    /// The guarded write of any app: backup of the app as planned from, a guard re-read of the same
+    /// app (refuse if `lastUpdated` moved), the full-object PUT, and a read-back compared field by
+    /// field with what was sent. After an ambiguous PUT failure it reads before writing again.
+    /// Returns the backup path.
+    public static func guardedReplace(_ planned: OktaApp, with desired: OktaApp, client: OktaClient, options: WriteOptions,
+                                      logger: Logger) async throws(CommandError) -> String {
+        let backup = try Backups.save(planned, orgURL: client.orgURL, directory: options.backupDirectory, now: options.now)
         logger.debug("saved the app as read", metadata: ["backup": "\(backup)"])
 
-        let current = try await read(planned.id, client)
+        let current = try await read(planned.id, client, like: planned)
         guard current.lastUpdated == planned.lastUpdated else {
             throw CommandError(.failure, [Diagnostic(.error, code: "okta.concurrent-edit",
                 "the Okta app changed since it was read (app \(planned.id), lastUpdated \(planned.lastUpdated ?? "?") → \(current.lastUpdated ?? "?")): someone else edited it. Nothing was written; run the command again to plan against the new state.")])
@@ -195,28 +192,85 @@ public enum OktaSync {
             guard isAmbiguous(writeError) else { throw .okta(writeError) }
             // The PUT may or may not have been applied: look before writing again.
             logger.warning("the write to Okta got no clear answer; reading the app back", metadata: ["error": "\(writeError)"])
-            let after = try await read(planned.id, client)
-            if unpersisted(after).isEmpty { return backup }
+            let after = try await readBack(planned, client, backup: backup, sent: "the write got no clear answer (\(writeError))")
+            if readBackProblems(sent: desired, before: current, after: after).isEmpty { return backup }
             guard after.lastUpdated == planned.lastUpdated else {
                 throw CommandError(.failure, [Diagnostic(.error, code: "okta.unknown-write",
-                    "the write to Okta failed (\(writeError)) and the app has changed since: nothing more was written. Compare it with the backup \(backup).")])
+                    "the write to Okta failed (\(writeError)) and the app has changed since: nothing more was written. Compare it with the backup \(backup) (`idcsync okta restore \(backup)` puts it back).")])
             }
             do { _ = try await client.replace(desired) } catch { throw .okta(error) }
         }
-        let after = try await read(planned.id, client)
-        let failures = unpersisted(after)
-        guard failures.isEmpty else {
-            throw CommandError(.failure, failures.map { failure in
-                Diagnostic(.error, code: "okta.not-persisted",
-                    "Okta accepted the write but \(failure.field) did not persist (sent \(failure.sent ?? "null"), Okta has \(failure.found ?? "null")); the app as it was is in \(backup) (`idcsync okta restore \(backup)` puts it back)",
-                    field: failure.field)
-            })
+        let after = try await readBack(planned, client, backup: backup, sent: "Okta accepted the write")
+        let problems = readBackProblems(sent: desired, before: current, after: after)
+        guard problems.isEmpty else {
+            throw CommandError(.failure, problems.map { Diagnostic(.error, code: $0.code, "\($0.message); the app as it was before the write is in \(backup) (`idcsync okta restore \(backup)` puts it back)", field: $0.field) })
         }
         return backup
     }
 
-    private static func read(_ id: String, _ client: OktaClient) async throws(CommandError) -> OktaApp {
-        do { return try await client.app(id: id) } catch { throw .okta(error) }
+    /// A field of the app read back after a write that is not what was sent.
+    struct ReadBackProblem: Equatable {
+        var code: String
+        var field: String
+        var message: String
+    }
+
+    /// The whole app read back against what was sent (fields Okta manages aside). A field that
+    /// still holds its value from before the write did not persist; one that holds neither what was
+    /// sent nor what was there before was changed by someone else during the write (Okta has no
+    /// ETag, so that cannot be prevented, only seen).
+    static func readBackProblems(sent: OktaApp, before: OktaApp, after: OktaApp) -> [ReadBackProblem] {
+        AppDiff.differences(sent.json, after.json, ignoring: AppDiff.serverManaged).map { difference in
+            let previous = before.json.value(at: difference.path)
+            let sentText = AppDiff.describe(difference.before), foundText = AppDiff.describe(difference.after)
+            if previous == difference.after {
+                return ReadBackProblem(code: "okta.not-persisted", field: difference.field,
+                    message: "Okta accepted the write but \(difference.field) did not persist (sent \(sentText), Okta still has \(foundText))")
+            }
+            return ReadBackProblem(code: "okta.concurrent-write", field: difference.field,
+                message: "another change reached the app during the write: \(difference.field) is now \(foundText), which is neither what idcsync sent (\(sentText)) nor what it held before (\(AppDiff.describe(previous))); check who changed it (the Okta System Log) and which value is right")
+        }
+    }
+
+    /// The read after a write was sent: a failure here leaves the write's fate unknown, so the
+    /// message says so, with the backup and how to put it back.
+    private static func readBack(_ planned: OktaApp, _ client: OktaClient, backup: String, sent: String) async throws(CommandError) -> OktaApp {
+        do {
+            return try await read(planned.id, client, like: planned)
+        } catch {
+            throw CommandError(.failure, error.diagnostics.map { $0.severity == .error ? Diagnostic(.error, code: $0.code, "\($0.message). \(sent) but reading the app back failed, so the write may or may not have reached Okta: run `idcsync okta plan` to see the app as it is now; the app as it was before the write is in \(backup) (`idcsync okta restore \(backup)` puts it back)", field: $0.field) : $0 })
+        }
+    }
+
+    /// Reads the app the run is about, and refuses an answer that is not that app (another id or
+    /// name) or lacks what every Okta app has: a full-replace PUT built from it would wipe the rest.
+    static func read(_ id: String, _ client: OktaClient, like expected: OktaApp? = nil) async throws(CommandError) -> OktaApp {
+        let app: OktaApp
+        do { app = try await client.app(id: id) } catch { throw .okta(error) }
+        try checkShape(app, requested: id, name: expected?.name)
+        return app
+    }
+
+    /// What every app Okta returns has; an answer without one of them is not the app as Okta holds it.
+    static let requiredFields: [(field: String, isObject: Bool)] = [("signOnMode", false), ("settings", true), ("credentials", true), ("visibility", true)]
+
+    static func checkShape(_ app: OktaApp, requested id: String, name: String?) throws(CommandError) {
+        guard app.id == id else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "okta.wrong-app",
+                "idcsync asked Okta for app \(id) and the answer is app \(app.id) (\(app.name ?? "no name")): nothing was written. Check that okta.orgUrl is the org's own address and that no proxy rewrites requests.")])
+        }
+        if let name, app.name != name {
+            throw CommandError(.failure, [Diagnostic(.error, code: "okta.wrong-app",
+                "Okta app \(id) was read as \(name) and now answers as \(app.name ?? "no name"): nothing was written.")])
+        }
+        let missing = requiredFields.filter { required in
+            let value = app.json[required.field]
+            return required.isObject ? value?.objectValue == nil : value?.stringValue == nil
+        }.map(\.field)
+        guard missing.isEmpty else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "okta.incomplete-app",
+                "Okta's answer for app \(id) lacks \(missing.joined(separator: ", ")), which every Okta app has: a write built from it would clear them, so nothing was written. Run the command again; if it persists, check what sits between idcsync and Okta (okta.orgUrl, proxies).")])
+        }
     }
 
     /// A failure after which Okta may have applied the request.
@@ -226,34 +280,6 @@ public enum OktaSync {
         case .api(let status, _, _, _, _): status >= 500
         default: false
         }
-    }
-
-    // MARK: Restore
-
-    /// Puts back an app exactly as a backup saved it (after backing up the current state).
-    public static func restore(backupPath: String, target: Target, client: OktaClient, options: WriteOptions,
-                               confirm: @Sendable (OktaApp, OktaApp) async -> Bool, logger: Logger) async throws(CommandError) -> (backup: String, restored: OktaApp)? {
-        let saved = try Backups.load(backupPath)
-        if let orgURL = target.okta?.orgUrl, let link = saved.selfLink, !link.hasPrefix(orgURL + "/") {
-            throw .config("usage.other-org", "the backup is of an app in another Okta org (\(link)); okta.orgUrl is \(orgURL)", file: backupPath)
-        }
-        let current = try await read(saved.id, client)
-        guard await confirm(saved, current) else { return nil }
-        let safety = try Backups.save(current, directory: options.backupDirectory, now: options.now)
-        logger.debug("saved the app as read before restoring", metadata: ["backup": "\(safety)"])
-        let guardRead = try await read(saved.id, client)
-        guard guardRead.lastUpdated == current.lastUpdated else {
-            throw CommandError(.failure, [Diagnostic(.error, code: "okta.concurrent-edit",
-                "the Okta app changed while restoring (lastUpdated \(current.lastUpdated ?? "?") → \(guardRead.lastUpdated ?? "?")); nothing was written")])
-        }
-        do { _ = try await client.replace(saved) } catch { throw .okta(error) }
-        let after = try await read(saved.id, client)
-        let differences = Backups.differences(saved: saved, now: after)
-        guard differences.isEmpty else {
-            throw CommandError(.failure, [Diagnostic(.error, code: "okta.not-persisted",
-                "Okta accepted the restore but these fields differ from the backup: \(differences.joined(separator: ", ")); the state before the restore is in \(safety)")])
-        }
-        return (safety, after)
     }
 }
 

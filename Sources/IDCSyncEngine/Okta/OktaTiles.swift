@@ -85,12 +85,7 @@ public enum OktaTiles {
             case .update(let appId, let region, let changes):
                 guard let current = report.apps.first(where: { $0.app.id == appId })?.app else { continue }
                 let backup = try await OktaSync.guardedReplace(current, with: TilePlanner.updated(current, changes: changes), client: client,
-                                                               options: .init(backupDirectory: backupDirectory), logger: logger) { after in
-                    changes.compactMap { change in
-                        let found = after.json.value(at: change.field.split(separator: ".").map(String.init))?.stringValue
-                        return found == change.after ? nil : (field: change.field, sent: change.after, found: found)
-                    }
-                }
+                                                               options: .init(backupDirectory: backupDirectory), logger: logger)
                 record("updated tile \(appId) (\(region)): \(changes.map(\.field).joined(separator: ", ")) (backup \(backup))")
             case .activate(let appId, let region):
                 do { try await client.activateApp(id: appId) } catch { throw .okta(error) }
@@ -107,7 +102,7 @@ public enum OktaTiles {
                 record("unassigned \(groups.joined(separator: ", ")) from tile \(appId) (\(region))")
             case .remove(let appId, let region, _, _):
                 if let app = report.apps.first(where: { $0.app.id == appId })?.app {
-                    let backup = try Backups.save(app, directory: backupDirectory, now: Date())
+                    let backup = try Backups.save(app, orgURL: client.orgURL, directory: backupDirectory, now: Date())
                     logger.debug("saved the tile before removing it", metadata: ["backup": "\(backup)"])
                     if app.status != "INACTIVE" {
                         do { try await client.deactivateApp(id: appId) } catch { throw .okta(error) }

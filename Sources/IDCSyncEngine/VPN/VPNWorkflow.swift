@@ -98,9 +98,7 @@ public enum VPNWorkflow {
     }
 
     static func locateApp(_ vpn: VPNConfig, client: OktaClient) async throws(CommandError) -> OktaApp {
-        if let id = vpn.oktaAppId {
-            do { return try await client.app(id: id) } catch { throw .okta(error) }
-        }
+        if let id = vpn.oktaAppId { return try await OktaSync.read(id, client) }
         let apps: [OktaApp]
         do { apps = try await client.apps(filter: "name eq \"\(oktaAppName)\"") } catch { throw .okta(error) }
         guard apps.count == 1 else {
@@ -154,9 +152,7 @@ public enum VPNWorkflow {
                 let app = report.oktaApp
                 let desired = app.applying([(key: "port", value: .string(VPNRules.oktaPort))])
                 let backup = try await OktaSync.guardedReplace(app, with: desired, client: okta, options: .init(backupDirectory: backupDirectory),
-                                                               logger: logger) { after in
-                    after.setting("port") == VPNRules.oktaPort ? [] : [(field: "settings.app.port", sent: VPNRules.oktaPort, found: after.setting("port"))]
-                }
+                                                               logger: logger)
                 record("set the Okta app \(appId)'s port \(from ?? "(none)") → \(VPNRules.oktaPort) (backup \(backup))")
             case .createSecurityGroup(let vpcId):
                 let id = try await cloud.createSecurityGroup(vpcId: vpcId, name: securityGroupName)

@@ -6,13 +6,18 @@ import IDCSyncRendering
 struct OktaRestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Put an Okta app back exactly as a backup saved it.",
+        abstract: "Put an Okta app back exactly as an idcsync backup saved it.",
         discussion: """
-        The backup is a file that `okta apply` wrote before a write. The current state is backed up first, then the whole app is written and read back; every field must match the backup (Okta's own id, status and timestamps aside).
+        The backup is a file idcsync wrote before a write (okta apply, regions add/remove, reconcile --apply, okta tiles apply, vpn apply). idcsync restores only what the backup proves: its envelope and SHA-256 must match (an edited or cut-short file is refused), it must be of the configured org (okta.orgUrl) and of the app this config names or discovers (okta.appId, one of idcsync's tiles, vpn.oktaAppId), with the same name. A backup that would take a field away from the app, clear anything but an ACS URL slot, or change the default ACS URL, the issuer or the sign-on mode is refused.
+
+        The whole-app difference (now → backup) is shown before asking. The current state is backed up first, then the whole app is written and read back field by field.
+
+        Exit codes: 0 restored, or the app already is as the backup; 2 with --dry-run when fields would change; 1 error or declined; 64 a backup refused, or a configuration error.
 
         Examples:
-          idcsync okta restore idcsync-backups/okta-app-0oa1b2c3d4-20261121T100000.000Z.json
-          idcsync okta restore BACKUP --yes
+          idcsync okta restore idcsync-backups/okta-app-0oa1b2c3d4-20261121T100000.000Z.json --dry-run
+          idcsync okta restore BACKUP
+          idcsync okta restore BACKUP --yes --output json
         """
     )
 
@@ -20,7 +25,10 @@ struct OktaRestoreCommand: AsyncParsableCommand {
     @OptionGroup var targetOptions: TargetOptions
     @OptionGroup var writeOptions: WriteOptions
 
-    @Argument(help: ArgumentHelp("A backup file written by `idcsync okta apply`.", valueName: "backup"))
+    @Flag(name: .long, help: "Show what would change and write nothing.")
+    var dryRun = false
+
+    @Argument(help: ArgumentHelp("A backup file written by idcsync.", valueName: "backup"))
     var backup: String
 
     func validate() throws {
@@ -30,28 +38,33 @@ struct OktaRestoreCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(global) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
-            let client = try OktaWorkflow.client(config: config, target: target, console: console, access: .readWrite)
-            let yes = writeOptions.yes
-            if !yes { try console.requireTerminalForConfirmation() }
-            let result = try await OktaSync.restore(
-                backupPath: backup, target: target, client: client,
-                options: .init(backupDirectory: OktaWorkflow.backupDirectory(config: config, target: target, override: writeOptions.backupDir)),
-                confirm: { saved, current in
-                    if yes { return true }
-                    return (try? console.confirm("Replace Okta app \(saved.id) \"\(current.label ?? "")\" (last updated \(current.lastUpdated ?? "?")) with the backup \(backup)?", yes: false)) ?? false
-                },
-                logger: console.logger)
-            guard let result else {
+            let client = try OktaWorkflow.client(config: config, target: target, console: console, access: dryRun ? .read : .readWrite)
+            let preview = try await OktaRestore.prepare(backupPath: backup, config: config, target: target, client: client)
+            let context = RestoreRenderer.Context(backupPath: backup, appId: preview.current.id, appName: preview.current.name, label: preview.current.label,
+                                                  savedAt: preview.backup.savedAt, currentLastUpdated: preview.current.lastUpdated)
+            var document = RestoreRenderer.json(preview.differences, context: context)
+            func finish(_ outcome: String, backup newBackup: String?, status: ExitStatus) -> ExitStatus {
+                if global.output == .json {
+                    document["result"] = .object(["outcome": .string(outcome), "backupOfPreviousState": newBackup.map(JSONValue.string) ?? .null])
+                    console.writeJSON(.object(document))
+                }
+                return status
+            }
+            if global.output == .text {
+                console.write(RestoreRenderer.text(preview.differences, context: context, style: console.out))
+            }
+            guard !preview.differences.isEmpty else { return finish("in-sync", backup: nil, status: .ok) }
+            if dryRun { return finish("dry-run", backup: nil, status: .changes) }
+            guard try console.confirm("Replace Okta app \(preview.current.id) \"\(preview.current.label ?? "")\" with the backup (\(preview.differences.count) field\(preview.differences.count == 1 ? "" : "s") change)?", yes: writeOptions.yes) else {
                 console.writeError("Nothing was written.")
-                if global.output == .json { console.writeJSON(.object(["restored": false])) }
-                return .failure
+                return finish("declined", backup: nil, status: .failure)
             }
-            if global.output == .json {
-                console.writeJSON(.object(["restored": true, "appId": .string(result.restored.id), "backupOfPreviousState": .string(result.backup)]))
-            } else if !global.quiet {
-                console.writeError("Restored Okta app \(result.restored.id) from \(backup). The state before the restore: \(result.backup)")
+            let previous = try await OktaRestore.apply(preview, client: client, options: .init(
+                backupDirectory: OktaWorkflow.backupDirectory(config: config, target: target, override: writeOptions.backupDir)), logger: console.logger)
+            if !global.quiet {
+                console.writeError("Restored Okta app \(preview.current.id) from \(backup) and read it back. The state before the restore: \(previous)")
             }
-            return .ok
+            return finish("restored", backup: previous, status: .ok)
         }
     }
 }
