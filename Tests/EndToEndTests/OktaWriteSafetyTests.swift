@@ -262,6 +262,18 @@ struct OktaWriteSafetyTests {
         #expect(result.stderr.contains("`idcsync okta restore \(backup)` puts it back"))
     }
 
+    @Test func aSlotThatHoldsSomethingOtherThanTextIsKeptAndReported() async throws {
+        let (fake, workspace) = try await setUp()
+        try await fake.faults([.object(["method": "GET", "path": "/api/v1/apps/0oaidc1", "action": "concurrentEdit",
+                                        "edit": .object(["settings.app.acsURL1": .number("42")])])])
+        let result = try workspace.run(["okta", "apply", "--yes"], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: slot 1 (acsURL1) holds 42, which is not text; it is treated as a foreign value (kept, unless okta.foreignUrls: remove)"))
+        let after = try await fake.app("0oaidc1")
+        #expect(after.value(at: ["settings", "app", "acsURL1"]) == .number("42"), "kept with its JSON type")
+        #expect(after.slot("acsURL2") == OktaFake.acs("ap-northeast-1"))
+    }
+
     // MARK: 7 (backups). Backups go only into a folder that is the user's alone
 
     @Test func aBackupFolderThatIsALinkSharedOrHasNoParentIsRefusedBeforeAnyWrite() async throws {

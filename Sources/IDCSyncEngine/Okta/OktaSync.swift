@@ -137,8 +137,16 @@ public enum OktaSync {
         } catch {
             throw CommandError(.usage, [Diagnostic(.error, code: "okta.desired", error.message)])
         }
+        // A slot holding something other than a string (a number, an object) is not free: it is
+        // planned as a foreign value shown as its JSON text, kept unless okta.foreignUrls: remove.
+        let current: [String?] = world.layout.slotKeys.enumerated().map { index, key in
+            guard let value = world.app.settingsApp?[key], value != .null, value.stringValue == nil else { return world.app.setting(key) }
+            diagnostics.append(Diagnostic(.warning, code: "okta.slot-not-text",
+                "slot \(index + 1) (\(key)) holds \(AppDiff.describe(value)), which is not text; it is treated as a foreign value (kept, unless okta.foreignUrls: remove). Check the app in the Okta admin console."))
+            return JSONWriter.compact(value)
+        }
         let plan = SlotPlanner.plan(SlotPlanInput(
-            layout: world.layout, current: world.layout.slotKeys.map { world.app.setting($0) }, defaultACS: world.defaultACS?.url,
+            layout: world.layout, current: current, defaultACS: world.defaultACS?.url,
             desired: desired, matcher: ACSURLMatcher(partition: partition, tenantId: world.tenantId, templates: instance.urlTemplates),
             foreignURLs: okta.foreignUrls))
         for slot in plan.slots where slot.reason == .foreignKept {
