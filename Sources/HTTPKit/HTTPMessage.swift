@@ -55,6 +55,8 @@ public struct HTTPResponse: Sendable {
 public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No complete response within the request's timeout.
     case timeout
+    /// No complete response (connect, headers and the whole body) within this deadline.
+    case deadlineExceeded(Duration)
     /// The connection was reset or closed before a response arrived.
     case connectionReset(String)
     /// The connection could not be opened (refused, DNS, TLS).
@@ -64,16 +66,24 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .timeout: "the request timed out"
+        case .deadlineExceeded(let limit): "the exchange did not finish within its \(Self.seconds(limit)) deadline (connecting, the headers and the whole body)"
         case .connectionReset(let detail): "the connection was reset (\(detail))"
         case .connectFailed(let detail): "could not connect (\(detail))"
         case .other(let detail): detail
         }
     }
 
+    /// "2 s", "0.5 s".
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        if attoseconds == 0 { return "\(seconds) s" }
+        return "\(Double(seconds) + Double(attoseconds) / 1e18) s"
+    }
+
     /// Whether sending the request again may succeed.
     public var isTransient: Bool {
         switch self {
-        case .timeout, .connectionReset: true
+        case .timeout, .deadlineExceeded, .connectionReset: true
         case .connectFailed, .other: false
         }
     }

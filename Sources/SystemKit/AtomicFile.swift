@@ -10,15 +10,39 @@ import Darwin
 /// file in the same folder, flushed, then renamed over the target, then the folder flushed so the
 /// rename itself survives a crash. Schedulers' collectors (the node exporter's textfile directory)
 /// and people opening guides mid-run rely on this. The folder must exist.
+///
+/// Only a regular file is ever replaced. A destination that is a symbolic link, device, FIFO,
+/// socket or directory is refused before anything is written (`Failure.refused`): renaming over it
+/// would replace the link or device node itself (`--out /dev/full` became a file) while the user
+/// meant the thing it stands for.
 public enum AtomicFile {
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var path: String
         public var reason: String
-        public var description: String { "cannot write \(path): \(reason)" }
+        /// What the destination is when it was refused for not being a regular file (a usage
+        /// error: nothing was written); nil for a failure while writing.
+        public var refused: FileKind?
+
+        public init(path: String, reason: String, refused: FileKind? = nil) {
+            self.path = path
+            self.reason = reason
+            self.refused = refused
+        }
+
+        public var description: String {
+            refused == nil ? "cannot write \(path): \(reason)" : "refusing to write \(path): \(reason)"
+        }
     }
 
     /// `mode` is the final file's (mkstemp creates 0600, so it is set explicitly).
     public static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(Failure) {
+        try write(bytes: Array(text.utf8), to: path, mode: mode)
+    }
+
+    /// Writes `bytes` to `path` atomically with `mode`, fsyncing the file and then its folder.
+    /// Refuses (`Failure.refused`) a destination that exists and is not a regular file.
+    public static func write(bytes: [UInt8], to path: String, mode: mode_t) throws(Failure) {
+        try requireReplaceable(path)
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
         let name = path.split(separator: "/").last.map(String.init) ?? path
         var template = Array("\(folder)/.\(name).XXXXXX".utf8CString)
@@ -31,14 +55,14 @@ public enum AtomicFile {
             unlink(temporary)
             return Failure(path: path, reason: TextFile.describe(code))
         }
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
+        var remaining = bytes[...]
+        while !remaining.isEmpty {
+            let written = remaining.withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
                 throw fail(errno)
             }
-            bytes = bytes.dropFirst(written)
+            remaining = remaining.dropFirst(written)
         }
         guard fchmod(fd, mode) == 0, fsync(fd) == 0 else { throw fail(errno) }
         close(fd)
@@ -53,6 +77,26 @@ public enum AtomicFile {
         if folderFD >= 0 {
             _ = fsync(folderFD)
             close(folderFD)
+        }
+    }
+
+    /// Throws `Failure.refused` when something other than a regular file is at `path` (a symbolic
+    /// link is not followed). Nothing there, or a regular file, passes. Callers that check before
+    /// doing other work (e.g. before asking a question) use it directly.
+    public static func requireReplaceable(_ path: String) throws(Failure) {
+        guard let kind = FileKind.of(path), kind != .regular else { return }
+        throw Failure(path: path, reason: refusal(path, kind), refused: kind)
+    }
+
+    private static func refusal(_ path: String, _ kind: FileKind) -> String {
+        switch kind {
+        case .symbolicLink:
+            let target = FileKind.linkTarget(path).map { " to \($0)" } ?? ""
+            return "it is a symbolic link\(target); idcsync replaces only regular files and does not write through links, so nothing was written; give the target's own path"
+        case .directory:
+            return "it is a directory; give the path of a file, nothing was written"
+        default:
+            return "it is \(kind), not a regular file; idcsync replaces only regular files, so nothing was written; give another path"
         }
     }
 }

@@ -87,7 +87,7 @@ KNOWN_SCOPE_RE = re.compile(r"^okta\.[A-Za-z]+\.(read|manage)$")
 SCOPE_READ = "okta.apps.read"
 SCOPE_MANAGE = "okta.apps.manage"
 
-FAULT_ACTIONS = ("status", "rateLimit", "delay", "reset", "concurrentEdit", "dropField", "lostResponse", "mutateResponse")
+FAULT_ACTIONS = ("status", "rateLimit", "delay", "reset", "concurrentEdit", "dropField", "lostResponse", "mutateResponse", "trickle")
 LOST_RESPONSE_MODES = ("status", "eof", "rst")
 
 # Okta error codes used here, with their standard summaries.
@@ -1479,6 +1479,10 @@ def control_faults(body):
             _expect(rule["mode"] in LOST_RESPONSE_MODES, f"lostResponse mode must be one of {', '.join(LOST_RESPONSE_MODES)}")
             rule["status"] = rule.get("status", 500)
             _expect(isinstance(rule["status"], int) and 400 <= rule["status"] <= 599, "lostResponse status must be 400..599")
+        if rule["action"] == "trickle":
+            rule["bytesPerSecond"] = rule.get("bytesPerSecond", 1)
+            _expect(isinstance(rule["bytesPerSecond"], (int, float)) and not isinstance(rule["bytesPerSecond"], bool)
+                    and 0 < rule["bytesPerSecond"] <= 1_000_000, "trickle fault needs bytesPerSecond in (0, 1000000]")
         rules.append(rule)
     with STATE.lock:
         STATE.faults.extend(rules)
@@ -1704,7 +1708,7 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
 
-    def _send(self, status, payload: bytes, content_type: str | None, headers, entry=None):
+    def _send(self, status, payload: bytes, content_type: str | None, headers, entry=None, trickle=None):
         if entry is not None:
             with STATE.lock:
                 entry["status"] = status  # before writing, so the log is complete when the client reads
@@ -1716,8 +1720,24 @@ class Handler(BaseHTTPRequestHandler):
         send_body = self.command != "HEAD"
         self.send_header("Content-Length", str(len(payload) if send_body else 0))
         self.end_headers()
-        if send_body and payload:
+        if send_body and payload and trickle is not None:
+            self._trickle(payload, trickle["bytesPerSecond"])
+        elif send_body and payload:
             self.wfile.write(payload)
+
+    def _trickle(self, payload: bytes, bytes_per_second):
+        """Fault "trickle": the head at once, then the body one byte at a time, `bytes_per_second`;
+        stops when the client goes away."""
+        self.wfile.flush()
+        interval = 1.0 / bytes_per_second
+        try:
+            for index in range(len(payload)):
+                self.wfile.write(payload[index:index + 1])
+                self.wfile.flush()
+                if index + 1 < len(payload):
+                    time.sleep(interval)
+        except OSError:  # the client gave up (reset, broken pipe)
+            self.close_connection = True
 
     def _abort_connection(self, mode: str = "eof"):
         """Fault "reset": close the socket without writing any response.
@@ -1803,6 +1823,7 @@ class Handler(BaseHTTPRequestHandler):
         ctx = Ctx(self, method, path, query, self.headers, body)
         lost = None  # fault "lostResponse": handle the request, then lose its response
         mutate = None  # fault "mutateResponse": handle the request, then change its JSON answer
+        trickle = None  # fault "trickle": handle the request, then send the body slowly
 
         # 1. Fault injection (first matching rule fires).
         rule = STATE.take_fault(method, path)
@@ -1846,6 +1867,8 @@ class Handler(BaseHTTPRequestHandler):
                 lost = rule
             elif action == "mutateResponse":
                 mutate = rule
+            elif action == "trickle":
+                trickle = rule
 
         # 2. Rate limit.
         if bucket is not None:
@@ -1894,7 +1917,7 @@ class Handler(BaseHTTPRequestHandler):
             code, summary = E_INTERNAL if lost["status"] >= 500 else STATUS_DEFAULT_CODES.get(lost["status"], E_INTERNAL)
             send_okta_error(lost["status"], code, summary)
             return
-        self._send(status, payload, content_type, headers, entry)
+        self._send(status, payload, content_type, headers, entry, trickle=trickle)
 
 
 class Server(ThreadingHTTPServer):

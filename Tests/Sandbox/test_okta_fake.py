@@ -1193,5 +1193,53 @@ class KeysAndMetadataTests(FakeTestCase):
         self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1/sso/saml/metadata?kid=kidSSO1"), 404, "E0000007")
 
 
+# ------------------------------------------------------------------------------------------
+# Fault "trickle": the body arrives slowly
+# ------------------------------------------------------------------------------------------
+
+
+class TrickleTests(FakeTestCase):
+    def open_get(self, path):
+        import http.client
+        connection = http.client.HTTPConnection(self.base.removeprefix("http://"), timeout=10)
+        connection.request("GET", path, headers={"Authorization": f"SSWS {API_TOKEN}", "Accept": "application/json"})
+        return connection, connection.getresponse()
+
+    def test_head_at_once_then_the_body_at_the_given_rate(self):
+        expected = self.api("GET", "/api/v1/apps/0oaSSO1").body
+        rate = 4000
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1",
+                                                       "action": "trickle", "bytesPerSecond": rate}]})
+        t0 = time.monotonic()
+        connection, response = self.open_get("/api/v1/apps/0oaSSO1")
+        head = time.monotonic() - t0
+        self.assertEqual(response.status, 200)
+        self.assertEqual(int(response.headers["Content-Length"]), len(expected))
+        body = response.read()
+        total = time.monotonic() - t0
+        connection.close()
+        self.assertEqual(json.loads(body)["id"], "0oaSSO1")
+        self.assertEqual(len(body), len(expected))
+        self.assertLess(head, (len(expected) - 1) / rate / 2, "the head is not held back")
+        self.assertGreaterEqual(total, (len(expected) - 1) / rate, "the body took at least its length / rate")
+        log = self.ctl("GET", "/_fake/requests")
+        self.assertEqual((log[-1]["status"], log[-1]["faults"]), (200, ["trickle"]))
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").body, expected, "the fault fired once")
+
+    def test_a_client_that_gives_up_does_not_stall_the_fake(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1", "action": "trickle"}]})
+        connection, response = self.open_get("/api/v1/apps/0oaSSO1")
+        self.assertEqual(response.read(1), b"{")
+        connection.close()
+        t0 = time.monotonic()
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
+        self.assertLess(time.monotonic() - t0, 2)
+
+    def test_bad_rules_refused(self):
+        for bad in ({"bytesPerSecond": 0}, {"bytesPerSecond": -1}, {"bytesPerSecond": "1"}, {"bytesPerSecond": True}):
+            r = http("POST", self.base + "/_fake/faults", {"faults": [dict(bad, action="trickle")]})
+            self.assertEqual(r.status, 400, bad)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -5,7 +5,12 @@ import IDCSyncCore
 /// `/bin/sh -c` and prints `{"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken"?,
 /// "Expiration"?}` on stdout. Failures name the profile and quote the first line of stderr; stdout
 /// holds the secret and is never quoted, nor is the command line (it may carry a token).
+///
+/// Unlike botocore, the command is bounded: it is killed (with what it started) after 60 s
+/// (`IDCSYNC_CREDENTIAL_PROCESS_TIMEOUT`, seconds, 1 to 3600) or once it prints more than 1 MiB.
 public struct ProcessCredentialProvider: CredentialProvider {
+    public static let timeoutVariable = "IDCSYNC_CREDENTIAL_PROCESS_TIMEOUT"
+
     public var name: String { "credential_process (profile \(context.profileName))" }
     let context: ProfileContext
     let time: any TimeSource
@@ -22,9 +27,19 @@ public struct ProcessCredentialProvider: CredentialProvider {
             throw failure("credential_process is empty")
         }
         let program = SharedConfigParser.shellWords(command)?.first ?? "the command"
+        let timeout = try timeoutSetting()
         let output: ShellCommand.Output
-        switch await ShellCommand.run(command, environment: context.environment) {
-        case .failure(let error): throw failure("\(error.reason)")
+        switch await ShellCommand.run(command, environment: context.environment, timeout: timeout) {
+        case .failure(let error):
+            switch error.kind {
+            case .system:
+                throw failure(error.reason)
+            case .timedOut(let limit):
+                throw failure("\(program) did not finish within \(limit.components.seconds) s and was stopped (it and what it started were killed); "
+                              + "check that it does not wait for input, or raise the limit with \(Self.timeoutVariable)=SECONDS")
+            case .tooMuchOutput(let limit):
+                throw failure("\(program) printed more than \(limit / 1024 / 1024) MiB on stdout and was stopped; credential_process must print one small JSON document")
+            }
         case .success(let result): output = result
         }
         let stderrLine = CredentialText.firstLine(String(decoding: output.stderr, as: UTF8.self))
@@ -69,6 +84,15 @@ public struct ProcessCredentialProvider: CredentialProvider {
         }
         return AWSCredentials(accessKeyId: accessKey, secretAccessKey: Secret(secretKey), sessionToken: token.map(Secret.init),
                               expiration: expiration, source: name)
+    }
+
+    /// `IDCSYNC_CREDENTIAL_PROCESS_TIMEOUT` in whole seconds, else 60 s.
+    private func timeoutSetting() throws(AWSError) -> Duration {
+        guard let text = context.environment[Self.timeoutVariable], !text.isEmpty else { return ShellCommand.defaultTimeout }
+        guard let seconds = Int(text), (1...3600).contains(seconds) else {
+            throw failure("\(Self.timeoutVariable) must be a whole number of seconds from 1 to 3600, not \"\(text)\"")
+        }
+        return .seconds(seconds)
     }
 
     private func failure(_ reason: String) -> AWSError {

@@ -11,6 +11,13 @@ import SystemKit
 /// Runs a command line through `/bin/sh -c` with `posix_spawn` (no Foundation), capturing stdout and
 /// stderr. stdin is inherited, as botocore's `Popen` call leaves it. The blocking wait runs on a
 /// Dispatch thread, not on Swift concurrency's cooperative pool.
+///
+/// Bounded: a command that has not exited within `timeout`, or that prints more than
+/// `maximumStdout` bytes on stdout, is killed with everything it started and the run fails
+/// (botocore waits for ever and reads everything). The command gets its own process group so that
+/// the kill reaches its children too, except when stdin is a terminal: a process outside the
+/// terminal's foreground group that reads a prompt answer (an MFA code) would be stopped by
+/// SIGTTIN, so there it stays in idcsync's group and only the shell is killed.
 enum ShellCommand {
     enum Termination: Sendable, Equatable {
         case exited(Int32)
@@ -23,22 +30,38 @@ enum ShellCommand {
         var stderr: [UInt8]
     }
 
-    struct Failure: Error, Sendable {
+    struct Failure: Error, Sendable, Equatable {
+        enum Kind: Sendable, Equatable {
+            /// The command could not be started or waited for.
+            case system
+            /// Still running after the timeout; it was killed.
+            case timedOut(Duration)
+            /// It printed more than the cap on stdout; it was killed.
+            case tooMuchOutput(Int)
+        }
+        var kind: Kind = .system
         var reason: String
     }
 
+    static let defaultTimeout: Duration = .seconds(60)
     static let maximumStdout = 1024 * 1024
     static let maximumStderr = 64 * 1024
 
-    static func run(_ command: String, environment: [String: String]) async -> Result<Output, Failure> {
+    /// `ownProcessGroup`: nil decides by whether stdin is a terminal (see above).
+    static func run(_ command: String, environment: [String: String], timeout: Duration = defaultTimeout,
+                    maximumStdout: Int = maximumStdout, ownProcessGroup: Bool? = nil) async -> Result<Output, Failure> {
         await withCheckedContinuation { (continuation: CheckedContinuation<Result<Output, Failure>, Never>) in
             DispatchQueue.global().async {
-                continuation.resume(returning: runBlocking(command, environment: environment))
+                continuation.resume(returning: runBlocking(command, environment: environment, timeout: timeout,
+                                                           maximumStdout: maximumStdout, ownProcessGroup: ownProcessGroup))
             }
         }
     }
 
-    static func runBlocking(_ command: String, environment: [String: String]) -> Result<Output, Failure> {
+    static func runBlocking(_ command: String, environment: [String: String], timeout: Duration = defaultTimeout,
+                            maximumStdout: Int = maximumStdout, ownProcessGroup: Bool? = nil) -> Result<Output, Failure> {
+        let deadline = monotonicNanoseconds() + timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let ownGroup = ownProcessGroup ?? (isatty(0) == 0)
         var environment = environment
         if environment["PATH"] == nil, let path = getenv("PATH") { environment["PATH"] = String(cString: path) }
 
@@ -76,7 +99,13 @@ enum ShellCommand {
         sigdelset(&defaultSignals, SIGSTOP)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownGroup {
+            // A new group whose id is the shell's pid: killing -pid reaches everything it started.
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let arguments: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (text: String) in strdup(text) }
         let variables: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { (entry: (key: String, value: String)) in strdup("\(entry.key)=\(entry.value)") }
@@ -102,8 +131,19 @@ enum ShellCommand {
         var polls = [pollfd(fd: stdoutPipe[0], events: Int16(POLLIN), revents: 0),
                      pollfd(fd: stderrPipe[0], events: Int16(POLLIN), revents: 0)]
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while polls.contains(where: { $0.fd >= 0 }) {
-            let ready = poll(&polls, nfds_t(polls.count), -1)
+        var stopped: Failure?
+        /// Kills the command (its group when it has one) and reaps the shell.
+        func stop(_ failure: Failure) {
+            stopped = failure
+            _ = kill(ownGroup ? -pid : pid, SIGKILL)
+        }
+        reading: while polls.contains(where: { $0.fd >= 0 }) {
+            let remaining = deadline - monotonicNanoseconds()
+            guard remaining > 0 else {
+                stop(Failure(kind: .timedOut(timeout), reason: "timed out"))
+                break
+            }
+            let ready = poll(&polls, nfds_t(polls.count), Int32(min(remaining / 1_000_000 + 1, 60_000)))
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
@@ -117,7 +157,11 @@ enum ShellCommand {
                     continue
                 }
                 if index == 0 {
-                    stdout.append(contentsOf: buffer[..<min(count, max(0, maximumStdout - stdout.count))])
+                    guard stdout.count + count <= maximumStdout else {
+                        stop(Failure(kind: .tooMuchOutput(maximumStdout), reason: "too much output"))
+                        break reading
+                    }
+                    stdout.append(contentsOf: buffer[..<count])
                 } else {
                     stderr.append(contentsOf: buffer[..<min(count, max(0, maximumStderr - stderr.count))])
                 }
@@ -125,13 +169,32 @@ enum ShellCommand {
         }
         for entry in polls where entry.fd >= 0 { close(entry.fd) }
 
+        // The shell may close its output and keep running: the wait is bounded by the same deadline.
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { return .failure(Failure(reason: "cannot wait for /bin/sh: \(TextFile.describe(errno))")) }
+        while true {
+            let reaped = waitpid(pid, &status, stopped == nil ? WNOHANG : 0)
+            if reaped == pid { break }
+            if reaped < 0 {
+                guard errno == EINTR else { return .failure(Failure(reason: "cannot wait for /bin/sh: \(TextFile.describe(errno))")) }
+                continue
+            }
+            if monotonicNanoseconds() >= deadline {
+                stop(Failure(kind: .timedOut(timeout), reason: "timed out"))
+                continue
+            }
+            var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
+            _ = nanosleep(&pause, nil)
         }
+        if let stopped { return .failure(stopped) }
         // WIFEXITED / WEXITSTATUS / WTERMSIG are C macros Swift does not import.
         let termination: Termination = status & 0x7F == 0 ? .exited((status >> 8) & 0xFF) : .signaled(status & 0x7F)
         return .success(Output(termination: termination, stdout: stdout, stderr: stderr))
+    }
+
+    private static func monotonicNanoseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 
     /// A pipe whose ends are close-on-exec (`pipe2` is not visible from Swift on Glibc).

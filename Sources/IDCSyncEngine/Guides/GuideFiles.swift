@@ -100,6 +100,9 @@ public enum GuideFiles {
     /// are meant to be shared and served. The error names the file and what to do.
     private static func writeAtomically(_ text: String, to path: String) throws(CommandError) {
         do { try AtomicFile.write(text, to: path, mode: 0o644) } catch {
+            if error.refused != nil {
+                throw CommandError(.usage, [Diagnostic(.error, code: "bookmarks.not-a-file", "\(error)")])
+            }
             throw CommandError(.failure, [Diagnostic(.error, code: "bookmarks.write",
                 "\(error); choose another --out folder or fix its permissions")])
         }

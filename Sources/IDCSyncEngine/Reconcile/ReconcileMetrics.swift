@@ -11,9 +11,19 @@ public enum ReconcileMetrics {
         if case .success(let text) = TextFile.contents(of: path, limit: 1024 * 1024) { previous = lastSuccess(inPrometheusText: text) }
         let text = prometheus(report, lastSuccess: report.succeeded ? report.startedAt : previous)
         do { try AtomicFile.write(text, to: path, mode: 0o644) } catch {
+            if error.refused != nil {
+                throw CommandError(.usage, [Diagnostic(.error, code: "io.metrics", "--metrics-file: \(error); the reconcile itself ran (see the report)")])
+            }
             throw CommandError(.failure, [Diagnostic(.error, code: "io.metrics",
                 "\(error); the reconcile itself ran (see the report), check that the folder of --metrics-file exists and is writable")])
         }
+    }
+
+    /// Refuses, before the run, a metrics path that is not a regular file (a symbolic link, a
+    /// device): the message names the path and what it is.
+    public static func checkDestination(_ path: String) -> String? {
+        do { try AtomicFile.requireReplaceable(path) } catch { return "--metrics-file: \(error)" }
+        return nil
     }
 
     /// The textfile-collector file. `lastSuccess` is this run's start when every target ran, else the

@@ -41,7 +41,8 @@ public enum OVPNFile {
         case .failure(.isDirectory): throw usage("vpn.ovpn.directory", "\(file) is a directory; give the .ovpn file downloaded from the Client VPN endpoint", file: file)
         case .failure(.notUTF8): throw usage("vpn.ovpn.not-utf8", "\(file) is not UTF-8 text (binary?), not an OpenVPN client configuration; nothing was written", file: file)
         case .failure(.unreadable(let reason)):
-            throw CommandError(.failure, [Diagnostic(.error, code: "vpn.ovpn.read", "cannot read \(file): \(reason)")])
+            // The path the user gave cannot be used (a FIFO, a device, no permission): a usage error.
+            throw usage("vpn.ovpn.read", "cannot read \(file): \(reason); nothing was written", file: file)
         }
 
         let patched: OVPNPatch.Outcome
@@ -67,10 +68,19 @@ public enum OVPNFile {
         do {
             try AtomicFile.write(patched.text, to: destination, mode: mode)
         } catch {
-            throw CommandError(.failure, [Diagnostic(.error, code: "vpn.ovpn.write",
-                "cannot write \(destination): \(error.reason)\(inPlace ? "; \(file) is unchanged" : "")")])
+            throw writeFailure(error, unchanged: inPlace ? file : nil)
         }
         return Outcome(file: file, destination: destination, inPlace: inPlace, written: true, patch: patched)
+    }
+
+    /// A destination that is not a regular file (a symbolic link, a device) is a usage error (exit
+    /// 64); a failure while writing is exit 1.
+    static func writeFailure(_ error: AtomicFile.Failure, unchanged: String?) -> CommandError {
+        if error.refused != nil {
+            return CommandError(.usage, [Diagnostic(.error, code: "vpn.ovpn.not-a-file", "\(error)")])
+        }
+        let suffix = unchanged.map { "; \($0) is unchanged" } ?? ""
+        return CommandError(.failure, [Diagnostic(.error, code: "vpn.ovpn.write", "cannot write \(error.path): \(error.reason)\(suffix)")])
     }
 
     /// The message names the file; no location, so it is not printed twice.

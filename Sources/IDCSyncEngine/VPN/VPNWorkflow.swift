@@ -191,7 +191,15 @@ public enum VPNWorkflow {
             throw CommandError(.failure, [Diagnostic(.error, code: "vpn.export", "AWS exported a client configuration idcsync cannot patch: \(error.message)")])
         }
         do { try AtomicFile.write(patched.text, to: path, mode: 0o600) } catch {
-            throw CommandError(.failure, [Diagnostic(.error, code: "io.ovpn", "\(error); the endpoint is set up, run vpn apply again with another --ovpn-out")])
+            throw CommandError(error.refused == nil ? .failure : .usage,
+                               [Diagnostic(.error, code: "io.ovpn", "\(error); the endpoint is set up, run vpn apply again with another --ovpn-out")])
+        }
+    }
+
+    /// Refuses an `--ovpn-out` that is not a regular file before anything is changed in AWS.
+    public static func checkClientConfigurationDestination(_ path: String) throws(CommandError) {
+        do { try AtomicFile.requireReplaceable(path) } catch {
+            throw CommandError(.usage, [Diagnostic(.error, code: "io.ovpn", "\(error); nothing was changed in AWS")])
         }
     }
 }

@@ -33,7 +33,8 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write Prometheus metrics here (textfile-collector format, replaced atomically).", valueName: "file"))
     var metricsFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("How many targets to check at once (1-64).", valueName: "n"))
+    // .unconditional: "-3" is a (wrong) value to explain, not an unknown option ("Missing value").
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How many targets to check at once (1-64).", valueName: "n"))
     var parallel = 8
 
     @Option(name: .long, help: ArgumentHelp("Where to save each Okta app as read before --apply writes it (default: okta.backupDir, else idcsync-backups next to the config).", valueName: "dir"))
@@ -41,12 +42,12 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func validate() throws {
         try global.requireOutput([.text, .json], command: "reconcile")
-        guard (1...64).contains(parallel) else {
-            throw ValidationError("--parallel must be between 1 and 64, not \(parallel)")
-        }
+        guard parallel > 0 else { throw ValidationError("--parallel \(parallel): must be positive (1 to 64 targets at once)") }
+        guard parallel <= 64 else { throw ValidationError("--parallel \(parallel): must be at most 64") }
         if let metricsFile, metricsFile.isEmpty || metricsFile.hasSuffix("/") {
             throw ValidationError("--metrics-file must name a file, not \"\(metricsFile)\"")
         }
+        if let metricsFile, let refusal = ReconcileMetrics.checkDestination(metricsFile) { throw ValidationError(refusal) }
     }
 
     func run() async throws {

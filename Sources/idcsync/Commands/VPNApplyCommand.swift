@@ -32,6 +32,8 @@ struct VPNApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, report, cloud, okta) = try await VPNSession.plan(console: console, access: .readWrite)
+            let path = ovpnOut ?? OktaSession.resolve("client-vpn.ovpn", relativeTo: config.source)
+            try VPNWorkflow.checkClientConfigurationDestination(path)
             console.report(report.diagnostics)
             if global.output == .text { console.write(VPNRenderer.text(report.plan, style: console.out)) }
             if report.plan.hasChanges {
@@ -44,7 +46,6 @@ struct VPNApplyCommand: AsyncParsableCommand {
             let result = try await VPNWorkflow.apply(report, config: config, cloud: cloud, okta: okta,
                                                      backupDirectory: OktaSync.backupDirectory(config: config, target: config.defaultTarget, override: writeOptions.backupDir),
                                                      logger: console.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
-            let path = ovpnOut ?? OktaSession.resolve("client-vpn.ovpn", relativeTo: config.source)
             if !result.clientConfiguration.isEmpty {
                 try VPNWorkflow.writeClientConfiguration(result.clientConfiguration, to: path)
                 if !quiet { console.writeError("Client configuration (SAML): \(path) (mode 0600). Import it into the AWS provided client.") }

@@ -14,14 +14,14 @@ struct RegionChangeOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not wait for IAM Identity Center to finish; the next run picks up from there.")
     var noWait = false
 
-    @Option(name: .long, help: ArgumentHelp("How long to wait for IAM Identity Center, e.g. 90s, 30m, 2h (default 1h).", valueName: "duration"))
+    // .unconditional: "-5s" is a (wrong) value to explain, not an unknown option ("Missing value").
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("How long to wait for IAM Identity Center, e.g. 90s, 30m, 2h (default 1h).", valueName: "duration"))
     var timeout: String = "1h"
 
     func validate() throws {
         if case .failure(let error) = Region.parse(region) { throw ValidationError(error.message) }
-        guard DurationText.parse(timeout) != nil else {
-            throw ValidationError("--timeout \(timeout) is not a duration; use a number with s, m or h, e.g. 90s, 30m, 2h")
-        }
+        if let problem = DurationText.problem(timeout) { throw ValidationError("--timeout \(timeout): \(problem)") }
     }
 
     var parsedRegion: Region { try! Region.parse(region).get() }
@@ -29,12 +29,21 @@ struct RegionChangeOptions: ParsableArguments {
 
 enum DurationText {
     static func parse(_ text: String) -> Duration? {
-        guard let unit = text.last, let value = Int(text.dropLast()), value > 0 else { return nil }
+        guard problem(text) == nil, let unit = text.last, let value = Int(text.dropLast()) else { return nil }
         switch unit {
         case "s": return .seconds(value)
         case "m": return .seconds(value * 60)
         case "h": return .seconds(value * 3600)
         default: return nil
         }
+    }
+
+    /// What is wrong with a duration, or nil.
+    static func problem(_ text: String) -> String? {
+        let example = "use a whole number with s, m or h, e.g. 90s, 30m, 2h"
+        guard let unit = text.last, "smh".contains(unit), let value = Int(text.dropLast()) else { return "not a duration; \(example)" }
+        guard value > 0 else { return "must be positive; \(example)" }
+        guard value <= 7 * 24 * 3600 / (unit == "s" ? 1 : unit == "m" ? 60 : 3600) else { return "must be at most 7 days (168h)" }
+        return nil
     }
 }
