@@ -35,6 +35,8 @@ public enum Redactor {
         registry.add(forms)
     }
 
+    static func isRegistered(_ value: String) -> Bool { registry.forms.contains(value) }
+
     /// The text without any registered secret, credential after an authorization scheme, or JWT.
     public static func redact(_ text: String) -> String {
         var result = text
@@ -69,7 +71,7 @@ public enum Redactor {
         switch scalar {
         case "\n", "\r", "\u{2028}", "\u{2029}": return "a line break"
         case "\t": return "a tab"
-        default: return "the control character U+" + hex(scalar.value, width: 4)
+        default: return "the control character U+" + hex(scalar.value, width: 4).uppercased()
         }
     }
 

@@ -70,6 +70,7 @@ public struct ConfigLoader: Sendable {
     static func masked(_ diagnostic: Diagnostic) -> Diagnostic {
         var masked = diagnostic
         masked.message = SecretShape.mask(diagnostic.message)
+        masked.field = diagnostic.field.map(SecretShape.mask)
         return masked
     }
 }
