@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 /// The one place that knows every secret value of the run and scrubs text before idcsync prints or
@@ -35,16 +42,48 @@ public enum Redactor {
         registry.add(forms)
     }
 
-    static func isRegistered(_ value: String) -> Bool { registry.forms.contains(value) }
+    static func isRegistered(_ value: String) -> Bool { registry.forms.contains(Array(value.utf8)) }
 
     /// The text without any registered secret, credential after an authorization scheme, or JWT.
+    /// Byte-level and Foundation-free: it runs on every line idcsync prints.
     public static func redact(_ text: String) -> String {
         var result = text
-        for form in registry.forms where result.contains(form) {
-            result = result.replacingOccurrences(of: form, with: placeholder)
+        let forms = registry.forms
+        if !forms.isEmpty {
+            var bytes = Array(text.utf8)
+            var changed = false
+            for form in forms where replace(form, in: &bytes) { changed = true }
+            if changed { result = String(decoding: bytes, as: UTF8.self) }
         }
         return redactPatterns(result)
     }
+
+    /// Replaces every occurrence of `needle` with the placeholder. A valid UTF-8 needle found in
+    /// valid UTF-8 always starts and ends on character boundaries.
+    private static func replace(_ needle: [UInt8], in bytes: inout [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        var out: [UInt8] = []
+        var copied = 0
+        var index = 0
+        let last = bytes.count - needle.count
+        while index <= last {
+            if bytes[index] == first && bytes[index..<index + needle.count].elementsEqual(needle) {
+                if out.isEmpty { out.reserveCapacity(bytes.count) }
+                out.append(contentsOf: bytes[copied..<index])
+                out.append(contentsOf: placeholderBytes)
+                index += needle.count
+                copied = index
+            } else {
+                index += 1
+            }
+        }
+        guard copied > 0 else { return false }
+        out.append(contentsOf: bytes[copied...])
+        bytes = out
+        return true
+    }
+
+    private static let placeholderBytes = Array(placeholder.utf8)
 
     /// Text from a server or a file, made safe to embed in one line of a message: redacted, and
     /// every control character (line breaks included) escaped, so it cannot forge a line.
@@ -75,6 +114,14 @@ public enum Redactor {
         }
     }
 
+    /// A byte test that lets ordinary text through without decoding it: C0 and DEL are single
+    /// bytes, C1 starts with 0xC2 and the separators and overrides with 0xE2.
+    private static func mayHaveControl(_ text: String, keepLineBreaks: Bool) -> Bool {
+        text.utf8.contains { byte in
+            (byte < 0x20 && !(keepLineBreaks && (byte == 0x0A || byte == 0x09))) || byte == 0x7F || byte == 0xC2 || byte == 0xE2
+        }
+    }
+
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
@@ -84,7 +131,7 @@ public enum Redactor {
 
     /// `\n`, `\r`, `\t`, `\x1b`, `\u202e`: visible, and never a line, a colour or a cursor move.
     public static func escapeControlCharacters(_ text: String, keepLineBreaks: Bool) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        guard mayHaveControl(text, keepLineBreaks: keepLineBreaks) else { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var index = 0
@@ -187,11 +234,28 @@ public enum Redactor {
         return String(out)
     }
 
-    /// A cheap test that skips the scan for ordinary text.
+    /// A cheap test that skips the scan for ordinary text: `eyJ`, or a scheme name and a space.
     private static func mayHavePattern(_ text: String) -> Bool {
-        text.contains("eyJ") || text.range(of: "ssws ", options: .caseInsensitive) != nil
-            || text.range(of: "bearer ", options: .caseInsensitive) != nil || text.range(of: "dpop ", options: .caseInsensitive) != nil
+        let bytes = Array(text.utf8)
+        func lower(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        func matches(_ word: [UInt8], at index: Int, caseSensitive: Bool) -> Bool {
+            guard index + word.count <= bytes.count else { return false }
+            for offset in 0..<word.count where (caseSensitive ? bytes[index + offset] : lower(bytes[index + offset])) != word[offset] { return false }
+            return true
+        }
+        for index in bytes.indices {
+            switch lower(bytes[index]) {
+            case 0x65 where matches(jwtStart, at: index, caseSensitive: true): return true
+            case 0x73, 0x62, 0x64:
+                if schemeWords.contains(where: { matches($0, at: index, caseSensitive: false) }) { return true }
+            default: continue
+            }
+        }
+        return false
     }
+
+    private static let jwtStart = Array("eyJ".utf8)
+    private static let schemeWords = ["ssws ", "bearer ", "dpop "].map { Array($0.utf8) }
 
     /// token68 (RFC 9110) and the JWT dot: letters, digits, `-._~+/` and trailing `=`.
     private static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
@@ -241,24 +305,29 @@ public enum Redactor {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
-    /// The registered forms, longest first so a value is replaced before any of its lines.
+    /// The registered forms as UTF-8, longest first so a value is replaced before any of its lines.
     private final class Registry: @unchecked Sendable {
-        private let lock = NSLock()
-        private var sorted: [String] = []
+        // A plain mutex: the registry is read on every write, and a process-wide one lives for ever.
+        private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+            let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+            pthread_mutex_init(mutex, nil)
+            return mutex
+        }()
+        private var sorted: [[UInt8]] = []
         private var known: Set<String> = []
 
         func add(_ forms: Set<String>) {
-            lock.lock()
-            defer { lock.unlock() }
+            pthread_mutex_lock(mutex)
+            defer { pthread_mutex_unlock(mutex) }
             let new = forms.subtracting(known)
             guard !new.isEmpty else { return }
             known.formUnion(new)
-            sorted = known.sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count > $1.utf8.count : $0 < $1 }
+            sorted = known.map { Array($0.utf8) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
         }
 
-        var forms: [String] {
-            lock.lock()
-            defer { lock.unlock() }
+        var forms: [[UInt8]] {
+            pthread_mutex_lock(mutex)
+            defer { pthread_mutex_unlock(mutex) }
             return sorted
         }
     }
