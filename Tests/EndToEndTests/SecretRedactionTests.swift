@@ -109,6 +109,22 @@ struct SecretRedactionTests {
         try await expectNoWrite(fake)
     }
 
+    @Test func controlCharactersInTheAppItselfAreEscapedInThePlan() async throws {
+        let fake = try OktaFake()
+        try await fake.seed(slots: [1: "https://partner.example.com/acs\nidcsync: in sync"], extra: ["label": "AWS\nidcsync: in sync\u{1B}]0;owned\u{7}\u{1B}[2J"])
+        let workspace = try Workspace()
+        try workspace.write("idcsync.yaml", fake.config())
+        let plan = try workspace.runFailing(["okta", "plan"], environment: environment)
+        #expect(plan.status == 2, "\(plan.stderr)")
+        let everything = plan.stdout + plan.stderr
+        #expect(!everything.split(separator: "\n").contains { $0.hasPrefix("idcsync: in sync") }, "\(everything)")
+        #expect(!everything.contains("\u{1B}"))
+        #expect(plan.stdout.contains(#"Okta app 0oaidc1 "AWS\nidcsync: in sync\x1b]0;owned\x07\x1b[2J""#), "\(plan.stdout)")
+        #expect(plan.stdout.contains(#"https://partner.example.com/acs\nidcsync: in sync"#))
+        #expect(plan.stderr.contains(#"slot 1 (acsURL1) holds https://partner.example.com/acs\nidcsync: in sync, which is not an ACS URL of this instance"#), "\(plan.stderr)")
+        try await expectNoWrite(fake)
+    }
+
     @Test func theServiceAppsAssertionProofAndAccessTokenAreRedactedWhenEchoed() async throws {
         let fake = try OktaFake()
         try await fake.seed()
