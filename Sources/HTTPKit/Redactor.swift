@@ -58,26 +58,38 @@ public enum Redactor {
         return redactPatterns(result)
     }
 
-    /// Replaces every occurrence of `needle` with the placeholder. A valid UTF-8 needle found in
-    /// valid UTF-8 always starts and ends on character boundaries.
+    /// Replaces every occurrence of `needle` with the placeholder (libc's `memchr` and `memcmp`: the
+    /// registry is searched on every write). A valid UTF-8 needle found in valid UTF-8 always starts and ends on
+    /// character boundaries.
     private static func replace(_ needle: [UInt8], in bytes: inout [UInt8]) -> Bool {
-        guard let first = needle.first, bytes.count >= needle.count else { return false }
-        var out: [UInt8] = []
-        var copied = 0
-        var index = 0
-        let last = bytes.count - needle.count
-        while index <= last {
-            if bytes[index] == first && bytes[index..<index + needle.count].elementsEqual(needle) {
-                if out.isEmpty { out.reserveCapacity(bytes.count) }
-                out.append(contentsOf: bytes[copied..<index])
-                out.append(contentsOf: placeholderBytes)
-                index += needle.count
-                copied = index
-            } else {
-                index += 1
+        guard !needle.isEmpty, bytes.count >= needle.count else { return false }
+        var matches: [Int] = []
+        bytes.withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { pattern in
+                guard let base = haystack.baseAddress else { return }
+                let first = Int32(pattern[0])
+                var offset = 0
+                while offset + pattern.count <= haystack.count,
+                      let found = memchr(base + offset, first, haystack.count - pattern.count + 1 - offset) {
+                    let position = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(found, pattern.baseAddress!, pattern.count) == 0 {
+                        matches.append(position)
+                        offset = position + pattern.count
+                    } else {
+                        offset = position + 1
+                    }
+                }
             }
         }
-        guard copied > 0 else { return false }
+        guard !matches.isEmpty else { return false }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var copied = 0
+        for position in matches {
+            out.append(contentsOf: bytes[copied..<position])
+            out.append(contentsOf: placeholderBytes)
+            copied = position + needle.count
+        }
         out.append(contentsOf: bytes[copied...])
         bytes = out
         return true
@@ -115,11 +127,23 @@ public enum Redactor {
     }
 
     /// A byte test that lets ordinary text through without decoding it: C0 and DEL are single
-    /// bytes, C1 starts with 0xC2 and the separators and overrides with 0xE2.
+    /// bytes, C1 is 0xC2 0x80...0x9F, the separators and overrides 0xE2 0x80 0xA8...0xAE and
+    /// 0xE2 0x81 0xA6...0xA9.
     private static func mayHaveControl(_ text: String, keepLineBreaks: Bool) -> Bool {
-        text.utf8.contains { byte in
-            (byte < 0x20 && !(keepLineBreaks && (byte == 0x0A || byte == 0x09))) || byte == 0x7F || byte == 0xC2 || byte == 0xE2
+        let bytes = Array(text.utf8)
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
+            case 0x0A, 0x09:
+                if !keepLineBreaks { return true }
+            case 0x00...0x1F, 0x7F: return true
+            case 0xC2 where index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]): return true
+            case 0xE2 where index + 2 < bytes.count:
+                if bytes[index + 1] == 0x80 && (0xA8...0xAE).contains(bytes[index + 2]) { return true }
+                if bytes[index + 1] == 0x81 && (0xA6...0xA9).contains(bytes[index + 2]) { return true }
+            default: continue
+            }
         }
+        return false
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
