@@ -40,11 +40,38 @@ public struct ConfigLoader: Sendable {
         case .failure(.notUTF8):
             throw .config("config.encoding", "\(path) is not UTF-8 text", file: path)
         }
-        do {
-            return try ConfigParser.parse(yaml: text, file: path, environment: environment)
-        } catch {
-            throw CommandError(.usage, error.diagnostics)
+        if let kind = Self.secretFileKind(text) {
+            throw .config("config.secret-file", "\(path) (\(origin)) is \(kind), not an idcsync config (YAML); its contents are not shown. "
+                          + "Give the config file with --config; secrets stay out of it: the Okta token in OKTA_API_TOKEN or okta.auth.tokenFile, "
+                          + "the service app key in okta.auth.privateKeyFile or OKTA_CLIENT_PRIVATEKEY", file: path)
         }
+        do {
+            var config = try ConfigParser.parse(yaml: text, file: path, environment: environment)
+            config.diagnostics = config.diagnostics.map(Self.masked)
+            return config
+        } catch {
+            throw CommandError(.usage, error.diagnostics.map(Self.masked))
+        }
+    }
+
+    /// A file of secrets given where the config belongs: a PEM key or certificate, or an environment
+    /// file (`NAME=value` lines, as `.env` files hold). Either would otherwise be quoted by the YAML errors.
+    static func secretFileKind(_ text: String) -> String? {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard let first = lines.first else { return nil }
+        if first.hasPrefix("-----BEGIN") { return "a PEM file (a key or certificate)" }
+        let assignment = /^(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*=/
+        if lines.allSatisfy({ $0.firstMatch(of: assignment) != nil }) { return "an environment file (NAME=value lines)" }
+        return nil
+    }
+
+    /// A config diagnostic never quotes a value that looks like a secret.
+    static func masked(_ diagnostic: Diagnostic) -> Diagnostic {
+        var masked = diagnostic
+        masked.message = SecretShape.mask(diagnostic.message)
+        masked.field = diagnostic.field.map(SecretShape.mask)
+        return masked
     }
 }
 

@@ -56,7 +56,7 @@ public enum SlotPlanRenderer {
         }
         lines.append("")
         lines.append(summary(plan))
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(TerminalText.line).joined(separator: "\n") + "\n"
     }
 
     public static func summary(_ plan: SlotPlan) -> String {

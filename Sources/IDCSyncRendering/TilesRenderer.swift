@@ -10,7 +10,7 @@ public enum TilesRenderer {
         lines.append("")
         guard plan.hasChanges else {
             lines.append("No changes: the tiles are in place.")
-            return lines.joined(separator: "\n") + "\n"
+            return lines.map(TerminalText.line).joined(separator: "\n") + "\n"
         }
         lines.append("Steps:")
         for (index, step) in plan.steps.enumerated() {
@@ -24,7 +24,7 @@ public enum TilesRenderer {
                 }
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(TerminalText.line).joined(separator: "\n") + "\n"
     }
 
     public static func describe(_ step: TilePlan.Step, style: Style) -> String {

@@ -22,6 +22,17 @@ public enum JWTSigningKey: Sendable {
 
     /// Reads a PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC). The error never contains key material.
     public static func load(pem: String) throws(OktaError) -> JWTSigningKey {
+        if pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || pem.contains("Proc-Type: 4,ENCRYPTED") {
+            throw .configuration("the private key is encrypted with a passphrase, which idcsync cannot use; write an unencrypted PKCS#8 copy "
+                                 + "with `openssl pkey -in key.pem -out key-plain.pem` (it asks for the passphrase), make it readable only by you "
+                                 + "(chmod 600 key-plain.pem) and use that file")
+        }
+        if pem.contains("-----BEGIN OPENSSH PRIVATE KEY-----") {
+            throw .configuration("the private key is in OpenSSH format; convert a copy to PEM PKCS#8 with `ssh-keygen -p -m PKCS8 -f COPY_OF_KEY` and use that file")
+        }
+        if pem.contains("-----BEGIN PUBLIC KEY-----") || pem.contains("-----BEGIN CERTIFICATE-----") || pem.contains("-----BEGIN RSA PUBLIC KEY-----") {
+            throw .configuration("this is a public key or certificate, not the private key; give the service app's private key (-----BEGIN PRIVATE KEY-----)")
+        }
         if let key = try? P256.Signing.PrivateKey(pemRepresentation: pem) { return .es256(key) }
         if let key = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) {
             guard key.keySizeInBits >= 2048 else {
@@ -45,16 +56,20 @@ public enum JWTSigningKey: Sendable {
         fullHeader["alg"] = .string(algorithm)
         let input = Base64URL.encode(.object(fullHeader)) + "." + Base64URL.encode(.object(claims))
         let bytes = Array(input.utf8)
+        let jws: String
         do {
             switch self {
             case .rs256(let key):
-                return input + "." + Base64URL.encode(try key.signature(for: bytes, padding: .insecurePKCS1v1_5).rawRepresentation)
+                jws = input + "." + Base64URL.encode(try key.signature(for: bytes, padding: .insecurePKCS1v1_5).rawRepresentation)
             case .es256(let key):
-                return input + "." + Base64URL.encode(try key.signature(for: bytes).rawRepresentation)
+                jws = input + "." + Base64URL.encode(try key.signature(for: bytes).rawRepresentation)
             }
         } catch {
             throw .configuration("signing a JWT failed: \(error)")
         }
+        // A client assertion or DPoP proof is a credential for its lifetime: never printed.
+        Redactor.register(jws)
+        return jws
     }
 }
 

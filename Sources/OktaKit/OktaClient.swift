@@ -374,7 +374,8 @@ public actor OktaClient {
         if let challenge = challenge(response) {
             return .authenticate(status: response.status, challenge: challenge, request: request)
         }
-        let snippet = String(response.bodyText.prefix(200))
+        // Redacted before it is cut, so a cut cannot leave part of an echoed token.
+        let snippet = String(Redactor.redact(response.bodyText).prefix(200))
         return .api(status: response.status, code: nil, summary: snippet.isEmpty ? "(empty body)" : snippet, causes: [], request: request)
     }
 

@@ -33,7 +33,11 @@ public enum OktaError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    /// What went wrong, with everything the server said redacted and on one line: an answer that
+    /// echoes the token, or holds line breaks and terminal escapes, is shown harmless.
+    public var description: String { Redactor.singleLine(text) }
+
+    private var text: String {
         switch self {
         case .api(let status, let code, let summary, let causes, let request):
             var text = "\(request): Okta answered \(status)\(code.map { " \($0)" } ?? ""): \(Self.sentence(summary))"

@@ -256,13 +256,60 @@ struct ConfigParserTests {
         ("example.okta.com", "expected the org's https base URL"),
         ("https://example.okta.com/admin", "give only the org's base URL"),
         ("https://example-admin.okta.com", "is the Admin Console host; give the org URL without -admin, e.g. https://example.okta.com"),
-        ("https://user:pw@example.okta.com", "no user name or password"),
+        ("https://user:pw@example.okta.com", "has a user name or password before \"@\" (not shown here)"),
+        ("\"https://example.okta.com\\r\\nX-Evil: 1\"", "contains a line break (control characters are not allowed in a URL)"),
+        ("\"https://example.okta.com:443\\u0007\"", "contains a control character (control characters are not allowed in a URL)"),
         ("https://example.okta.com:99999", "invalid port"),
     ])
     func badOktaURLs(url: String, message: String) throws {
         let error = try #require(onlyError("okta:\n  orgUrl: \(url)\n"))
         #expect(error.field == "okta.orgUrl")
         #expect(error.message.contains(message), "\(error.message)")
+    }
+
+    @Test func orgURLMessagesQuoteNeitherAPasswordNorAControlCharacter() throws {
+        for url in ["https://admin:Sup3rS3cret-pw@example.okta.com", "\"https://example.okta.com\\nidcsync: in sync\""] {
+            let error = try #require(onlyError("okta:\n  orgUrl: \(url)\n"))
+            #expect(!error.message.contains("Sup3rS3cret"))
+            #expect(!error.message.contains("\n"))
+            #expect(!error.message.contains("in sync"))
+        }
+        let environment = try #require(errors("", environment: ["OKTA_CLIENT_ORGURL": "https://example.okta.com\r\n"]).first)
+        #expect(environment.field == "OKTA_CLIENT_ORGURL (environment)")
+        #expect(environment.message.hasPrefix("the Okta org URL contains a line break"))
+    }
+
+    @Test func aSecretPastedIntoAFilePathFieldIsRefusedWithoutQuotingIt() throws {
+        let token = "00" + String(repeating: "aB3_", count: 10)
+        let tokenError = try #require(onlyError("okta:\n  orgUrl: https://example.okta.com\n  auth: {mode: ssws, tokenFile: \(token)}\n"))
+        #expect(tokenError.code == "config.secret-in-file")
+        #expect(tokenError.field == "okta.auth.tokenFile")
+        #expect(tokenError.message.hasPrefix("this looks like an API token itself, not the path of a file holding it"))
+        #expect(!tokenError.message.contains(token))
+        let pem = "      -----BEGIN PRIVATE KEY-----\n      MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n      -----END PRIVATE KEY-----"
+        let keyError = try #require(onlyError("okta:\n  orgUrl: https://example.okta.com\n  auth:\n    mode: privateKey\n    clientId: 0oasvc\n    privateKeyFile: |\n\(pem)\n"))
+        #expect(keyError.field == "okta.auth.privateKeyFile")
+        #expect(keyError.message.hasPrefix("this looks like a private key itself"))
+        #expect(!keyError.message.contains("MIGHAgEA"))
+        // Ordinary paths are paths.
+        let path = try parse("okta:\n  orgUrl: https://example.okta.com\n  auth: {mode: ssws, tokenFile: secrets/okta-token.txt}\n")
+        #expect(path.defaultTarget.okta?.auth == .ssws(tokenFile: "secrets/okta-token.txt"))
+    }
+
+    @Test func secretShapes() {
+        for secret in ["00" + String(repeating: "x9Y_", count: 10), "SSWS abc", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                       "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "https://user:pw@example.com", "-----BEGIN RSA PRIVATE KEY-----",
+                       "Zq8Rt2mX9vLp4Kw7Jn3Hc6Bd1Fs5Gy0T"] {
+            #expect(SecretShape.looksLikeSecret(secret), "\(secret)")
+        }
+        for plain in ["secrets/okta-token", "~/.okta/token", "okta.pem", "https://example.okta.com", "4455422d-7e3f-4b1a-9c2d-5e6f7a8b9c0d",
+                      "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "0oaidc1abcdefghijkl",
+                      "https://ap-northeast-1.signin.aws.amazon.com/platform/saml/acs/4455422d-7e3f-4b1a-9c2d-5e6f7a8b9c0d"] {
+            #expect(!SecretShape.looksLikeSecret(plain), "\(plain)")
+        }
+        #expect(SecretShape.mask("unknown key \"00\(String(repeating: "x9Y_", count: 10))\"; did you mean") == "unknown key \"<redacted>\"; did you mean")
+        #expect(SecretShape.mask("found \"-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\" here") == "found \"<redacted>\" here")
+        #expect(SecretShape.mask("at https://u:p@h.example.com/x.") == "at https://<redacted>@h.example.com/x.")
     }
 
     @Test(arguments: ["http://127.0.0.1:8443", "http://localhost:9000/", "http://[::1]:8080", "https://example.okta.com/"])

@@ -87,7 +87,7 @@ KNOWN_SCOPE_RE = re.compile(r"^okta\.[A-Za-z]+\.(read|manage)$")
 SCOPE_READ = "okta.apps.read"
 SCOPE_MANAGE = "okta.apps.manage"
 
-FAULT_ACTIONS = ("status", "rateLimit", "delay", "reset", "concurrentEdit", "dropField", "lostResponse", "mutateResponse", "trickle")
+FAULT_ACTIONS = ("status", "rateLimit", "delay", "reset", "concurrentEdit", "dropField", "lostResponse", "mutateResponse", "trickle", "respond")
 LOST_RESPONSE_MODES = ("status", "eof", "rst")
 
 # Okta error codes used here, with their standard summaries.
@@ -1474,6 +1474,11 @@ def control_faults(body):
             _expect(isinstance(rule.get("set", {}), dict), "mutateResponse set must be an object of dotted paths")
             _expect(isinstance(rule.get("remove", []), list) and all(isinstance(k, str) for k in rule.get("remove", [])),
                     "mutateResponse remove must be a list of dotted paths")
+        if rule["action"] == "respond":
+            _expect(isinstance(rule.get("status"), int) and 100 <= rule["status"] <= 599, "respond fault needs an int status")
+            _expect(isinstance(rule.get("body", ""), str), "respond body must be a string")
+            _expect(isinstance(rule.get("contentType", "application/json"), str), "respond contentType must be a string")
+            _expect(isinstance(rule.get("headers", {}), dict), "respond headers must be an object")
         if rule["action"] == "lostResponse":
             rule["mode"] = rule.get("mode", "status")
             _expect(rule["mode"] in LOST_RESPONSE_MODES, f"lostResponse mode must be one of {', '.join(LOST_RESPONSE_MODES)}")
@@ -1846,6 +1851,21 @@ class Handler(BaseHTTPRequestHandler):
                 extra = rate_headers(*STATE.peek(bucket)) if bucket else []
                 extra += [(str(k), str(v)) for k, v in (rule.get("headers") or {}).items()]
                 send_okta_error(status, code, summary, headers=extra)
+                return
+            if action == "respond":
+                # A hostile or broken server: exactly the status, body and headers given, with what
+                # the request carried echoed where the text says {authorization}, {dpop} or {clientAssertion}.
+                form = parse_qs(body.decode("utf-8", errors="replace")) if body else {}
+                echoes = {"{authorization}": self.headers.get("Authorization") or "",
+                          "{dpop}": self.headers.get("DPoP") or "",
+                          "{clientAssertion}": (form.get("client_assertion") or [""])[0]}
+
+                def fill(text):
+                    for placeholder, value in echoes.items():
+                        text = text.replace(placeholder, value)
+                    return text
+                self._send(rule["status"], fill(rule.get("body", "")).encode("utf-8"), rule.get("contentType", "application/json"),
+                           okta_headers + [(str(k), fill(str(v))) for k, v in (rule.get("headers") or {}).items()], entry)
                 return
             if action == "rateLimit":
                 limit = STATE.peek(bucket)[0] if bucket else 0

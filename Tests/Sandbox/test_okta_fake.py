@@ -690,6 +690,20 @@ class RateLimitAndFaultTests(FakeTestCase):
         self.assertOktaError(self.api("GET", "/api/v1/apps/0oaSSO1"), 503, "E0000010")
         self.assertEqual(self.api("GET", "/api/v1/apps").status, 200)
 
+    def test_fault_respond_echoes_what_the_request_carried(self):
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1", "action": "respond",
+                                                       "status": 401, "contentType": "text/html",
+                                                       "body": "<html>Invalid token provided: {authorization}</html>",
+                                                       "headers": {"WWW-Authenticate": "SSWS realm=\"{authorization}\""}}]})
+        r = self.api("GET", "/api/v1/apps/0oaSSO1")
+        self.assertEqual(r.status, 401)
+        self.assertEqual(r.headers["Content-Type"], "text/html")
+        self.assertEqual(r.body.decode(), f"<html>Invalid token provided: SSWS {API_TOKEN}</html>")
+        self.assertEqual(r.headers["WWW-Authenticate"], f'SSWS realm="SSWS {API_TOKEN}"')
+        self.assertIn("X-Okta-Request-Id", r.headers)
+        self.assertEqual(self.ctl("GET", "/_fake/faults"), [])
+        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
+
     def test_fault_rate_limit(self):
         self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps", "action": "rateLimit",
                                                        "resetSeconds": 3}]})

@@ -44,7 +44,10 @@ public struct CredentialChain: Sendable {
     /// The credentials of the first source that has them.
     public func resolve() async throws(AWSError) -> AWSCredentials {
         for provider in providers {
-            if let credentials = try await provider.credentials() { return credentials }
+            if let credentials = try await provider.credentials() {
+                try CredentialValue.check(credentials)
+                return credentials
+            }
         }
         throw AWSError.noCredentials(tried: providers.map(\.name))
     }

@@ -20,6 +20,11 @@ public struct EnvironmentCredentialProvider: CredentialProvider {
             guard let text = environment[variable], !text.isEmpty else { return nil }
             return text
         }
+        for variable in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"] {
+            guard let text = value(variable) else { continue }
+            if variable != "AWS_ACCESS_KEY_ID" { Redactor.register(text) }
+            try CredentialValue.check(text, named: variable, source: name)
+        }
         let accessKey = value("AWS_ACCESS_KEY_ID")
         let secretKey = value("AWS_SECRET_ACCESS_KEY")
         switch (accessKey, secretKey) {

@@ -376,13 +376,25 @@ public enum ConfigParser {
         func value(_ key: String) -> String? {
             pairs.first { $0.key == key }.flatMap { reader.string($0.value, field: "\(section).\(key)") }
         }
+        /// A file path, refused (without quoting it) when what was pasted is the secret itself.
+        func path(_ key: String, holds what: String) -> String? {
+            guard let text = value(key) else { return nil }
+            guard !SecretShape.looksLikeSecret(text) else {
+                reader.error("secret-in-file", "this looks like \(what) itself, not the path of a file holding it; secrets never live in the config file: "
+                             + "put it in a file of its own (readable only by you) and give that file's path here, or use \(key == "tokenFile" ? "OKTA_API_TOKEN" : "OKTA_CLIENT_PRIVATEKEY"). "
+                             + "If this file was shared or committed, revoke that secret",
+                             field: "\(section).\(key)", at: pairs.first { $0.key == key }?.value)
+                return nil
+            }
+            return text
+        }
         let modeNode = pairs.first { $0.key == "mode" }?.value
         switch value("mode")?.lowercased() {
         case nil, "ssws":
             for key in ["clientId", "privateKeyFile", "keyId"] where pairs.contains(where: { $0.key == key }) {
                 reader.warning("unused", "ignored with mode ssws (it is for mode privateKey)", field: "\(section).\(key)", at: pairs.first { $0.key == key }?.keyNode)
             }
-            return .ssws(tokenFile: value("tokenFile"))
+            return .ssws(tokenFile: path("tokenFile", holds: "an API token"))
         case "privatekey":
             if let node = pairs.first(where: { $0.key == "tokenFile" })?.keyNode {
                 reader.warning("unused", "ignored with mode privateKey (it is for mode ssws)", field: "\(section).tokenFile", at: node)
@@ -391,7 +403,7 @@ public enum ConfigParser {
                 reader.error("missing", "mode privateKey needs clientId: the client id of the Okta API service app", field: "\(section).clientId", at: node)
                 return .ssws(tokenFile: nil)
             }
-            return .privateKey(clientId: clientId, privateKeyFile: value("privateKeyFile"), keyId: value("keyId"))
+            return .privateKey(clientId: clientId, privateKeyFile: path("privateKeyFile", holds: "a private key"), keyId: value("keyId"))
         case let other?:
             reader.error("value", "\"\(other)\" is not an auth mode; allowed: ssws (API token), privateKey (OAuth 2.0 service app)", field: "\(section).mode", at: modeNode)
             return .ssws(tokenFile: nil)

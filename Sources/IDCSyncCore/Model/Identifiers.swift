@@ -260,6 +260,14 @@ public struct AdminRole: Sendable, Hashable, CustomStringConvertible {
 public enum OktaOrgURL {
     public static func parse(_ text: String) -> Result<String, IdentifierError> {
         let example = "https://example.okta.com"
+        // Neither check quotes the text: a line break would split the message, a password would print.
+        if let control = text.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            let what = control == "\n" || control == "\r" ? "a line break" : "a control character"
+            return .failure(IdentifierError("the Okta org URL contains \(what) (control characters are not allowed in a URL); give the org's base URL alone on one line, e.g. \(example)"))
+        }
+        if let scheme = text.firstRange(of: "://"), text[scheme.upperBound...].prefix(while: { !"/?#".contains($0) }).contains("@") {
+            return .failure(IdentifierError("the Okta org URL has a user name or password before \"@\" (not shown here); give only the org's base URL, e.g. \(example): credentials never go in the URL or the config file. If this URL was shared or committed, change that password"))
+        }
         let scheme: String
         if text.hasPrefix("https://") { scheme = "https" } else if text.hasPrefix("http://") { scheme = "http" } else {
             return .failure(IdentifierError("\"\(text)\" is not an Okta org URL; expected the org's https base URL, e.g. \(example)"))

@@ -3,6 +3,7 @@ import HTTPKit
 import IDCSyncCore
 import Logging
 import OktaKit
+import SystemKit
 
 /// Builds the Okta client for a target from the config and the environment (Okta SDK variable names).
 /// Every problem with credentials is found here, before any request, as a configuration error.
@@ -34,33 +35,39 @@ public enum OktaSession {
         switch auth {
         case .ssws(let tokenFile):
             for name in tokenVariables {
-                if let token = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
-                    return .apiToken(Secret(token))
-                }
-            }
-            if let tokenFile {
-                let path = resolve(tokenFile, relativeTo: configFile)
-                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                    throw .config("config.token-file", "cannot read the Okta API token file \(path) (okta.auth.tokenFile)", field: "okta.auth.tokenFile", file: configFile)
-                }
-                let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !token.isEmpty else {
-                    throw .config("config.token-file", "the Okta API token file \(path) is empty", field: "okta.auth.tokenFile", file: configFile)
+                guard let value = environment[name], !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+                Redactor.register(value)
+                let token = droppingFinalLineBreak(value).trimmingCharacters(in: .whitespaces)
+                if let control = Redactor.describeControlCharacter(in: token) {
+                    throw .config("config.token", "\(name) contains \(control), which a token never has and an HTTP header cannot carry (the value is not shown); "
+                                  + "set \(name) to the token alone, on one line", field: "\(name) (environment)")
                 }
                 return .apiToken(Secret(token))
+            }
+            if let tokenFile {
+                return .apiToken(Secret(try readTokenFile(resolve(tokenFile, relativeTo: configFile), configFile: configFile)))
             }
             throw .config("config.no-token", "no Okta API token: set OKTA_API_TOKEN (or OKTA_CLIENT_TOKEN), or okta.auth.tokenFile, or use okta.auth.mode: privateKey",
                           field: "okta.auth", file: configFile)
         case .privateKey(let clientId, let privateKeyFile, let keyId):
             let pem: String
+            // Where the key came from, named in every message about it.
+            let source: (what: String, field: String, file: String?)
             if let inline = environment[privateKeyVariable], !inline.isEmpty {
+                Redactor.register(inline)
                 pem = inline
+                source = (privateKeyVariable, "\(privateKeyVariable) (environment)", nil)
             } else if let privateKeyFile {
                 let path = resolve(privateKeyFile, relativeTo: configFile)
-                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                    throw .config("config.private-key", "cannot read the private key file \(path) (okta.auth.privateKeyFile)", field: "okta.auth.privateKeyFile", file: configFile)
+                source = ("the private key file \(path) (okta.auth.privateKeyFile)", "okta.auth.privateKeyFile", configFile)
+                switch TextFile.contents(of: path, limit: maximumKeyFileBytes) {
+                case .success(let text):
+                    Redactor.register(text)
+                    pem = text
+                case .failure(let failure):
+                    throw .config("config.private-key", "cannot read the private key file \(path) (okta.auth.privateKeyFile): \(failure)",
+                                  field: "okta.auth.privateKeyFile", file: configFile)
                 }
-                pem = text
             } else {
                 throw .config("config.no-private-key", "mode privateKey needs the service app's private key: set okta.auth.privateKeyFile or \(privateKeyVariable)",
                               field: "okta.auth.privateKeyFile", file: configFile)
@@ -68,9 +75,47 @@ public enum OktaSession {
             do {
                 return .serviceApp(clientId: clientId, key: try JWTSigningKey.load(pem: pem), keyId: keyId)
             } catch {
-                throw .config("config.private-key", error.description, field: "okta.auth.privateKeyFile", file: configFile)
+                throw .config("config.private-key", "\(source.what): \(error.description)", field: source.field, file: source.file)
             }
         }
+    }
+
+    /// The largest token file read: an Okta API token is 42 characters.
+    static let maximumTokenFileBytes = 8 * 1024
+    static let maximumKeyFileBytes = 64 * 1024
+
+    /// The token file holds the token alone on one line (a final line break is fine), at most 8 KiB,
+    /// and its contents are never quoted.
+    static func readTokenFile(_ path: String, configFile: String) throws(CommandError) -> String {
+        func refuse(_ reason: String) -> CommandError {
+            .config("config.token-file", "the Okta API token file \(path) (okta.auth.tokenFile) \(reason)", field: "okta.auth.tokenFile", file: configFile)
+        }
+        let text: String
+        switch TextFile.contents(of: path, limit: maximumTokenFileBytes) {
+        case .success(let contents): text = contents
+        case .failure(.unreadable(let reason)) where reason.hasPrefix("it is larger than"):
+            throw refuse("is larger than 8 KiB; it must hold only the token, on one line")
+        case .failure(let failure): throw refuse("cannot be read: \(failure)")
+        }
+        Redactor.register(text)
+        let line = droppingFinalLineBreak(text)
+        let lines = line.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).count
+        guard lines == 1 else {
+            throw refuse("has \(lines) lines; it must hold only the token, on one line (no comment lines; the contents are not shown)")
+        }
+        let token = line.trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty else { throw refuse("is empty; put the token in it, on one line") }
+        if let control = Redactor.describeControlCharacter(in: token) {
+            throw refuse("contains \(control), which a token never has (the contents are not shown); it must hold only the token, on one line")
+        }
+        return token
+    }
+
+    /// Without one final `\n` or `\r\n` (files written by `echo`, variables set from `$(cat file)`).
+    static func droppingFinalLineBreak(_ text: String) -> String {
+        if text.hasSuffix("\r\n") { return String(text.dropLast()) }  // "\r\n" is one Character
+        if text.hasSuffix("\n") { return String(text.dropLast()) }
+        return text
     }
 
     /// A path from the config, relative to the config file's folder unless absolute.

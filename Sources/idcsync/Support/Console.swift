@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import ArgumentParser
+import HTTPKit
 import IDCSyncCore
 import IDCSyncEngine
 import IDCSyncRendering
@@ -90,7 +91,22 @@ struct Console {
     func report(_ diagnostics: [Diagnostic]) {
         let shown = global.quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
         guard !shown.isEmpty else { return }
-        writeError(DiagnosticsRenderer.text(shown, style: err))
+        writeError(DiagnosticsRenderer.text(Console.printable(shown), style: err))
+    }
+
+    /// Each diagnostic on its own line whatever its text holds: messages quote config values and
+    /// server answers, so secrets are redacted and control characters (line breaks too) escaped.
+    static func printable(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.map { diagnostic in
+            var clean = diagnostic
+            clean.message = Redactor.singleLine(diagnostic.message)
+            clean.field = diagnostic.field.map(Redactor.singleLine)
+            if var location = diagnostic.location {
+                location.file = Redactor.singleLine(location.file)
+                clean.location = location
+            }
+            return clean
+        }
     }
 
     private static func bootstrapLogging(global: GlobalOptions) -> Logger {
@@ -113,7 +129,7 @@ enum CommandRunner {
         } catch let error as CommandError {
             console.report(error.diagnostics)
             if global.output == .json {
-                console.write(DiagnosticsRenderer.errorDocument(exitCode: error.status.rawValue, diagnostics: error.diagnostics))
+                console.write(DiagnosticsRenderer.errorDocument(exitCode: error.status.rawValue, diagnostics: Console.printable(error.diagnostics)))
             }
             throw ExitCode(error.status.rawValue)
         }
@@ -137,13 +153,15 @@ enum ProcessEnvironment {
 }
 
 /// Unbuffered writes to a file descriptor (stdio's globals are not concurrency-safe in Swift 6).
+/// Every write goes through `Redactor.printable`: no registered secret, and no control character
+/// but line breaks, tabs and idcsync's own styling, reaches the terminal or a pipe.
 struct FileDescriptor {
     let raw: Int32
     static let standardOutput = FileDescriptor(raw: STDOUT_FILENO)
     static let standardError = FileDescriptor(raw: STDERR_FILENO)
 
     func write(_ text: String) {
-        var bytes = Array(text.utf8)[...]
+        var bytes = Array(Redactor.printable(text).utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { buffer in
                 systemWrite(raw, buffer.baseAddress, buffer.count)

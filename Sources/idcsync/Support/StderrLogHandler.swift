@@ -1,7 +1,10 @@
+import HTTPKit
 import IDCSyncCore
 import Logging
 
-/// Writes log records to stderr as `level: message key=value` or as one JSON object per line.
+/// Writes log records to stderr as `level: message key=value` or as one JSON object per line. Every
+/// message and value is redacted, and in text each record stays one line: a value quoting a server's
+/// answer cannot add a line of its own.
 struct StderrLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level
@@ -20,17 +23,20 @@ struct StderrLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let line: String
+        FileDescriptor.standardError.write(Self.line(level: event.level, label: label, message: "\(event.message)",
+                                                     metadata: metadata.merging(event.metadata ?? [:]) { $1 }, format: format))
+    }
+
+    static func line(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, format: LogFormat) -> String {
         switch format {
         case .text:
-            let fields = merged.keys.sorted().map { "\($0)=\(merged[$0]!)" }.joined(separator: " ")
-            line = "\(event.level.rawValue): \(event.message)\(fields.isEmpty ? "" : " " + fields)\n"
+            let fields = metadata.keys.sorted().map { "\(Redactor.singleLine($0))=\(Redactor.singleLine("\(metadata[$0]!)"))" }.joined(separator: " ")
+            return "\(level.rawValue): \(Redactor.singleLine(message))\(fields.isEmpty ? "" : " " + fields)\n"
         case .json:
-            var object: JSONObject = ["level": .string(event.level.rawValue), "logger": .string(label), "message": .string("\(event.message)")]
-            for key in merged.keys.sorted() { object[key] = .string("\(merged[key]!)") }
-            line = JSONWriter.compact(.object(object)) + "\n"
+            // JSONWriter escapes control characters; only the secrets go here.
+            var object: JSONObject = ["level": .string(level.rawValue), "logger": .string(label), "message": .string(Redactor.redact(message))]
+            for key in metadata.keys.sorted() { object[Redactor.redact(key)] = .string(Redactor.redact("\(metadata[key]!)")) }
+            return JSONWriter.compact(.object(object)) + "\n"
         }
-        FileDescriptor.standardError.write(line)
     }
 }
