@@ -33,7 +33,7 @@ struct CredentialProcessLimitsTests {
         #expect(reason.source == "credential_process (profile tool)")
         #expect(reason.reason.contains("sleep did not finish within 1 s and was stopped"), "\(reason.reason)")
         #expect(reason.reason.contains("IDCSYNC_CREDENTIAL_PROCESS_TIMEOUT"))
-        #expect(elapsed < 5, "stopped after \(elapsed) s")
+        #expect(elapsed < 30, "stopped after \(elapsed) s, not the 300 s of the command")
     }
 
     @Test func theWholeProcessGroupIsKilled() async throws {
@@ -49,7 +49,7 @@ struct CredentialProcessLimitsTests {
         guard case .failure(let failure) = result else { Issue.record("the command was not stopped"); return }
         #expect(failure.kind == .timedOut(.milliseconds(500)))
         let child = try #require(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(gone(child, within: 5), "the background child \(child) survived")
+        #expect(gone(child, within: 30), "the background child \(child) survived")
     }
 
     @Test func aCommandThatClosesItsOutputAndLingersIsStoppedToo() async throws {
