@@ -7,9 +7,11 @@ import NIOPosix
 /// replayed to another host) and response bodies are capped.
 ///
 /// Time: each request has one total deadline, `HTTPRequest.timeout`, covering the connection, the
-/// request, the response head and the whole body. async-http-client's own deadline ends when the
-/// head arrives, so the body would be unbounded (a server sending a byte a second kept a run going
-/// for ever); the exchange therefore races a timer and is cancelled when the timer wins.
+/// request, the response head and the whole body. The async/await `execute` ends its deadline when
+/// the head arrives, so the body was unbounded (a server sending a byte a second kept a run going
+/// for ever); the delegate-based `execute` used here keeps the deadline until the last byte, and it
+/// is enforced on the event loop, so a busy Swift concurrency pool cannot make a complete answer
+/// look late.
 ///
 /// A refused connection fails at once: the client's pool would otherwise retry the connect with
 /// backoff until the connect timeout (10 s against a closed loopback port, reported as one attempt).
@@ -31,37 +33,32 @@ public struct AsyncHTTPTransport: HTTPTransport {
         self.maximumBodyBytes = maximumBodyBytes
     }
 
-    /// Thrown by the timer that bounds one exchange.
-    private struct DeadlineReached: Error {}
-
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
-        if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
-        let prepared = outgoing
         let limit = request.timeout
-        let deadline = NIODeadline.now() + Self.timeAmount(limit)
-        let maximumBodyBytes = maximumBodyBytes
+        let classify = { (error: any Error) in
+            Self.classify(error, limit: limit, maximumBodyBytes: maximumBodyBytes, authority: Self.authority(request.url))
+        }
+        let outgoing: HTTPClient.Request
         do {
-            return try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
-                group.addTask {
-                    let response = try await Self.client.execute(prepared, deadline: deadline)
-                    var body = try await response.body.collect(upTo: maximumBodyBytes)
-                    let bytes = body.readBytes(length: body.readableBytes) ?? []
-                    return HTTPResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
-                }
-                group.addTask {
-                    try await Task.sleep(for: limit)
-                    throw DeadlineReached()
-                }
-                // The first to finish decides; cancelling the exchange closes its connection.
-                defer { group.cancelAll() }
-                guard let first = try await group.next() else { throw DeadlineReached() }
-                return first
-            }
+            outgoing = try HTTPClient.Request(url: request.url, method: HTTPMethod(rawValue: request.method),
+                                              headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }),
+                                              body: request.body.map { .bytes($0) })
         } catch {
-            throw Self.classify(error, limit: limit, maximumBodyBytes: maximumBodyBytes, authority: Self.authority(request.url))
+            throw classify(error)
+        }
+        let delegate = ResponseAccumulator(request: outgoing, maxBodySize: maximumBodyBytes)
+        let task = Self.client.execute(request: outgoing, delegate: delegate, deadline: .now() + Self.timeAmount(limit))
+        do {
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+            var body = response.body ?? ByteBuffer()
+            let bytes = body.readBytes(length: body.readableBytes) ?? []
+            return HTTPResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
+        } catch {
+            throw classify(error)
         }
     }
 
@@ -80,8 +77,7 @@ public struct AsyncHTTPTransport: HTTPTransport {
 
     static func classify(_ error: any Error, limit: Duration = .seconds(30), maximumBodyBytes: Int = 32 * 1024 * 1024,
                          authority: String = "the server") -> TransportError {
-        if error is DeadlineReached { return .deadlineExceeded(limit) }
-        if error is NIOTooManyBytesError {
+        if error is ResponseAccumulator.ResponseTooBigError || error is NIOTooManyBytesError {
             return .other("the response was larger than \(byteCount(maximumBodyBytes)), the most idcsync reads, and was not read")
         }
         if let clientError = error as? HTTPClientError {

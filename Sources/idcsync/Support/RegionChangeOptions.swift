@@ -16,7 +16,7 @@ struct RegionChangeOptions: ParsableArguments {
 
     // .unconditional: "-5s" is a (wrong) value to explain, not an unknown option ("Missing value").
     @Option(name: .long, parsing: .unconditional,
-            help: ArgumentHelp("How long to wait for IAM Identity Center, e.g. 90s, 30m, 2h (default 1h).", valueName: "duration"))
+            help: ArgumentHelp("How long to wait for IAM Identity Center, e.g. 90s, 30m, 2h (default 1h, at most 168h); each request has its own 30 s deadline, 5 attempts.", valueName: "duration"))
     var timeout: String = "1h"
 
     func validate() throws {
