@@ -291,6 +291,42 @@ struct CredentialEnvironmentTests {
     }
 }
 
+// MARK: - Control characters
+
+@Suite("Credentials: control characters are refused, naming where the value came from")
+struct CredentialControlCharacterTests {
+    @Test func environmentVariables() async throws {
+        for (variable, value) in [("AWS_ACCESS_KEY_ID", "AKIA\nX-Evil: 1"), ("AWS_SECRET_ACCESS_KEY", "SECRET-key\r"),
+                                  ("AWS_SESSION_TOKEN", "SECRET-token\nX-Evil: 1"), ("AWS_SECURITY_TOKEN", "SECRET-token\u{7}")] {
+            var environment = ["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "SECRET-env"]
+            environment[variable] = value
+            let error = await credError { try await EnvironmentCredentialProvider(environment: environment).credentials() }
+            let reason = try #require(credentialsReason(error))
+            #expect(reason.source == "environment")
+            #expect(reason.reason.hasPrefix("\(variable) contains "), "\(reason.reason)")
+            #expect(reason.reason.contains("(the value is not shown)"))
+            #expect(!reason.reason.contains("X-Evil"))
+            expectNoSecret(error)
+        }
+    }
+
+    @Test func profileFilesAndAnySourceThroughTheChain() async throws {
+        let home = CredHome()
+        home.credentials("[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = SECRET-de\u{1B}fault\n")
+        let error = await credError { try await credChain(home).resolve() }
+        let reason = try #require(credentialsReason(error))
+        #expect(reason.reason.hasPrefix("aws_secret_access_key in "), "\(reason.reason)")
+        #expect(reason.reason.contains("contains the control character U+001B"))
+        expectNoSecret(error)
+
+        let forged = AWSCredentials(accessKeyId: "ASIA", secretAccessKey: Secret("SECRET-ok"), sessionToken: Secret("SECRET-t\nX-Evil: 1"), source: "credential_process (profile tool)")
+        let checked = await credError { try CredentialValue.check(forged); return nil }
+        #expect(credentialsReason(checked)?.source == "credential_process (profile tool)")
+        #expect(credentialsReason(checked)?.reason.hasPrefix("the session token contains a line break") == true)
+        expectNoSecret(checked)
+    }
+}
+
 // MARK: - Shared files
 
 @Suite("Credentials: shared config and credentials files")

@@ -304,6 +304,7 @@ struct ConfigParserTests {
         }
         for plain in ["secrets/okta-token", "~/.okta/token", "okta.pem", "https://example.okta.com", "4455422d-7e3f-4b1a-9c2d-5e6f7a8b9c0d",
                       "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "0oaidc1abcdefghijkl",
+                      "AWSReservedSSO_AdministratorAccess_0123456789abcdef",
                       "https://ap-northeast-1.signin.aws.amazon.com/platform/saml/acs/4455422d-7e3f-4b1a-9c2d-5e6f7a8b9c0d"] {
             #expect(!SecretShape.looksLikeSecret(plain), "\(plain)")
         }

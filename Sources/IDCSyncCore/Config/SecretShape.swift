@@ -62,8 +62,20 @@ public enum SecretShape {
         if text.count == 20, text.hasPrefix("AKIA") || text.hasPrefix("ASIA"), only({ alphanumeric($0) && !("a"..."z").contains($0) }) { return true }
         // An AWS secret access key: 40 base64 characters.
         if text.count == 40, only({ alphanumeric($0) || $0 == "/" || $0 == "+" }), upper, lower, digit { return true }
-        // Any other long random-looking token (no path or host: no `/`, `.` or `:`).
+        // Any other long random-looking token (no path or host: no `/`, `.` or `:`; no word of
+        // seven or more lowercase letters, which names such as AWSReservedSSO_AdministratorAccess have).
         return text.count >= 32 && only({ alphanumeric($0) || $0 == "-" || $0 == "_" || $0 == "+" || $0 == "=" }) && upper && lower && digit
+            && longestLowercaseRun(text) < 7
+    }
+
+    private static func longestLowercaseRun(_ text: Substring) -> Int {
+        var longest = 0
+        var run = 0
+        for scalar in text.unicodeScalars {
+            run = ("a"..."z").contains(scalar) ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        return longest
     }
 
     /// `scheme://user:password@host`.
