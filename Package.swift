@@ -72,6 +72,7 @@ let package = Package(
                 "IDCSyncCore",
                 "IDCSyncGuides",
                 "SystemKit",
+                "HTTPKit",
                 "OktaKit",
                 "AWSKit",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -44,6 +44,14 @@ public enum Redactor {
 
     static func isRegistered(_ value: String) -> Bool { registry.forms.contains(Array(value.utf8)) }
 
+    /// Whether the text holds a registered secret of this run (patterns aside): for files that
+    /// must be written exactly or not at all, such as backups.
+    public static func containsRegisteredSecret(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)
+        for form in registry.forms where replace(form, in: &bytes) { return true }
+        return false
+    }
+
     /// The text without any registered secret, credential after an authorization scheme, or JWT.
     /// Byte-level and Foundation-free: it runs on every line idcsync prints.
     public static func redact(_ text: String) -> String {

@@ -274,6 +274,18 @@ struct OktaWriteSafetyTests {
         #expect(after.slot("acsURL2") == OktaFake.acs("ap-northeast-1"))
     }
 
+    @Test func anAppThatCarriesTheRunsTokenIsNeitherBackedUpNorWritten() async throws {
+        let (fake, workspace) = try await setUp()
+        try await fake.faults([.object(["method": "GET", "path": "/api/v1/apps/0oaidc1", "action": "concurrentEdit",
+                                        "edit": .object(["settings.notes.admin": .string("token: \(OktaFake.token)")])])])
+        let result = try workspace.run(["okta", "apply", "--yes"], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the app as Okta returned it contains a credential of this run"))
+        #expect(!(result.stdout + result.stderr).contains(OktaFake.token))
+        #expect(try backupFiles(workspace).isEmpty)
+        try await expectNoWrite(fake)
+    }
+
     // MARK: 7 (backups). Backups go only into a folder that is the user's alone
 
     @Test func aBackupFolderThatIsALinkSharedOrHasNoParentIsRefusedBeforeAnyWrite() async throws {

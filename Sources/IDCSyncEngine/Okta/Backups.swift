@@ -7,6 +7,7 @@ import Darwin
 #endif
 import Crypto
 import Foundation
+import HTTPKit
 import IDCSyncCore
 import SystemKit
 
@@ -62,8 +63,15 @@ public enum Backups {
             suffix += 1
             path = (directory as NSString).appendingPathComponent("okta-app-\(safeId)-\(stamp)-\(suffix).json")
         }
+        let text = JSONWriter.pretty(backup.document)
+        // A backup holds the app exactly as read, or nothing: an app that carries one of this run's
+        // credentials (a hostile or broken server echoing it) is neither saved nor written.
+        guard !Redactor.containsRegisteredSecret(text) else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "io.backup",
+                "the app as Okta returned it contains a credential of this run (the API token, a key or a token); idcsync does not save it to a file, so nothing was written to Okta. Check the app in the Okta admin console and what sits between idcsync and Okta.")])
+        }
         do {
-            try AtomicFile.write(JSONWriter.pretty(backup.document), to: path, mode: 0o600)
+            try AtomicFile.write(text, to: path, mode: 0o600)
         } catch {
             throw CommandError(.failure, [Diagnostic(.error, code: "io.backup", "cannot write the backup: \(error); nothing was written to Okta")])
         }
