@@ -372,6 +372,7 @@ public actor OktaClient {
     // MARK: Helpers
 
     static func error(from response: HTTPResponse, request: OktaError.RequestInfo) -> OktaError {
+        if (300..<400).contains(response.status) { return .invalidResponse(redirect(response), request: request) }
         let json = try? JSONParser.parse(response.body)
         if let json, let code = json["errorCode"]?.stringValue {
             let causes = (json["errorCauses"]?.arrayValue ?? []).compactMap { $0["errorSummary"]?.stringValue }
@@ -385,6 +386,28 @@ public actor OktaClient {
         }
         let snippet = String(response.bodyText.prefix(200))
         return .api(status: response.status, code: nil, summary: snippet.isEmpty ? "(empty body)" : snippet, causes: [], request: request)
+    }
+
+    /// What a 3xx means for the run. The transport never follows redirects: the credential would
+    /// go to wherever the server points.
+    static func redirect(_ response: HTTPResponse) -> String {
+        let location = response.header("Location").map { " to " + printable($0, limit: 200) } ?? " (no Location header)"
+        return "Okta answered \(response.status), a redirect\(location), which idcsync does not follow (the credential would go with it); "
+            + "check okta.orgUrl: it must be the org's own https base URL (e.g. https://example.okta.com), "
+            + "not the admin console URL (https://example-admin.okta.com) or a custom domain that redirects"
+    }
+
+    /// Server text for a message: control characters shown as `\u{..}`, at most `limit` characters.
+    static func printable(_ text: String, limit: Int) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars.prefix(limit) {
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return text.unicodeScalars.count > limit ? result + "…" : result
     }
 
     static func challenge(_ response: HTTPResponse) -> String? {

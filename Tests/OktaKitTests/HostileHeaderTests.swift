@@ -212,3 +212,27 @@ struct OktaHostileHeaderTests {
         }
     }
 }
+
+@Suite("Okta client: redirects are reported, not followed")
+struct OktaRedirectTests {
+    @Test(arguments: [301, 302, 307, 308])
+    func aRedirectSaysWhereItPointedAndWhatToCheck(status: Int) async {
+        let transport = ScriptedTransport([{ _ in response(status, "", headers: [("Location", "https://example-admin.okta.com/api/v1/apps/0oa1\r\nX-Evil: 1")]) }])
+        await #expect {
+            _ = try await client(transport).app(id: "0oa1")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("GET /api/v1/apps/0oa1") && text.contains("Okta answered \(status), a redirect to https://example-admin.okta.com/api/v1/apps/0oa1\\u{d}\\u{a}X-Evil: 1")
+                && text.contains("which idcsync does not follow") && text.contains("check okta.orgUrl: it must be the org's own https base URL")
+                && !text.contains("\n")
+        }
+        #expect(transport.sent.count == 1, "not retried, not followed")
+    }
+
+    @Test func aRedirectWithoutLocationSaysSo() async {
+        let transport = ScriptedTransport([{ _ in response(302, "") }])
+        await #expect {
+            _ = try await client(transport).app(id: "0oa1")
+        } throws: { error in "\(error)".contains("Okta answered 302, a redirect (no Location header)") }
+    }
+}

@@ -1427,6 +1427,10 @@ def control_definitions(body):
         return copy.deepcopy(STATE.definitions)
 
 
+# Fault "headers": answers with chosen header values (a hostile X-Rate-Limit-Reset, say).
+FAULT_ACTIONS = FAULT_ACTIONS + ("headers",)
+
+
 def control_faults(body):
     _expect(isinstance(body, dict) and isinstance(body.get("faults"), list), 'body must be {"faults": [...]}')
     rules = []
@@ -1447,6 +1451,10 @@ def control_faults(body):
             _expect(isinstance(rule.get("key"), str), "dropField fault needs key")
         if rule["action"] == "concurrentEdit":
             _expect(isinstance(rule.get("edit", {}), dict), "concurrentEdit edit must be an object")
+        if rule["action"] == "headers":
+            _expect(isinstance(rule.get("headers"), dict) and rule["headers"], "headers fault needs a non-empty headers object")
+            _expect("status" not in rule or (isinstance(rule["status"], int) and 300 <= rule["status"] <= 599),
+                    "headers fault status must be an int 300..599")
         if rule["action"] == "lostResponse":
             rule["mode"] = rule.get("mode", "status")
             _expect(rule["mode"] in LOST_RESPONSE_MODES, f"lostResponse mode must be one of {', '.join(LOST_RESPONSE_MODES)}")
@@ -1775,6 +1783,11 @@ class Handler(BaseHTTPRequestHandler):
 
         ctx = Ctx(self, method, path, query, self.headers, body)
         lost = None  # fault "lostResponse": handle the request, then lose its response
+        override = {}  # fault "headers": lowercased name -> (name, value), replacing the fake's own
+
+        def overridden(headers):
+            kept = [(name, value) for name, value in headers if name.lower() not in override]
+            return kept + list(override.values())
 
         # 1. Fault injection (first matching rule fires).
         rule = STATE.take_fault(method, path)
@@ -1798,6 +1811,16 @@ class Handler(BaseHTTPRequestHandler):
                 extra += [(str(k), str(v)) for k, v in (rule.get("headers") or {}).items()]
                 send_okta_error(status, code, summary, headers=extra)
                 return
+            if action == "headers":
+                override = {str(k).lower(): (str(k), str(v)) for k, v in rule["headers"].items()}
+                if "status" in rule:
+                    status = rule["status"]
+                    code, summary = E_RATE if status == 429 else E_INTERNAL if status >= 500 else \
+                        STATUS_DEFAULT_CODES.get(status, ("E0000009", "Injected error"))
+                    extra = rate_headers(*STATE.peek(bucket)) if bucket else []
+                    self._send(status, json_bytes(okta_error_body(code, summary)), "application/json",
+                               overridden(okta_headers + extra), entry)
+                    return
             if action == "rateLimit":
                 limit = STATE.peek(bucket)[0] if bucket else 0
                 reset = int(time.time()) + int(rule.get("resetSeconds", 1))
@@ -1861,7 +1884,7 @@ class Handler(BaseHTTPRequestHandler):
             code, summary = E_INTERNAL if lost["status"] >= 500 else STATUS_DEFAULT_CODES.get(lost["status"], E_INTERNAL)
             send_okta_error(lost["status"], code, summary)
             return
-        self._send(status, payload, content_type, headers, entry)
+        self._send(status, payload, content_type, overridden(headers), entry)
 
 
 class Server(ThreadingHTTPServer):
