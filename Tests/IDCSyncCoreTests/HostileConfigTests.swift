@@ -45,3 +45,19 @@ struct HostileConfigTests {
         #expect(json.count == 51)
     }
 }
+
+@Suite("SAML metadata as Okta serves it")
+struct SAMLMetadataTests {
+    @Test func utf8WithAnEntityDescriptorIsADocument() {
+        let text = #"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>"#
+        #expect(SAMLMetadata.document(Array(text.utf8)) == text)
+        #expect(SAMLMetadata.document(Array("<html>login</html>".utf8)) == nil)
+        #expect(SAMLMetadata.document([0xFF, 0xFE] + Array("EntityDescriptor".utf8)) == nil, "not UTF-8")
+        #expect(SAMLMetadata.document([]) == nil)
+    }
+
+    @Test func documentsAreComparedWithoutWhiteSpace() {
+        #expect(SAMLMetadata.same("<a>\n  <b>x</b>\r\n</a>", "<a><b>x</b></a>"))
+        #expect(!SAMLMetadata.same("<a><b>x</b></a>", "<a><b>y</b></a>"))
+    }
+}
