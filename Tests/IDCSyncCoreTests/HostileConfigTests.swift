@@ -61,3 +61,19 @@ struct SAMLMetadataTests {
         #expect(!SAMLMetadata.same("<a><b>x</b></a>", "<a><b>y</b></a>"))
     }
 }
+
+@Suite("Config: many unknown keys")
+struct ManyUnknownKeysTests {
+    /// Every unknown key is an error; "did you mean" only for the first 100 (only 50 are shown).
+    @Test func suggestionsStopAfterTheFirstHundredUnknownKeys() {
+        let yaml = (0..<150).map { "instanse\($0 == 0 ? "" : "\($0)"): 1" }.joined(separator: "\n")
+        #expect {
+            _ = try ConfigParser.parse(yaml: yaml, file: "idcsync.yaml")
+        } throws: { error in
+            guard let diagnostics = (error as? DiagnosticsError)?.diagnostics else { return false }
+            return diagnostics.count == 150 && diagnostics[0].message.contains("did you mean \"instance\"?")
+                && diagnostics.prefix(100).allSatisfy { $0.message.contains("did you mean") }
+                && !diagnostics.dropFirst(100).contains { $0.message.contains("did you mean") }
+        }
+    }
+}
