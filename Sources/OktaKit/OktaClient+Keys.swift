@@ -43,7 +43,7 @@ extension OktaClient {
         // Okta serves the metadata as XML only.
         let response = try await send("GET", path: path, accept: "application/xml")
         let request = OktaError.RequestInfo(method: "GET", path: "/api/v1/apps/\(appId)/sso/saml/metadata", requestId: response.header("X-Okta-Request-Id"))
-        guard let text = String(validating: response.body, as: UTF8.self), text.contains("EntityDescriptor") else {
+        guard let text = SAMLMetadata.document(response.body) else {
             throw .invalidResponse("the SAML metadata is not an XML EntityDescriptor", request: request)
         }
         return text

@@ -205,7 +205,7 @@ public actor OktaClient {
                 }
                 let wait = rateLimitWait(response)
                 guard wait <= configuration.maximumRateLimitWait else {
-                    throw .rateLimited(waitSeconds: Int(wait.components.seconds), maximumSeconds: Int(configuration.maximumRateLimitWait.components.seconds), request: identified)
+                    throw .rateLimited(waitSeconds: wait.wholeSecondsRoundedUp, maximumSeconds: configuration.maximumRateLimitWait.wholeSecondsRoundedUp, request: identified)
                 }
                 logger.info("Okta rate limit reached; waiting for the reset", metadata: ["seconds": "\(wait.components.seconds)", "path": "\(Self.loggable(path))"])
                 try await sleep(wait)
@@ -226,26 +226,37 @@ public actor OktaClient {
         }
     }
 
-    /// The response's rate-limit headers, when it has all three.
+    /// The response's rate-limit headers, when it has all three as numbers (read by `HeaderValue`:
+    /// bounded, finite; a header that is not a number counts as missing).
     private func observation(_ response: HTTPResponse) -> RateLimitObservation? {
-        guard let limit = response.header("X-Rate-Limit-Limit").flatMap(Int.init),
-              let remaining = response.header("X-Rate-Limit-Remaining").flatMap(Int.init),
-              let reset = response.header("X-Rate-Limit-Reset").flatMap(Double.init)
+        guard let limit = HeaderValue.count(response.header("X-Rate-Limit-Limit")),
+              let remaining = HeaderValue.count(response.header("X-Rate-Limit-Remaining")),
+              let reset = HeaderValue.epochSeconds(response.header("X-Rate-Limit-Reset"))
         else { return nil }
         return RateLimitObservation(limit: limit, remaining: remaining, serverReset: reset, localReset: localTime(ofServerTime: reset, response))
     }
 
     /// How long a 429 asks to wait: `X-Rate-Limit-Reset` minus the response's `Date`, plus one second
-    /// (as Okta's SDKs do), measured on the server's clock so local clock skew does not matter.
+    /// (as Okta's SDKs do), measured on the server's clock so local clock skew does not matter; else
+    /// `Retry-After`; else the backoff. Saturates: a reset centuries away is a long wait, not a trap.
     private func rateLimitWait(_ response: HTTPResponse) -> Duration {
-        guard let reset = response.header("X-Rate-Limit-Reset").flatMap(Double.init) else { return configuration.backoff.delay(attempt: 1) }
-        let serverNow = response.header("Date").flatMap(HTTPDate.parse) ?? time.now()
-        return .milliseconds(Int64(max(0, reset - serverNow + 1) * 1000))
+        let serverNow = serverTime(response)
+        if let reset = HeaderValue.epochSeconds(response.header("X-Rate-Limit-Reset")) {
+            return .saturating(seconds: reset - serverNow + 1)
+        }
+        if let seconds = HeaderValue.retryAfterSeconds(response.header("Retry-After"), now: serverNow) {
+            return .saturating(seconds: seconds)
+        }
+        return configuration.backoff.delay(attempt: 1)
+    }
+
+    /// The response's `Date`, else the local clock.
+    private func serverTime(_ response: HTTPResponse) -> Double {
+        response.header("Date").flatMap(HTTPDate.parse) ?? time.now()
     }
 
     private func localTime(ofServerTime serverTime: Double, _ response: HTTPResponse) -> Double {
-        let serverNow = response.header("Date").flatMap(HTTPDate.parse) ?? time.now()
-        return time.now() + (serverTime - serverNow)
+        time.now() + (serverTime - self.serverTime(response))
     }
 
     private func sleep(_ duration: Duration) async throws(OktaError) {
@@ -326,8 +337,9 @@ public actor OktaClient {
                 guard let token = json["access_token"]?.stringValue, let type = json["token_type"]?.stringValue else {
                     throw .invalidResponse("the token response has no access_token or token_type", request: identified)
                 }
+                // Whatever the server says, at most a day: an infinite lifetime would never expire.
                 let lifetime = json["expires_in"].flatMap { value -> Double? in
-                    if case .number(let text) = value { return Double(text) }
+                    if case .number(let text) = value, let seconds = Double(text), seconds.isFinite { return min(max(seconds, 0), 86_400) }
                     return nil
                 } ?? 3600
                 accessToken = (Secret(token), type, time.now() + lifetime)
@@ -347,7 +359,7 @@ public actor OktaClient {
                 if learned { continue }  // the governor waits for the reset
                 let wait = rateLimitWait(response)
                 guard wait <= configuration.maximumRateLimitWait else {
-                    throw .rateLimited(waitSeconds: Int(wait.components.seconds), maximumSeconds: Int(configuration.maximumRateLimitWait.components.seconds), request: identified)
+                    throw .rateLimited(waitSeconds: wait.wholeSecondsRoundedUp, maximumSeconds: configuration.maximumRateLimitWait.wholeSecondsRoundedUp, request: identified)
                 }
                 try await sleep(wait)
                 continue
@@ -363,6 +375,7 @@ public actor OktaClient {
     // MARK: Helpers
 
     static func error(from response: HTTPResponse, request: OktaError.RequestInfo) -> OktaError {
+        if (300..<400).contains(response.status) { return .invalidResponse(redirect(response), request: request) }
         let json = try? JSONParser.parse(response.body)
         if let json, let code = json["errorCode"]?.stringValue {
             let causes = (json["errorCauses"]?.arrayValue ?? []).compactMap { $0["errorSummary"]?.stringValue }
@@ -377,6 +390,28 @@ public actor OktaClient {
         // Redacted before it is cut, so a cut cannot leave part of an echoed token.
         let snippet = String(Redactor.redact(response.bodyText).prefix(200))
         return .api(status: response.status, code: nil, summary: snippet.isEmpty ? "(empty body)" : snippet, causes: [], request: request)
+    }
+
+    /// What a 3xx means for the run. The transport never follows redirects: the credential would
+    /// go to wherever the server points.
+    static func redirect(_ response: HTTPResponse) -> String {
+        let location = response.header("Location").map { " to " + printable($0, limit: 200) } ?? " (no Location header)"
+        return "Okta answered \(response.status), a redirect\(location), which idcsync does not follow (the credential would go with it); "
+            + "check okta.orgUrl: it must be the org's own https base URL (e.g. https://example.okta.com), "
+            + "not the admin console URL (https://example-admin.okta.com) or a custom domain that redirects"
+    }
+
+    /// Server text for a message: control characters shown as `\u{..}`, at most `limit` characters.
+    static func printable(_ text: String, limit: Int) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars.prefix(limit) {
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return text.unicodeScalars.count > limit ? result + "…" : result
     }
 
     static func challenge(_ response: HTTPResponse) -> String? {
@@ -425,26 +460,4 @@ public actor OktaClient {
     static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     static func formValue(_ text: String) -> String { queryValue(text) }
-}
-
-/// IMF-fixdate (`Sat, 21 Nov 2026 10:00:00 GMT`), the form of the `Date` header.
-enum HTTPDate {
-    static func parse(_ text: String) -> Double? {
-        let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]) else { return nil }
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        guard let monthIndex = months.firstIndex(of: String(parts[2])) else { return nil }
-        let clock = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3 else { return nil }
-        var components = DateComponents()
-        components.year = year
-        components.month = monthIndex + 1
-        components.day = day
-        components.hour = clock[0]
-        components.minute = clock[1]
-        components.second = clock[2]
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: components)?.timeIntervalSince1970
-    }
 }

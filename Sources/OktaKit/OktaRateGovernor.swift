@@ -97,7 +97,7 @@ public actor OktaRateGovernor {
             sleepingUntil = until
             resetsWaited += 1
             do {
-                try await time.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+                try await time.sleep(for: .saturating(seconds: wait))
             } catch {
                 sleepingUntil = nil
                 wakeAll()
@@ -150,9 +150,12 @@ public actor OktaRateGovernor {
         wakeAll()
     }
 
+    /// Refuses a wait longer than the maximum. `wait` comes from server headers: it saturates (see
+    /// `Duration.saturating`), so no value a server sends traps here.
     private func check(wait: Double, maximumWait: Duration, request: OktaError.RequestInfo) throws(OktaError) {
-        guard Duration.milliseconds(Int64(wait * 1000)) <= maximumWait else {
-            throw .rateLimited(waitSeconds: Int(wait.rounded(.up)), maximumSeconds: Int(maximumWait.components.seconds), request: request)
+        let duration = Duration.saturating(seconds: wait)
+        guard duration <= maximumWait else {
+            throw .rateLimited(waitSeconds: duration.wholeSecondsRoundedUp, maximumSeconds: maximumWait.wholeSecondsRoundedUp, request: request)
         }
     }
 

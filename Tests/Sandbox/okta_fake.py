@@ -87,7 +87,7 @@ KNOWN_SCOPE_RE = re.compile(r"^okta\.[A-Za-z]+\.(read|manage)$")
 SCOPE_READ = "okta.apps.read"
 SCOPE_MANAGE = "okta.apps.manage"
 
-FAULT_ACTIONS = ("status", "rateLimit", "delay", "reset", "concurrentEdit", "dropField", "lostResponse", "mutateResponse", "trickle", "respond")
+FAULT_ACTIONS = ("status", "rateLimit", "delay", "reset", "concurrentEdit", "dropField", "lostResponse", "mutateResponse", "trickle", "respond", "headers")
 LOST_RESPONSE_MODES = ("status", "eof", "rst")
 
 # Okta error codes used here, with their standard summaries.
@@ -1450,6 +1450,7 @@ def control_definitions(body):
         return copy.deepcopy(STATE.definitions)
 
 
+
 def control_faults(body):
     _expect(isinstance(body, dict) and isinstance(body.get("faults"), list), 'body must be {"faults": [...]}')
     rules = []
@@ -1479,6 +1480,10 @@ def control_faults(body):
             _expect(isinstance(rule.get("body", ""), str), "respond body must be a string")
             _expect(isinstance(rule.get("contentType", "application/json"), str), "respond contentType must be a string")
             _expect(isinstance(rule.get("headers", {}), dict), "respond headers must be an object")
+        if rule["action"] == "headers":
+            _expect(isinstance(rule.get("headers"), dict) and rule["headers"], "headers fault needs a non-empty headers object")
+            _expect("status" not in rule or (isinstance(rule["status"], int) and 300 <= rule["status"] <= 599),
+                    "headers fault status must be an int 300..599")
         if rule["action"] == "lostResponse":
             rule["mode"] = rule.get("mode", "status")
             _expect(rule["mode"] in LOST_RESPONSE_MODES, f"lostResponse mode must be one of {', '.join(LOST_RESPONSE_MODES)}")
@@ -1829,6 +1834,11 @@ class Handler(BaseHTTPRequestHandler):
         lost = None  # fault "lostResponse": handle the request, then lose its response
         mutate = None  # fault "mutateResponse": handle the request, then change its JSON answer
         trickle = None  # fault "trickle": handle the request, then send the body slowly
+        override = {}  # fault "headers": lowercased name -> (name, value), replacing the fake's own
+
+        def overridden(headers):
+            kept = [(name, value) for name, value in headers if name.lower() not in override]
+            return kept + list(override.values())
 
         # 1. Fault injection (first matching rule fires).
         rule = STATE.take_fault(method, path)
@@ -1867,6 +1877,16 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(rule["status"], fill(rule.get("body", "")).encode("utf-8"), rule.get("contentType", "application/json"),
                            okta_headers + [(str(k), fill(str(v))) for k, v in (rule.get("headers") or {}).items()], entry)
                 return
+            if action == "headers":
+                override = {str(k).lower(): (str(k), str(v)) for k, v in rule["headers"].items()}
+                if "status" in rule:
+                    status = rule["status"]
+                    code, summary = E_RATE if status == 429 else E_INTERNAL if status >= 500 else \
+                        STATUS_DEFAULT_CODES.get(status, ("E0000009", "Injected error"))
+                    extra = rate_headers(*STATE.peek(bucket)) if bucket else []
+                    self._send(status, json_bytes(okta_error_body(code, summary)), "application/json",
+                               overridden(okta_headers + extra), entry)
+                    return
             if action == "rateLimit":
                 limit = STATE.peek(bucket)[0] if bucket else 0
                 reset = int(time.time()) + int(rule.get("resetSeconds", 1))
@@ -1937,7 +1957,7 @@ class Handler(BaseHTTPRequestHandler):
             code, summary = E_INTERNAL if lost["status"] >= 500 else STATUS_DEFAULT_CODES.get(lost["status"], E_INTERNAL)
             send_okta_error(lost["status"], code, summary)
             return
-        self._send(status, payload, content_type, headers, entry, trickle=trickle)
+        self._send(status, payload, content_type, overridden(headers), entry, trickle=trickle)
 
 
 class Server(ThreadingHTTPServer):

@@ -704,6 +704,36 @@ class RateLimitAndFaultTests(FakeTestCase):
         self.assertEqual(self.ctl("GET", "/_fake/faults"), [])
         self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
 
+    def test_fault_headers(self):
+        # With a status: that answer, the fake's rate-limit headers replaced by the given ones.
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1", "action": "headers",
+                                                       "status": 429, "headers": {"X-Rate-Limit-Reset": "1e30"}}]})
+        r = self.api("GET", "/api/v1/apps/0oaSSO1")
+        self.assertOktaError(r, 429, "E0000047")
+        self.assertEqual(r.headers.get_all("X-Rate-Limit-Reset"), ["1e30"])
+        self.assertIn("X-Rate-Limit-Limit", r.headers)
+        self.assertEqual(self.ctl("GET", "/_fake/requests")[-1]["faults"], ["headers"])
+        # Without: handled as usual, the given headers replace the fake's.
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps/0oaSSO1", "action": "headers",
+                                                       "headers": {"x-rate-limit-remaining": "0", "X-Rate-Limit-Reset": "nan"}}]})
+        r = self.api("GET", "/api/v1/apps/0oaSSO1")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json()["id"], "0oaSSO1")
+        self.assertEqual(r.headers.get_all("X-Rate-Limit-Remaining"), ["0"])
+        self.assertEqual(r.headers.get_all("X-Rate-Limit-Reset"), ["nan"])
+        # A redirect (PUT: urllib does not follow it), state untouched.
+        before = self.ctl("GET", "/_fake/apps/0oaSSO1")
+        self.ctl("POST", "/_fake/faults", {"faults": [{"method": "PUT", "path": "/api/v1/apps/0oaSSO1", "action": "headers",
+                                                       "status": 301, "headers": {"Location": "https://elsewhere.example/x"}}]})
+        r = self.api("PUT", "/api/v1/apps/0oaSSO1", {**before, "label": "Changed"})
+        self.assertEqual(r.status, 301)
+        self.assertEqual(r.headers["Location"], "https://elsewhere.example/x")
+        self.assertEqual(self.ctl("GET", "/_fake/apps/0oaSSO1"), before)
+        # Refused rules.
+        for bad in ({"action": "headers"}, {"action": "headers", "headers": {}},
+                    {"action": "headers", "headers": {"A": "1"}, "status": 200}):
+            self.assertEqual(http("POST", self.base + "/_fake/faults", {"faults": [bad]}).status, 400, bad)
+
     def test_fault_rate_limit(self):
         self.ctl("POST", "/_fake/faults", {"faults": [{"method": "GET", "path": "/api/v1/apps", "action": "rateLimit",
                                                        "resetSeconds": 3}]})

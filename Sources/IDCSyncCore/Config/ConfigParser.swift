@@ -40,8 +40,21 @@ public enum ConfigParser {
                 "clientsecret": token, "password": token, "secret": token]
     }()
 
-    public static func parse(yaml: String, file: String, environment: [String: String] = [:]) throws(DiagnosticsError) -> Config {
+    /// How deep libyaml lets maps and lists nest (its `MAX_NESTING_LEVEL`); an idcsync config
+    /// needs at most `configDepth`.
+    static let yamlNestingLimit = 1000
+    static let configDepth = 5
+
+    public static func parse(yaml text: String, file: String, environment: [String: String] = [:]) throws(DiagnosticsError) -> Config {
         let reader = YAMLReader(file: file)
+        // A byte order mark at the start (editors on Windows write one) is accepted; anywhere else
+        // it is invisible in an editor and breaks the YAML in ways libyaml cannot explain.
+        let yaml = text.unicodeScalars.first == byteOrderMark ? String(text.unicodeScalars.dropFirst()) : text
+        if let mark = misplacedByteOrderMark(yaml) {
+            throw DiagnosticsError([Diagnostic(.error, code: "config.bom",
+                "a UTF-8 byte order mark (U+FEFF, bytes EF BB BF) inside the file, invisible in most editors (two files joined?); delete it (only the very start of the file may have one)",
+                location: FileLocation(file: file, line: mark.line, column: mark.column))])
+        }
         let root: Node?
         do {
             // The basic resolver leaves every scalar a string: idcsync reads types itself, and the
@@ -545,12 +558,27 @@ public enum ConfigParser {
         }
     }
 
+    static let byteOrderMark: Unicode.Scalar = "\u{FEFF}"
+
+    /// The line and column (1-based) of the first byte order mark in the text.
+    static func misplacedByteOrderMark(_ text: String) -> (line: Int, column: Int)? {
+        guard text.unicodeScalars.contains(byteOrderMark) else { return nil }
+        var line = 1, column = 1
+        for scalar in text.unicodeScalars {
+            if scalar == byteOrderMark { return (line, column) }
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return nil
+    }
+
     static func yamlSyntaxDiagnostic(_ error: Error, file: String) -> Diagnostic {
         func located(_ problem: String, _ mark: Mark?) -> Diagnostic {
             Diagnostic(.error, code: "config.yaml", "not valid YAML: \(problem)",
                        location: FileLocation(file: file, line: mark?.line, column: mark?.column))
         }
         switch error as? YamlError {
+        case .parser(_, let problem, let mark, _) where problem.hasPrefix("Maximum nesting level reached"):
+            return located("maps and lists nested more than \(yamlNestingLimit) levels deep; an idcsync config needs at most \(configDepth)", mark)
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) (\($0.text) at line \($0.mark.line))" } ?? problem

@@ -59,6 +59,11 @@ final class YAMLReader {
         return pairs
     }
 
+    /// Unknown keys reported so far. Past `suggestedKeys` no "did you mean" is computed: only the
+    /// first 50 diagnostics are shown, and 500,000 unknown keys spent most of the run on it.
+    private var unknownKeys = 0
+    static let suggestedKeys = 100
+
     /// Reports keys that are not in `allowed`, with a "did you mean" from the same section, a pointer to
     /// the section where the key does belong, or the rule about secrets.
     func checkKeys(_ pairs: [Pair], allowed: [String], section: String, elsewhere: [String: String] = [:],
@@ -70,10 +75,13 @@ final class YAMLReader {
                 continue
             }
             var message = "unknown key \"\(pair.key)\""
-            if let suggestion = Suggestions.closest(to: pair.key, in: allowed) {
-                message += "; did you mean \"\(suggestion)\"?"
-            } else if let home = elsewhere.first(where: { $0.key.lowercased() == pair.key.lowercased() })?.value {
-                message += "; \(pair.key) belongs under \(home):"
+            unknownKeys += 1
+            if unknownKeys <= Self.suggestedKeys {
+                if let suggestion = Suggestions.closest(to: pair.key, in: allowed) {
+                    message += "; did you mean \"\(suggestion)\"?"
+                } else if let home = elsewhere.first(where: { $0.key.lowercased() == pair.key.lowercased() })?.value {
+                    message += "; \(pair.key) belongs under \(home):"
+                }
             }
             message += " Allowed \(section.isEmpty ? "at the top level" : "in \(section)"): \(allowed.joined(separator: ", "))"
             error("unknown-key", message, field: field, at: pair.keyNode)

@@ -88,7 +88,7 @@ public enum VPNWorkflow {
         let managedGroup = vpn.securityGroupIds.isEmpty ? try await cloud.managedSecurityGroup(vpcId: vpcId, name: securityGroupName) : nil
         let existing = try await cloud.endpoint(tag: vpn.samlProviderName ?? "")
         let facts = VPNFacts(region: vpn.region?.name ?? "", vpcCidrs: vpcCidrs, subnets: subnets, certificate: certificate, okta: oktaFacts,
-                             samlProvider: provider.map { ($0.arn, normalized($0.metadata) == normalized(metadata)) },
+                             samlProvider: provider.map { ($0.arn, SAMLMetadata.same($0.metadata, metadata)) },
                              managedSecurityGroupId: managedGroup, endpoint: existing?.endpoint, associatedSubnets: existing?.subnets ?? [],
                              rules: existing?.rules ?? [], now: now.timeIntervalSince1970)
         let worldProblems = VPNRules.checkWorld(vpn, facts: facts)
@@ -109,8 +109,6 @@ public enum VPNWorkflow {
         }
         return apps[0]
     }
-
-    static func normalized(_ text: String) -> String { text.filter { !$0.isWhitespace } }
 
     static func located(_ diagnostics: [Diagnostic], _ file: String) -> [Diagnostic] {
         diagnostics.map { Diagnostic($0.severity, code: $0.code, $0.message, field: $0.field, location: $0.location ?? FileLocation(file: file)) }
