@@ -221,7 +221,8 @@ class ProcessTests(unittest.TestCase):
         t.start()
         t.join()
         sb = box["sb"]
-        self.assertLess(sb.startup_seconds, 2.0)
+        # A bound against a hang, not a speed target (about 0.5 s on a quiet machine; 2 s was missed under load).
+        self.assertLess(sb.startup_seconds, 15.0)
         sts = sb.client("sts", "us-east-1")
         self.assertEqual(sts.get_caller_identity()["Account"], ACCOUNT)
         t0 = time.monotonic()
