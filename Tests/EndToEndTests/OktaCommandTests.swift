@@ -292,19 +292,8 @@ struct OktaCommandTests {
     @Test func serviceAppWithDPoPThroughTheBinaryKeepsItsSecrets() async throws {
         let fake = try OktaFake()
         try await fake.seed()
-        let key = P256.Signing.PrivateKey()
-        let raw = key.publicKey.rawRepresentation
-        func b64(_ bytes: Data) -> String {
-            bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        }
-        let jwk: JSONValue = .object(["kty": "EC", "crv": "P-256", "x": .string(b64(raw.prefix(32))), "y": .string(b64(raw.suffix(32))), "kid": "svc-1"])
-        try await fake.control("POST", "/_fake/config", .object(["clients": .array([.object([
-            "clientId": "0oaservice", "jwks": .object(["keys": .array([jwk])]), "scopes": .strings(["okta.apps.read", "okta.apps.manage"]),
-            "dpop": true, "resourceNonce": true,
-        ])])]))
         let workspace = try Workspace()
-        try workspace.write("okta.pem", key.pemRepresentation)
-        try workspace.write("idcsync.yaml", fake.config(extraOkta: "  auth: {mode: privateKey, clientId: 0oaservice, privateKeyFile: okta.pem, keyId: svc-1}"))
+        let key = try await fake.setUpServiceApp(in: workspace, resourceNonce: true)
         let result = try workspace.run(["okta", "apply", "--yes", "--log-level", "trace"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try await fake.requestSummary() == [

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPKit
 import IDCSyncCore
@@ -113,6 +114,25 @@ final class OktaFake: @unchecked Sendable {
         ]
         for member in extra.members { app[member.key] = member.value }
         return try await control("POST", "/_fake/apps", .object(app))
+    }
+
+    /// Registers an OAuth service app (P-256 key, DPoP) and writes its key and a config using it
+    /// into the workspace. Returns the key.
+    @discardableResult
+    func setUpServiceApp(in workspace: Workspace, resourceNonce: Bool) async throws -> P256.Signing.PrivateKey {
+        let key = P256.Signing.PrivateKey()
+        let raw = key.publicKey.rawRepresentation
+        func b64(_ bytes: Data) -> String {
+            bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        let jwk: JSONValue = .object(["kty": "EC", "crv": "P-256", "x": .string(b64(raw.prefix(32))), "y": .string(b64(raw.suffix(32))), "kid": "svc-1"])
+        try await control("POST", "/_fake/config", .object(["clients": .array([.object([
+            "clientId": "0oaservice", "jwks": .object(["keys": .array([jwk])]), "scopes": .strings(["okta.apps.read", "okta.apps.manage"]),
+            "dpop": true, "resourceNonce": .bool(resourceNonce),
+        ])])]))
+        try workspace.write("okta.pem", key.pemRepresentation)
+        try workspace.write("idcsync.yaml", config(extraOkta: "  auth: {mode: privateKey, clientId: 0oaservice, privateKeyFile: okta.pem, keyId: svc-1}"))
+        return key
     }
 
     static let tenant = "4455422d-7e3f-4b1a-9c2d-5e6f7a8b9c0d"

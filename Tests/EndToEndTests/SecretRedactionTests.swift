@@ -128,19 +128,8 @@ struct SecretRedactionTests {
     @Test func theServiceAppsAssertionProofAndAccessTokenAreRedactedWhenEchoed() async throws {
         let fake = try OktaFake()
         try await fake.seed()
-        let key = P256.Signing.PrivateKey()
-        let raw = key.publicKey.rawRepresentation
-        func b64(_ bytes: Data) -> String {
-            bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        }
-        let jwk: JSONValue = .object(["kty": "EC", "crv": "P-256", "x": .string(b64(raw.prefix(32))), "y": .string(b64(raw.suffix(32))), "kid": "svc-1"])
-        try await fake.control("POST", "/_fake/config", .object(["clients": .array([.object([
-            "clientId": "0oaservice", "jwks": .object(["keys": .array([jwk])]), "scopes": .strings(["okta.apps.read", "okta.apps.manage"]),
-            "dpop": true, "resourceNonce": false,
-        ])])]))
         let workspace = try Workspace()
-        try workspace.write("okta.pem", key.pemRepresentation)
-        try workspace.write("idcsync.yaml", fake.config(extraOkta: "  auth: {mode: privateKey, clientId: 0oaservice, privateKeyFile: okta.pem, keyId: svc-1}"))
+        let key = try await fake.setUpServiceApp(in: workspace, resourceNonce: false)
 
         // The token endpoint echoes the client assertion and the DPoP proof.
         try await fake.faults([respond("POST", pathPrefix: "/oauth2/v1/token", status: 400,
