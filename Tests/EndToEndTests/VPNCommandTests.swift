@@ -36,7 +36,7 @@ struct VPNCommandTests {
         }
     }
 
-    private func setUp(memberOf: Bool = true, certificateDays: Double = 365) async throws -> World {
+    private func setUp(memberOf: Bool = true, certificateDays: Double = 365, port: JSONValue = "443") async throws -> World {
         let aws = try await AWSSandbox()
         let okta = try OktaFake()
         try await okta.seed()
@@ -48,7 +48,7 @@ struct VPNCommandTests {
         try await okta.control("POST", "/_fake/apps", .object([
             "id": "0oavpn1", "name": "aws_clientvpn", "label": "AWS Client VPN", "status": "ACTIVE", "signOnMode": "SAML_2_0",
             "credentials": .object(["signing": .object(["kid": "kid-vpn"])]),
-            "settings": .object(["app": .object(["port": "443"]), "signOn": .object(signOn)]),
+            "settings": .object(["app": .object(["port": port]), "signOn": .object(signOn)]),
         ]))
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -68,6 +68,30 @@ struct VPNCommandTests {
         try await world.aws.requestLines().filter { line in
             ["Create", "Associate", "Authorize", "Modify", "Update", "Delete"].contains { line.contains(":\($0)") }
         }
+    }
+
+    /// The port's JSON type is unpublished (domain-facts section 6): a number or a numeric string
+    /// is read as the port, and written back in the type the app holds; a number when it holds none.
+    @Test(arguments: [(JSONValue.number("35002"), "35002", JSONValue.number("35001")), (.string("35002"), "35002", .string("35001")),
+                      (.null, "(none)", .number("35001"))])
+    func theOktaPortIsReadAsEitherTypeAndWrittenInTheTypeTheAppHolds(held: JSONValue, shown: String, written: JSONValue) async throws {
+        let world = try await setUp(port: held)
+        let plan = try world.workspace.run(["vpn", "plan"], environment: world.environment)
+        #expect(plan.status == 2)
+        #expect(plan.stdout.contains("~ Okta app 0oavpn1 settings.app.port: \(shown) → 35001"), "\(plan.stdout)")
+        let apply = try world.workspace.run(["vpn", "apply", "--yes"], environment: world.environment)
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        #expect(try await world.okta.app("0oavpn1").value(at: ["settings", "app", "port"]) == written)
+        try await world.okta.clearRequests()
+        let settled = try world.workspace.run(["vpn", "plan"], environment: world.environment)
+        #expect(settled.status == 0, "\(settled.stdout)")
+        #expect(!settled.stdout.contains("settings.app.port"))
+    }
+
+    @Test func aNumericPortThatIsAlreadyRightIsLeftAlone() async throws {
+        let world = try await setUp(port: .number("35001"))
+        let plan = try world.workspace.run(["vpn", "plan"], environment: world.environment)
+        #expect(!plan.stdout.contains("settings.app.port"), "\(plan.stdout)")
     }
 
     @Test func applySetsUpEverythingAndARerunCreatesNothing() async throws {

@@ -135,3 +135,19 @@ struct VPNPlannerTests {
         #expect(plan.requiresNewEndpoint)
     }
 }
+
+@Suite("Client VPN: the Okta port's JSON type")
+struct OktaPortTypeTests {
+    @Test func readAsNumberOrStringAndWrittenInTheTypeHeld() {
+        #expect(VPNRules.oktaPort(from: .number("35001")) == "35001")
+        #expect(VPNRules.oktaPort(from: .number("35001.0")) == "35001")
+        #expect(VPNRules.oktaPort(from: .string("35002")) == "35002")
+        #expect(VPNRules.oktaPort(from: .string("")) == nil)
+        #expect(VPNRules.oktaPort(from: .null) == nil)
+        #expect(VPNRules.oktaPort(from: nil) == nil)
+        #expect(VPNRules.oktaPortValue(replacing: .string("443")) == .string("35001"))
+        #expect(VPNRules.oktaPortValue(replacing: .number("443")) == .number("35001"))
+        #expect(VPNRules.oktaPortValue(replacing: .null) == .number("35001"))
+        #expect(VPNRules.oktaPortValue(replacing: nil) == .number("35001"))
+    }
+}

@@ -120,6 +120,30 @@ public struct VPNFacts: Sendable, Equatable {
 public enum VPNRules {
     public static let allowedSessionHours = [8, 10, 12, 24]
     public static let oktaPort = "35001"
+
+    // The JSON type of the aws_clientvpn app's `settings.app.port` is not published (domain-facts
+    // section 6, [U]); the only public configuration writes a number (`{"port": 35001}`). So the
+    // port is read whether the app holds a number or a numeric string, and written in the type the
+    // app already holds, as a number when it holds none.
+
+    /// The app's port as text ("35001"), from a JSON number or a non-empty string; nil otherwise.
+    public static func oktaPort(from value: JSONValue?) -> String? {
+        switch value {
+        case .number(let text)?:
+            if let whole = Double(text), whole == whole.rounded(), abs(whole) < 1e9 { return String(Int(whole)) }
+            return text
+        case .string(let text)? where !text.isEmpty:
+            return text
+        default:
+            return nil
+        }
+    }
+
+    /// The value to write: idcsync's port in the JSON type `current` has (a number when it has none).
+    public static func oktaPortValue(replacing current: JSONValue?) -> JSONValue {
+        if case .string? = current { return .string(oktaPort) }
+        return .number(oktaPort)
+    }
     /// Networks people often sit on at home or in offices: a client CIDR overlapping one of them
     /// makes the VPN route over the user's own LAN.
     public static let commonNetworks: [(cidr: String, where: String)] = [

@@ -74,7 +74,7 @@ public enum VPNWorkflow {
         } catch { throw .okta(error) }
         let statements = app.json.value(at: ["settings", "signOn", "attributeStatements"])?.arrayValue ?? []
         let sendsMemberOf = statements.contains { $0["name"]?.stringValue == "memberOf" && ($0["type"]?.stringValue ?? "").uppercased() == "GROUP" }
-        let oktaFacts = VPNFacts.OktaApp(id: app.id, port: app.setting("port"), sendsMemberOf: sendsMemberOf,
+        let oktaFacts = VPNFacts.OktaApp(id: app.id, port: VPNRules.oktaPort(from: app.settingsApp?["port"]), sendsMemberOf: sendsMemberOf,
                                          signingCertificateExpires: keys.first { $0.kid == kid }?.expiresAtSeconds, metadata: metadata)
 
         let vpcId = vpn.vpcId ?? ""
@@ -148,7 +148,7 @@ public enum VPNWorkflow {
                 record("updated the IAM SAML provider \(arn) with the Okta app's current metadata")
             case .setOktaPort(let appId, let from):
                 let app = report.oktaApp
-                let desired = app.applying([(key: "port", value: .string(VPNRules.oktaPort))])
+                let desired = app.applying([(key: "port", value: VPNRules.oktaPortValue(replacing: app.settingsApp?["port"]))])
                 let backup = try await OktaSync.guardedReplace(app, with: desired, client: okta, options: .init(backupDirectory: backupDirectory),
                                                                logger: logger)
                 record("set the Okta app \(appId)'s port \(from ?? "(none)") → \(VPNRules.oktaPort) (backup \(backup))")
