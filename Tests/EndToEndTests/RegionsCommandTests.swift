@@ -37,6 +37,24 @@ struct RegionsCommandTests {
         return World(aws: aws, okta: okta, workspace: workspace, seeded: seeded)
     }
 
+    /// Liberal on what AWS returns: a key id of an undocumented shape from DescribeInstance is used
+    /// as given (the run reaches KMS with it) instead of stopping with "is not a KMS key ARN".
+    @Test func aKeyIdOfAnUnexpectedShapeFromAWSIsUsedAsGiven() async throws {
+        let world = try await setUp()
+        let odd = "arn:aws:kms:ap-northeast-1:\(world.seeded.account):key/mrk-NEW_shape.2027"
+        try await world.aws.control("POST", "/_sandbox/instance", .object([
+            "primaryRegion": "ap-northeast-1", "instanceArn": .string(world.seeded.instanceArn), "identityStoreId": .string(world.seeded.identityStoreId),
+            "kmsKeyArn": .string(odd),
+        ]))
+        try await world.aws.clearRequests()
+        let result = try world.workspace.run(["regions", "list"], environment: world.environment)
+        #expect(!result.stderr.contains("is not a KMS key ARN"), "\(result.stderr)")
+        #expect(try await world.aws.requestLines().contains { $0.contains("kms:DescribeKey") }, "the key was asked for as given")
+        // The sandbox's KMS has no such key; what matters is that the ARN reached it unchanged.
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Key '\(odd)' does not exist"))
+    }
+
     @Test func addCreatesTheReplicaWithThePolicyAddsTheRegionAndFillsOkta() async throws {
         let world = try await setUp()
         let oktaBefore = try await world.okta.app("0oaidc1")

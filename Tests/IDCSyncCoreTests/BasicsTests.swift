@@ -58,6 +58,21 @@ struct IdentifierTests {
         #expect(throws: IdentifierError.self) { try KeyARN.parse("arn:aws:kms:cn-north-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab").get() }
     }
 
+    /// Strict on what users type, liberal on what AWS returns: a key id of an undocumented shape from
+    /// DescribeInstance is used as given; the partition, Region and account are still checked.
+    @Test func aKeyARNFromAWSIsCheckedOnlyWhereIdcsyncNeedsIt() throws {
+        let odd = "arn:aws:kms:eu-west-1:111122223333:key/mrk-NEW_shape.2027"
+        #expect(throws: IdentifierError.self) { try KeyARN.parse(odd).get() }
+        let returned = try KeyARN.parseReturned(odd).get()
+        #expect(returned.keyId == "mrk-NEW_shape.2027")
+        #expect(returned.isMultiRegion)
+        #expect(returned.region.name == "eu-west-1" && returned.account.value == "111122223333")
+        #expect(throws: IdentifierError.self) { try KeyARN.parseReturned("arn:aws:kms:cn-north-1:111122223333:key/odd").get() }
+        #expect(throws: IdentifierError.self) { try KeyARN.parseReturned("arn:aws:kms:eu-west-1:1111:key/odd").get() }
+        #expect(throws: IdentifierError.self) { try KeyARN.parseReturned("arn:aws:kms:eu-west-1:111122223333:key/").get() }
+        #expect(throws: IdentifierError.self) { try KeyARN.parseReturned("arn:aws:kms:eu-west-1:111122223333:alias/odd").get() }
+    }
+
     @Test func principalsCannotHaveWildcards() {
         #expect(throws: IdentifierError.self) { try PrincipalARN.parse("arn:aws:iam::111122223333:role/admin-*").get() }
         #expect((try? AdminRole.parse("arn:aws:iam::111122223333:role/admin-*").get()) != nil)

@@ -112,7 +112,18 @@ public struct KeyARN: Sendable, Hashable, CustomStringConvertible {
     /// The same key id in any Region: matches the primary key and all its replicas.
     public var anyRegionPattern: String { "arn:\(partition.arnPrefix):kms:*:\(account.value):key/\(keyId)" }
 
+    /// A key ARN as a user types it: every part checked, the key id included.
     public static func parse(_ text: String) -> Result<KeyARN, IdentifierError> {
+        parse(text, strictKeyId: true)
+    }
+
+    /// A key ARN as AWS returns it (DescribeInstance): only the parts idcsync needs are checked
+    /// (partition, Region, account); a key id of a shape AWS has not documented is used as given.
+    public static func parseReturned(_ text: String) -> Result<KeyARN, IdentifierError> {
+        parse(text, strictKeyId: false)
+    }
+
+    private static func parse(_ text: String, strictKeyId: Bool) -> Result<KeyARN, IdentifierError> {
         let example = "arn:aws:kms:ap-northeast-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
         let fields = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard fields.count == 6, fields[0] == "arn", fields[2] == "kms", fields[5].hasPrefix("key/") else {
@@ -137,7 +148,7 @@ public struct KeyARN: Sendable, Hashable, CustomStringConvertible {
         case .failure(let error): return .failure(IdentifierError("in key ARN \"\(text)\": \(error.message)"))
         }
         let keyId = String(fields[5].dropFirst("key/".count))
-        guard isMultiRegionKeyId(keyId) || isUUID(keyId) else {
+        guard isMultiRegionKeyId(keyId) || isUUID(keyId) || (!strictKeyId && !keyId.isEmpty && !keyId.contains(where: { $0 == "/" || $0.isWhitespace })) else {
             return .failure(IdentifierError("\"\(text)\" is not a KMS key ARN; the key id must be mrk- followed by 32 hex digits, or a UUID (e.g. \(example))"))
         }
         return .success(KeyARN(value: text, partition: partition, region: region, account: account, keyId: keyId))

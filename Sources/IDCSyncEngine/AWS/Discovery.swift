@@ -100,7 +100,7 @@ public enum Discovery {
                 "the instance is encrypted with an AWS owned key; multi-Region replication needs a multi-Region customer managed key in \(primary.name). Create one (CreateKey with MultiRegion), put `idcsync policy kms` on it, then switch the instance to it (aws sso-admin update-instance --encryption-configuration KeyType=CUSTOMER_MANAGED_KEY,KmsKeyArn=...)")])
         }
         let key: KeyARN
-        switch KeyARN.parse(keyText) {
+        switch KeyARN.parseReturned(keyText) {
         case .success(let value): key = value
         case .failure(let error): throw CommandError(.failure, [Diagnostic(.error, code: "aws.key-arn", "DescribeInstance returned \(error.message)")])
         }
