@@ -133,8 +133,8 @@ public enum SlotPlanRenderer {
         case .added(let url): "add the \(url.label)"
         case .regionNotEnabled(let region): "\(region.name) is not a Region of the instance"
         case .variantNotConfigured(let region, let variant): "\(region.name) \(variant.displayName) ACS: \(variant.shortName) is not in okta.acsVariants"
-        case .sameAsDefault: "the same URL as the default ACS URL"
-        case .duplicate(let slot): "a duplicate of slot \(slot)"
+        case .sameAsDefault: "the same URL as the default ACS URL: redundant and harmless, cleared only with a write that is needed anyway"
+        case .duplicate(let slot): "a duplicate of slot \(slot): redundant and harmless, cleared only with a write that is needed anyway"
         case .foreignKept: "not an ACS URL of this instance; kept (okta.foreignUrls: keep)"
         case .foreignRemoved: "not an ACS URL of this instance; removed (okta.foreignUrls: remove)"
         }

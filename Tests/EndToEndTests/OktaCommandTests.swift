@@ -85,6 +85,21 @@ struct OktaCommandTests {
         #expect(try await fake.requestLines() == ["GET /api/v1/apps/0oaidc1"])
     }
 
+    /// No write just to tidy: a slot holding the default ACS URL is reported, is not drift and
+    /// causes no PUT; it goes only when a write happens anyway.
+    @Test func aCopyOfTheDefaultACSURLIsReportedNotWritten() async throws {
+        let (fake, workspace) = try await setUp(slots: [1: OktaFake.acs("ap-northeast-1"), 2: OktaFake.acs("ap-northeast-1", "dualstack"),
+                                                        3: OktaFake.defaultACS], regions: ["ap-northeast-1"])
+        let plan = try workspace.run(["okta", "plan"], environment: environment)
+        #expect(plan.status == 0, "a harmless difference is not drift")
+        #expect(plan.stdout.contains("the same URL as the default ACS URL: redundant and harmless, cleared only with a write that is needed anyway"))
+        #expect(plan.stdout.contains("No changes: the Okta app's ACS URL slots are in sync."))
+        let apply = try workspace.run(["okta", "apply", "--yes"], environment: environment)
+        #expect(apply.status == 0)
+        #expect(!(try await fake.requestLines()).contains { $0.hasPrefix("PUT ") }, "no write just to tidy")
+        #expect(try await fake.app("0oaidc1").slot("acsURL3") == OktaFake.defaultACS)
+    }
+
     @Test func foreignURLsAreKeptAndReported() async throws {
         let foreign = "https://partner.example.com/saml/acs"
         let (fake, workspace) = try await setUp(slots: [1: foreign])

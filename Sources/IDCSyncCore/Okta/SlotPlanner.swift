@@ -167,6 +167,19 @@ public enum SlotPlanner {
             placed[desired.url] = free
         }
 
+        // No write just to tidy: a copy of the default ACS URL or a duplicate is harmless (Okta
+        // accepts those URLs already). It is cleared only when a write happens anyway; alone, it is
+        // reported and left as it is.
+        let tidyOnly = keys.indices.allSatisfy { index in
+            guard current[index] != after[index] else { return true }
+            guard after[index] == nil else { return false }
+            switch reasons[index] {
+            case .sameAsDefault, .duplicate: return true
+            default: return false
+            }
+        }
+        if tidyOnly { after = current }
+
         let slots = keys.indices.map { index in
             SlotPlan.Slot(number: index + 1, key: keys[index], before: current[index], after: after[index], reason: reasons[index],
                           replacedBecause: replaced[index])
