@@ -63,6 +63,13 @@ final class Workspace: Sendable {
     /// Runs idcsync in this directory with a minimal environment (no inherited IDCSYNC_*, OKTA_*, NO_COLOR).
     /// `terminal` runs it on a pseudo-terminal (util-linux `script`), which then also receives stderr.
     func run(_ arguments: [String], environment: [String: String] = [:], terminal: Bool = false, input: String? = nil) throws -> RunResult {
+        try launch(arguments, environment: environment, terminal: terminal, input: input, bound: nil).result
+    }
+
+    /// The one way tests start idcsync. With `bound`, a watchdog kills the process once that many
+    /// seconds have passed (`killed` says so), so a hang fails the test instead of stalling it.
+    func launch(_ arguments: [String], environment: [String: String], terminal: Bool = false, input: String? = nil,
+                bound: Double?) throws -> (result: RunResult, killed: Bool) {
         let process = Process()
         if terminal {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
@@ -81,6 +88,13 @@ final class Workspace: Sendable {
         let stdin = Pipe()
         process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        let killed = Box<Bool>()
+        let watchdog = DispatchWorkItem {
+            guard process.isRunning else { return }
+            killed.value = true
+            kill(process.processIdentifier, SIGKILL)
+        }
+        if let bound { DispatchQueue.global().asyncAfter(deadline: .now() + bound, execute: watchdog) }
         if let input {
             stdin.fileHandleForWriting.write(Data(input.utf8))
             try stdin.fileHandleForWriting.close()
@@ -94,10 +108,12 @@ final class Workspace: Sendable {
         }
         let outputData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        watchdog.cancel()
         done.wait()
         let stderrData = errorData.value ?? Data()
-        return RunResult(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-                         stderr: String(decoding: stderrData, as: UTF8.self))
+        let result = RunResult(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+                               stderr: String(decoding: stderrData, as: UTF8.self))
+        return (result, killed.value ?? false)
     }
 
     /// Runs a command that must fail, and checks it wrote nothing.
