@@ -31,7 +31,7 @@ public enum JWTSigningKey: Sendable {
             throw .configuration("the private key is in OpenSSH format; convert a copy to PEM PKCS#8 with `ssh-keygen -p -m PKCS8 -f COPY_OF_KEY` and use that file")
         }
         if pem.contains("-----BEGIN PUBLIC KEY-----") || pem.contains("-----BEGIN CERTIFICATE-----") || pem.contains("-----BEGIN RSA PUBLIC KEY-----") {
-            throw .configuration("this is a public key or certificate, not the private key; give the service app's private key (-----BEGIN PRIVATE KEY-----)")
+            throw .configuration("this is a public key or certificate, not the private key; give the service app's private key (a PEM whose first line is BEGIN PRIVATE KEY, or BEGIN RSA/EC PRIVATE KEY)")
         }
         if let key = try? P256.Signing.PrivateKey(pemRepresentation: pem) { return .es256(key) }
         if let key = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) {
