@@ -27,6 +27,13 @@ public enum VPNRenderer {
             case "!": lines.append(style.red(line))
             default: lines.append(line)
             }
+            if step == .createEndpoint {
+                let width = plan.newEndpoint.map(\.name.count).max() ?? 0
+                for setting in plan.newEndpoint {
+                    let name = setting.name + String(repeating: " ", count: width - setting.name.count)
+                    lines.append("    \(name)  \(setting.value)\(setting.permanent ? "  (can never be changed after creation)" : "")")
+                }
+            }
         }
         lines.append("")
         lines.append(plan.hasChanges ? "Run `idcsync vpn apply` to make these changes." : "No changes: the Client VPN is as configured.")
@@ -38,6 +45,9 @@ public enum VPNRenderer {
             "changes": .bool(plan.hasChanges),
             "requiresNewEndpoint": .bool(plan.requiresNewEndpoint),
             "steps": .strings(plan.steps.map(describe)),
+            "newEndpoint": plan.newEndpoint.isEmpty ? .null : .array(plan.newEndpoint.map { setting in
+                .object(["name": .string(setting.name), "value": .string(setting.value), "permanent": .bool(setting.permanent)])
+            }),
             "diagnostics": DiagnosticsRenderer.json(diagnostics),
         ])
     }

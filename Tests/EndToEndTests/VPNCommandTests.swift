@@ -100,6 +100,17 @@ struct VPNCommandTests {
         #expect(plan.status == 2, "\(plan.stdout)\n\(plan.stderr)")
         #expect(plan.stdout.contains("+ IAM SAML provider okta-clientvpn from the Okta app's metadata"))
         #expect(plan.stdout.contains("~ Okta app 0oavpn1 settings.app.port: 443 → 35001"))
+        // Everything that can never be changed is shown before anything is created.
+        #expect(plan.stdout.contains("    clientCidr           10.100.0.0/22  (can never be changed after creation)"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("    transport            udp port 443  (can never be changed after creation)"))
+        #expect(plan.stdout.contains("    authentication       federated (SAML), IAM SAML provider okta-clientvpn  (can never be changed after creation)"))
+        #expect(plan.stdout.contains("    subnetIds            \(world.subnetIds.joined(separator: ", "))"))
+        #expect(plan.stdout.contains("    sessionTimeoutHours  12"))
+        let planJSON = try JSONParser.parse(try world.workspace.run(["vpn", "plan", "--output", "json"], environment: world.environment).stdout)
+        let settings = try #require(planJSON["newEndpoint"]?.arrayValue)
+        #expect(settings.filter { $0["permanent"] == true }.compactMap { $0["name"]?.stringValue } == ["clientCidr", "transport", "authentication"])
+        #expect(settings.compactMap { $0["name"]?.stringValue } == ["clientCidr", "transport", "authentication", "vpcId", "subnetIds", "splitTunnel",
+                                                                    "sessionTimeoutHours", "dnsServers", "selfServicePortal"])
         #expect(try await writes(world).isEmpty, "plan writes nothing")
 
         let apply = try world.workspace.run(["vpn", "apply", "--yes"], environment: world.environment)

@@ -278,7 +278,17 @@ public struct VPNPlan: Sendable, Equatable {
         case exportConfiguration
     }
 
+    /// One setting of an endpoint to be created, shown before anything is created.
+    public struct Setting: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        /// AWS cannot change it on an existing endpoint: choosing it is final.
+        public var permanent: Bool
+    }
+
     public var steps: [Step]
+    /// Every setting of the endpoint `createEndpoint` would make (empty when none is created).
+    public var newEndpoint: [Setting] = []
     /// Steps apply would take (everything but `requiresNewEndpoint`, and the export that always runs).
     public var hasChanges: Bool { steps.contains { if case .requiresNewEndpoint = $0 { return false }; if case .exportConfiguration = $0 { return false }; return true } }
     public var requiresNewEndpoint: Bool { steps.contains { if case .requiresNewEndpoint = $0 { return true }; return false } }
@@ -317,9 +327,22 @@ public enum VPNPlanner {
         } else {
             steps.append(.createEndpoint)
         }
+        var newEndpoint: [VPNPlan.Setting] = []
+        if steps.contains(.createEndpoint) {
+            func setting(_ name: String, _ value: String, permanent: Bool = false) { newEndpoint.append(.init(name: name, value: value, permanent: permanent)) }
+            setting("clientCidr", vpn.clientCidr ?? "", permanent: true)
+            setting("transport", "\(vpn.transport ?? defaultTransport) port \(vpn.port ?? defaultPort)", permanent: true)
+            setting("authentication", "federated (SAML), IAM SAML provider \(vpn.samlProviderName ?? "")", permanent: true)
+            setting("vpcId", vpn.vpcId ?? "")
+            setting("subnetIds", vpn.subnetIds.joined(separator: ", "))
+            setting("splitTunnel", String(vpn.splitTunnel ?? false))
+            setting("sessionTimeoutHours", String(vpn.sessionTimeoutHours ?? defaultSessionHours))
+            setting("dnsServers", vpn.dnsServers.isEmpty ? "(none set)" : vpn.dnsServers.joined(separator: ", "))
+            setting("selfServicePortal", (vpn.selfServicePortal ?? false) ? "enabled" : "disabled")
+        }
         for subnet in vpn.subnetIds where !facts.associatedSubnets.contains(subnet) { steps.append(.associate(subnetId: subnet)) }
         for rule in vpn.authorizationRules where !facts.rules.contains(rule) { steps.append(.authorize(rule)) }
         steps.append(.exportConfiguration)
-        return VPNPlan(steps: steps)
+        return VPNPlan(steps: steps, newEndpoint: newEndpoint)
     }
 }
