@@ -43,9 +43,6 @@ public struct OktaBackup: Sendable, Equatable {
 /// Backups of Okta apps as read before a write: one file each, mode 0600, in a folder that only the
 /// user can write (created 0700), written atomically, named after the app and the UTC time.
 public enum Backups {
-    /// Top-level fields Okta ignores on PUT (it sets them itself), so they may differ after a restore.
-    static let readOnlyFields = AppDiff.ignoredOnPut
-
     public static func save(_ app: OktaApp, orgURL: String, directory: String, now: Date) throws(CommandError) -> String {
         try prepareDirectory(directory)
         let formatter = DateFormatter()
