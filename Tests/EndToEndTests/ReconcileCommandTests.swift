@@ -95,6 +95,33 @@ struct ReconcileCommandTests {
         #expect(again.stdout.contains("default: in sync"))
     }
 
+    /// No write just to tidy: a copy of the default ACS URL and a duplicate of an owned URL in free
+    /// slots are reported as redundant, are not drift (exit 0, drift gauge 0) and cause no PUT, even with --apply.
+    @Test func redundantSlotsAreNotDriftAndAreNeverTheReasonForAWrite() async throws {
+        let world = try await setUp()
+        var app = try await world.okta.app("0oaidc1").objectValue!
+        var settings = app["settings"]!.objectValue!, appSettings = settings["app"]!.objectValue!
+        let free = (1...17).map { "acsURL\($0)" }.filter { (appSettings[$0] ?? .null) == .null }
+        try #require(free.count >= 2)
+        appSettings[free[0]] = .string(OktaFake.defaultACS)
+        appSettings[free[1]] = .string(OktaFake.acs("ap-northeast-3"))
+        settings["app"] = .object(appSettings)
+        app["settings"] = .object(settings)
+        try await world.okta.control("POST", "/_fake/apps", .object(app))
+        try await world.okta.clearRequests()
+
+        for arguments in [["reconcile", "--metrics-file", "idcsync.prom"], ["reconcile", "--apply", "--metrics-file", "idcsync.prom"]] {
+            let result = try world.workspace.run(arguments, environment: world.environment)
+            #expect(result.status == 0, "\(arguments): \(result.stdout)\n\(result.stderr)")
+            #expect(result.stdout.contains("default: in sync"), "\(result.stdout)")
+            let metrics = try String(contentsOf: world.workspace.url.appendingPathComponent("idcsync.prom"), encoding: .utf8)
+            #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_slots\"} 0\n"), "\(metrics)")
+            #expect(metrics.contains("idcsync_reconcile_target_ok{target=\"default\"} 1\n"))
+        }
+        #expect(try await world.okta.requestLines() == ["GET /api/v1/apps/0oaidc1", "GET /api/v1/apps/0oaidc1"], "no PUT")
+        #expect(try await world.okta.app("0oaidc1").slot(free[0]) == OktaFake.defaultACS)
+    }
+
     @Test func severalTargetsShareOneInstanceReadAndAFailureIsIsolated() async throws {
         let world = try await setUp()
         try await world.okta.seed(slots: [1: OktaFake.acs("ap-northeast-1")], appId: "0oaidc2")
