@@ -306,6 +306,30 @@ struct OktaWriteSafetyTests {
         try await expectNoWrite(fake)
     }
 
+    /// Issue 12 item 6: a backup that cannot reach the disk stops the run before the PUT. The file
+    /// size limit is 0 (with SIGXFSZ ignored, so write(2) fails with EFBIG instead of killing the
+    /// process), which fails the write for root too.
+    @Test func aBackupThatCannotBeWrittenStopsTheRunBeforeAnyWrite() async throws {
+        let (fake, workspace) = try await setUp()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"", idcsyncBinary.path, "okta", "apply", "--yes"]
+        process.currentDirectoryURL = workspace.url
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": workspace.url.path, "LANG": "C.UTF-8", "AWS_EC2_METADATA_DISABLED": "true",
+                               "OKTA_API_TOKEN": OktaFake.token]
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1, "\(stderr)")
+        #expect(stderr.contains("cannot write the backup: "), "\(stderr)")
+        #expect(stderr.contains("nothing was written to Okta"))
+        #expect(try backupFiles(workspace).isEmpty, "no partial or temporary backup file is left")
+        try await expectNoWrite(fake)
+    }
+
     // MARK: 7 (backups). Backups go only into a folder that is the user's alone
 
     @Test func aBackupFolderThatIsALinkSharedOrHasNoParentIsRefusedBeforeAnyWrite() async throws {
