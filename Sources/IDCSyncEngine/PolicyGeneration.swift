@@ -36,10 +36,9 @@ public enum PolicyGeneration {
         case .accounts(let accounts):
             delegated = accounts.filter { $0 != management }
         case .auto:
-            delegated = []
-            diagnostics.append(Diagnostic(.warning, code: "kms-policy.delegated-auto",
-                "kms.delegatedAdministrators is auto, which is resolved from AWS Organizations; this policy is generated from the config alone and admits no delegated administrator. List them (or [] for none) to silence this.",
-                field: "kms.delegatedAdministrators"))
+            // ConfigCompletion and Discovery resolve `auto` before a policy is generated.
+            throw .config("config.missing", "kms.delegatedAdministrators is auto and was not read from AWS Organizations; list the accounts, or [] for none",
+                          field: "kms.delegatedAdministrators", file: configFile)
         }
 
         let pinned = pinnedFlag || kms.pinned
@@ -81,6 +80,11 @@ public enum PolicyGeneration {
                                delegatedAdministratorPolicy: delegatedPolicy, diagnostics: diagnostics)
     }
 
+    /// The partition of every ARN in the runner policy: the instance's, else the VPN's Region's.
+    public static func runnerPartition(config: Config, target: Target) -> Partition? {
+        target.partition ?? config.vpn?.region?.partition
+    }
+
     public static func runnerPolicy(config: Config, target: Target, role: RunnerRole) throws(CommandError) -> RunnerPolicyReport {
         let vpn = config.vpn
         let vpnCertificate = vpn?.serverCertificateArn
@@ -88,7 +92,7 @@ public enum PolicyGeneration {
             let fields = arn.split(separator: ":", omittingEmptySubsequences: false)
             return fields.count == 6 ? try? AccountID.parse(String(fields[4])).get() : nil
         }
-        guard let partition = target.partition ?? vpn?.region?.partition else {
+        guard let partition = runnerPartition(config: config, target: target) else {
             throw .config("config.missing", "the partition is unknown; set instance.arn or instance.primaryRegion", field: "instance.primaryRegion", file: config.source)
         }
         let input = RunnerPolicyInput(

@@ -60,18 +60,18 @@ struct URLsCommandTests {
     @Test func primaryRegionIsRequired() throws {
         let workspace = try Workspace()
         try workspace.write("idcsync.yaml", "okta:\n  orgUrl: https://example.okta.com\n")
-        let result = try workspace.runFailing(["urls"])
+        let result = try workspace.runFailing(["urls", "--offline"])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("error: instance.primaryRegion: instance.primaryRegion is not set"))
+        #expect(result.stderr.contains("error: instance.primaryRegion: idcsync urls needs it for telling the primary Region from the additional ones"), "\(result.stderr)")
     }
 
     @Test func unknownTarget() throws {
         let workspace = try Workspace()
-        try workspace.write("idcsync.yaml", try exampleConfig() + "\ntargets:\n  - name: staging\n    instance: {primaryRegion: us-east-1}\n")
+        try workspace.write("idcsync.yaml", try exampleConfig() + "\ntargets:\n  - name: staging\n    instance: {primaryRegion: us-east-1, regions: [us-east-1]}\n")
         let result = try workspace.runFailing(["urls", "--target", "stagign"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("no target named \"stagign\"; known targets: staging; did you mean staging?"))
-        let good = try workspace.run(["urls", "--target", "staging"])
+        let good = try workspace.run(["urls", "--target", "staging", "--offline"])
         #expect(good.stdout.contains("us-east-1 (primary Region)"))
     }
 
@@ -170,15 +170,16 @@ struct PolicyCommandTests {
 
     @Test func policyErrors() throws {
         let workspace = try Workspace()
-        try workspace.write("idcsync.yaml", "instance:\n  primaryRegion: eu-west-1\n")
-        let noAccount = try workspace.runFailing(["policy", "kms"])
+        try workspace.write("idcsync.yaml", "instance:\n  primaryRegion: eu-west-1\nkms:\n  delegatedAdministrators: []\n")
+        let noAccount = try workspace.runFailing(["policy", "kms", "--offline"])
         #expect(noAccount.status == 64)
-        #expect(noAccount.stderr.contains("the management account is unknown; set kms.keyArn"))
+        #expect(noAccount.stderr.contains("error: instance.accountId: idcsync policy kms needs it for the management account, which the key policy names (or set kms.keyArn)"), "\(noAccount.stderr)")
 
         try workspace.write("idcsync.yaml", "kms:\n  keyArn: arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab\n  delegatedAdministrators: []\ninstance:\n  primaryRegion: eu-west-1\n")
         let pinned = try workspace.runFailing(["policy", "kms", "--pinned"])
         #expect(pinned.status == 64)
-        #expect(pinned.stderr.contains("the pinned policy names the exact instance and identity store; set instance.arn and instance.identityStoreId"))
+        #expect(pinned.stderr.contains("error: instance.arn: idcsync policy kms needs it for the pinned encryption context"), "\(pinned.stderr)")
+        #expect(pinned.stderr.contains("error: instance.identityStoreId: idcsync policy kms needs it for the pinned encryption context"))
 
         let noDelegated = try workspace.runFailing(["policy", "kms", "--document", "delegated-admin"])
         #expect(noDelegated.status == 64)
@@ -213,12 +214,15 @@ struct PolicyCommandTests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func autoDelegatedAdministratorsWarnOffline() throws {
+    /// `auto` is what reconcile reads from Organizations: offline, `policy kms` cannot print the policy
+    /// reconcile enforces, so it names the key instead of guessing none.
+    @Test func autoDelegatedAdministratorsAreNeverGuessedOffline() throws {
         let workspace = try Workspace()
         try workspace.write("idcsync.yaml", "instance: {primaryRegion: eu-west-1}\nkms:\n  keyArn: arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab\n")
-        let result = try workspace.run(["policy", "kms"])
-        #expect(result.status == 0)
-        #expect(result.stderr.contains("warning: kms.delegatedAdministrators: kms.delegatedAdministrators is auto"))
+        let result = try workspace.runFailing(["policy", "kms", "--offline"])
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "idcsync.yaml: error: kms.delegatedAdministrators: idcsync policy kms needs it for the delegated administrator accounts the key policy admits (auto; list them, or [] for none); the config leaves it to discovery, and --offline forbids reading it from AWS (Organizations ListDelegatedAdministrators). Set it in the config\n")
     }
 }
 
@@ -232,10 +236,11 @@ struct CLITests {
         let written = try workspace.read("idcsync.yaml")
         #expect(written.contains("  orgUrl: https://example.okta.com"))
         #expect(written.contains("# primaryRegion: ap-northeast-1"))
-        // It parses: the only complaint is the missing primary Region, not the file.
-        let urls = try workspace.run(["urls"])
+        // It parses: the only complaints are the keys it leaves to discovery, not the file.
+        let urls = try workspace.run(["urls", "--offline"])
         #expect(urls.status == 64)
-        #expect(urls.stderr.contains("instance.primaryRegion is not set"))
+        #expect(urls.stderr.contains("error: instance.primaryRegion: idcsync urls needs it"), "\(urls.stderr)")
+        #expect(urls.stderr.contains("error: instance.regions: idcsync urls needs it"))
         #expect(!urls.stderr.contains("warning"))
     }
 

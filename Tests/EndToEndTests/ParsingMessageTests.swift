@@ -16,9 +16,9 @@ struct ParsingMessageTests {
 
     @Test func aByteOrderMarkAtTheStartIsAccepted() throws {
         let workspace = try Workspace()
-        try workspace.write("idcsync.yaml", "\u{FEFF}instance:\n  primaryRegion: ap-northeast-1\n  tenantId: d-9067a1b2c3\n")
+        try workspace.write("idcsync.yaml", "\u{FEFF}instance:\n  primaryRegion: ap-northeast-1\n  regions: [ap-northeast-1]\n  tenantId: d-9067a1b2c3\n")
         let before = try workspace.snapshot()
-        let result = try workspace.run(["urls"])
+        let result = try workspace.run(["urls", "--offline"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
         #expect(result.stdout.contains("primary Region ap-northeast-1"))

@@ -60,7 +60,9 @@ final class Workspace: Sendable {
         return result
     }
 
-    /// Runs idcsync in this directory with a minimal environment (no inherited IDCSYNC_*, OKTA_*, NO_COLOR).
+    /// Runs idcsync in this directory with a minimal environment (no inherited IDCSYNC_*, OKTA_*, AWS_*, NO_COLOR).
+    /// The instance metadata service is off unless a test turns it on, so a test run on an EC2 machine
+    /// can never pick up that machine's role and reach real AWS.
     /// `terminal` runs it on a pseudo-terminal (util-linux `script`), which then also receives stderr.
     func run(_ arguments: [String], environment: [String: String] = [:], terminal: Bool = false, input: String? = nil) throws -> RunResult {
         try launch(arguments, environment: environment, terminal: terminal, input: input, bound: nil).result
@@ -79,7 +81,7 @@ final class Workspace: Sendable {
             process.arguments = arguments
         }
         process.currentDirectoryURL = url
-        var env = ["PATH": "/usr/bin:/bin", "HOME": url.path, "LANG": "C.UTF-8"]
+        var env = ["PATH": "/usr/bin:/bin", "HOME": url.path, "LANG": "C.UTF-8", "AWS_EC2_METADATA_DISABLED": "true"]
         env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe(), err = Pipe()

@@ -27,6 +27,7 @@ public enum StarterConfig {
         # a value you set is used as given. Secrets never go in this file: the Okta token comes from
         # OKTA_API_TOKEN (or OKTA_CLIENT_TOKEN), AWS credentials from the standard AWS chain.
         # Check it with: idcsync urls   and   idcsync policy kms
+        # (with AWS credentials they read what this file leaves out from AWS and say so; --offline uses the file alone)
 
         instance:
         \(line("arn", known.instanceArn, example: "arn:aws:sso:::instance/ssoins-1234567890abcdef", comment: "discovered when the account has one instance"))

@@ -52,19 +52,71 @@ public enum Discovery {
 
         let instances: [IdentityCenterInstance]
         do { instances = try await client.listInstances(region: homeRegion.name) } catch { throw .aws(error) }
+        let chosen = try select(instances, target: target, account: caller.account, homeRegion: homeRegion, configFile: configFile)
+        var instance = chosen.instance
+        let arn = chosen.arn, primary = chosen.primary
+
+        let details: IdentityCenterInstance
+        do { details = try await client.describeInstance(arn.value, region: primary.name) } catch { throw .aws(error) }
+        instance.encryption = details.encryption
+        let regions: [IdentityCenterRegion]
+        do { regions = try await client.listRegions(instance: arn.value, region: primary.name) } catch { throw .aws(error) }
+
+        guard let key = try customerManagedKey(details) else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "aws.aws-owned-key",
+                "the instance is encrypted with an AWS owned key; multi-Region replication needs a multi-Region customer managed key in \(primary.name). Create one (CreateKey with MultiRegion), put `idcsync policy kms` on it, then switch the instance to it (aws sso-admin update-instance --encryption-configuration KeyType=CUSTOMER_MANAGED_KEY,KmsKeyArn=...)")])
+        }
+        if let configuredKey = target.kms.keyArn, configuredKey != key {
+            throw CommandError(.usage, [Diagnostic(.error, code: "aws.key-mismatch",
+                "kms.keyArn is \(configuredKey.value), but the instance uses \(key.value)", field: "kms.keyArn")])
+        }
+        let owner = instance.ownerAccountId ?? key.account.value
+        if let configuredAccount = target.instance.accountId, configuredAccount.value != owner {
+            throw CommandError(.usage, [Diagnostic(.error, code: "aws.account-mismatch",
+                "instance.accountId is \(configuredAccount.value), but the instance belongs to account \(owner)", field: "instance.accountId")])
+        }
+        let primaryKey: KMSKey
+        do { primaryKey = try await client.describeKey(key.value, region: key.region.name) } catch { throw .aws(error) }
+        guard key.isMultiRegion, primaryKey.multiRegion else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "aws.single-region-key",
+                "the instance's key \(key.value) is a single-Region key and can never be replicated; create a multi-Region key, put `idcsync policy kms` on it and switch the instance to it with sso-admin UpdateInstance")])
+        }
+        guard primaryKey.manager == "CUSTOMER" else {
+            throw CommandError(.failure, [Diagnostic(.error, code: "aws.aws-managed-key", "the instance's key \(key.value) is managed by AWS; it must be a customer managed key")])
+        }
+
+        let delegated: [AccountID]
+        switch target.kms.delegatedAdministrators {
+        case .accounts(let accounts): delegated = accounts
+        case .auto:
+            do { delegated = try await delegatedAdministrators(client: client, region: primary) } catch {
+                throw .aws(error, hint: "idcsync reads the delegated administrators of IAM Identity Center from AWS Organizations because kms.delegatedAdministrators is auto; allow organizations:ListDelegatedAdministrators or list them in the config ([] for none)")
+            }
+        }
+        return AWSWorld(account: caller.account, callerArn: caller.arn, instance: instance, instanceArn: arn, primaryRegion: primary,
+                        regions: regions, key: key, primaryKey: primaryKey, delegatedAdministrators: delegated)
+    }
+}
+
+extension Discovery {
+    /// The one instance of `instances` the target means (its `instance.arn`, else the only one), checked
+    /// against everything the config states about it.
+    static func select(_ instances: [IdentityCenterInstance], target: Target, account: String?, homeRegion: Region,
+                       configFile: String) throws(CommandError) -> (instance: IdentityCenterInstance, arn: InstanceARN, primary: Region) {
         let configured = target.instance.arn?.value
         let candidates = configured.map { arn in instances.filter { $0.arn == arn } } ?? instances
+        let owner = account.map { "account \($0)" } ?? "the AWS account of these credentials"
         guard !candidates.isEmpty else {
-            let message = configured.map { "instance.arn \($0) is not among the IAM Identity Center instances of account \(caller.account) (seen from \(homeRegion.name))" }
-                ?? "account \(caller.account) has no IAM Identity Center instance visible from \(homeRegion.name); run idcsync in the management account, with aws.region set to an enabled Region of the instance"
+            let message = configured.map { "instance.arn \($0) is not among the IAM Identity Center instances of \(owner) (seen from \(homeRegion.name))" }
+                ?? "\(owner) has no IAM Identity Center instance visible from \(homeRegion.name); run idcsync in the management account, with aws.region set to an enabled Region of the instance"
             throw CommandError(.failure, [Diagnostic(.error, code: "aws.no-instance", message, field: configured == nil ? nil : "instance.arn")])
         }
         guard candidates.count == 1 else {
             let list = candidates.map { "\($0.arn) (\($0.name ?? "unnamed"), \($0.status ?? "?"))" }.joined(separator: ", ")
             throw CommandError(.usage, [Diagnostic(.error, code: "aws.several-instances",
-                "account \(caller.account) has \(candidates.count) IAM Identity Center instances: \(list); set instance.arn to the one to manage", field: "instance.arn")])
+                "\(owner) has \(candidates.count) IAM Identity Center instances: \(list); set instance.arn to the one to manage", field: "instance.arn")])
         }
-        var instance = candidates[0]
+        let instance = candidates[0]
         guard instance.status == nil || instance.status == "ACTIVE" else {
             throw CommandError(.failure, [Diagnostic(.error, code: "aws.instance-not-active",
                 "the IAM Identity Center instance \(instance.arn) is \(instance.status ?? "?"), not ACTIVE; wait until it is")])
@@ -88,58 +140,25 @@ public enum Discovery {
             throw CommandError(.usage, [Diagnostic(.error, code: "aws.identity-store-mismatch",
                 "instance.identityStoreId is \(configuredStore), but the instance's identity store is \(store)", field: "instance.identityStoreId")])
         }
+        return (instance, arn, primary)
+    }
 
-        let details: IdentityCenterInstance
-        do { details = try await client.describeInstance(arn.value, region: primary.name) } catch { throw .aws(error) }
-        instance.encryption = details.encryption
-        let regions: [IdentityCenterRegion]
-        do { regions = try await client.listRegions(instance: arn.value, region: primary.name) } catch { throw .aws(error) }
-
+    /// The customer managed key DescribeInstance names, or `nil` when the instance uses an AWS owned key.
+    static func customerManagedKey(_ details: IdentityCenterInstance) throws(CommandError) -> KeyARN? {
         guard let encryption = details.encryption, encryption.keyType == "CUSTOMER_MANAGED_KEY", let keyText = encryption.kmsKeyArn else {
-            throw CommandError(.failure, [Diagnostic(.error, code: "aws.aws-owned-key",
-                "the instance is encrypted with an AWS owned key; multi-Region replication needs a multi-Region customer managed key in \(primary.name). Create one (CreateKey with MultiRegion), put `idcsync policy kms` on it, then switch the instance to it (aws sso-admin update-instance --encryption-configuration KeyType=CUSTOMER_MANAGED_KEY,KmsKeyArn=...)")])
+            return nil
         }
-        let key: KeyARN
         switch KeyARN.parseReturned(keyText) {
-        case .success(let value): key = value
+        case .success(let value): return value
         case .failure(let error): throw CommandError(.failure, [Diagnostic(.error, code: "aws.key-arn", "DescribeInstance returned \(error.message)")])
         }
-        if let configuredKey = target.kms.keyArn, configuredKey != key {
-            throw CommandError(.usage, [Diagnostic(.error, code: "aws.key-mismatch",
-                "kms.keyArn is \(configuredKey.value), but the instance uses \(key.value)", field: "kms.keyArn")])
-        }
-        let owner = instance.ownerAccountId ?? key.account.value
-        if let configuredAccount = target.instance.accountId, configuredAccount.value != owner {
-            throw CommandError(.usage, [Diagnostic(.error, code: "aws.account-mismatch",
-                "instance.accountId is \(configuredAccount.value), but the instance belongs to account \(owner)", field: "instance.accountId")])
-        }
-        let primaryKey: KMSKey
-        do { primaryKey = try await client.describeKey(key.value, region: key.region.name) } catch { throw .aws(error) }
-        guard key.isMultiRegion, primaryKey.multiRegion else {
-            throw CommandError(.failure, [Diagnostic(.error, code: "aws.single-region-key",
-                "the instance's key \(key.value) is a single-Region key and can never be replicated; create a multi-Region key, put `idcsync policy kms` on it and switch the instance to it with sso-admin UpdateInstance")])
-        }
-        guard primaryKey.manager == "CUSTOMER" else {
-            throw CommandError(.failure, [Diagnostic(.error, code: "aws.aws-managed-key", "the instance's key \(key.value) is managed by AWS; it must be a customer managed key")])
-        }
-
-        var delegated: [AccountID] = []
-        switch target.kms.delegatedAdministrators {
-        case .accounts(let accounts):
-            delegated = accounts
-        case .auto:
-            do {
-                delegated = try await client.delegatedAdministrators(region: primary.name).compactMap { try? AccountID.parse($0).get() }
-            } catch {
-                throw .aws(error, hint: "idcsync reads the delegated administrators of IAM Identity Center from AWS Organizations because kms.delegatedAdministrators is auto; allow organizations:ListDelegatedAdministrators or list them in the config ([] for none)")
-            }
-        }
-        return AWSWorld(account: caller.account, callerArn: caller.arn, instance: instance, instanceArn: arn, primaryRegion: primary,
-                        regions: regions, key: key, primaryKey: primaryKey, delegatedAdministrators: delegated)
     }
-}
 
-extension Discovery {
+    /// `kms.delegatedAdministrators: auto`, resolved: the accounts Organizations lists for IAM Identity Center.
+    static func delegatedAdministrators(client: AWSClient, region: Region) async throws(AWSError) -> [AccountID] {
+        try await client.delegatedAdministrators(region: region.name).compactMap { try? AccountID.parse($0).get() }
+    }
+
     /// The instance's enabled Regions (ACTIVE or ADDING) for the Okta commands: ListInstances and
     /// ListRegions only. The target comes back with the instance, its primary and Regions filled in.
     public static func regions(target: Target, client: AWSClient, homeRegion: Region, configFile: String) async throws(CommandError) -> Target {

@@ -74,7 +74,7 @@ public enum RegionsWorkflow {
         }
         let effective = world.effectiveTarget(target, regions: regions)
         let keyPolicy = try PolicyGeneration.keyPolicy(target: effective, pinned: false, configFile: config.source)
-        diagnostics += keyPolicy.diagnostics.filter { $0.code != "kms-policy.delegated-auto" }
+        diagnostics += keyPolicy.diagnostics
 
         let replica = try await replicaKey(world: world, region: region, aws: aws)
         facts.replicaArn = replica?.arn

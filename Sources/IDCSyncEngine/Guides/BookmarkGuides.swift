@@ -14,25 +14,6 @@ public struct GuideFile: Sendable, Equatable {
 
 /// `idcsync bookmarks`: the guide model from the config and the instance's Regions, and its files.
 public enum BookmarkGuides {
-    /// The target with its Regions: `instance.regions` in offline mode, else ListInstances and
-    /// ListRegions, as the Okta commands do.
-    public static func resolveRegions(target: Target, configFile: String, environment: [String: String],
-                                      logger: Logger) async throws(CommandError) -> Target {
-        guard target.instance.regions == nil else { return target }
-        let aws = AWSSession.client(target: target, environment: environment, logger: logger)
-        let home = try AWSSession.homeRegion(target: target, environment: environment, configFile: configFile)
-        var resolved = try await Discovery.regions(target: target, client: aws, homeRegion: home, configFile: configFile)
-        if resolved.instance.identityStoreId == nil, let arn = resolved.instance.arn, let primary = resolved.instance.primaryRegion {
-            // The classic start URL is built from the identity store id; Discovery.regions does not keep it.
-            let instances = (try? await aws.listInstances(region: primary.name)) ?? []
-            if let store = instances.first(where: { $0.arn == arn.value })?.identityStoreId, case .success(let id) = IdentityStoreID.parse(store) {
-                resolved.instance.identityStoreId = id
-            }
-        }
-        logger.debug("regions from AWS", metadata: ["regions": "\(resolved.instance.regions?.map(\.name) ?? [])"])
-        return resolved
-    }
-
     /// The model for a target whose Regions are known. Needs the instance ARN (the regional portal
     /// hosts start with its id) and the primary Region.
     public static func model(target: Target, configFile: String) throws(CommandError) -> (model: GuideModel, diagnostics: [Diagnostic]) {

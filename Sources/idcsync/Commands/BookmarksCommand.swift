@@ -8,7 +8,7 @@ struct BookmarksCommand: AsyncParsableCommand {
         commandName: "bookmarks",
         abstract: "Write the access-portal guides: which URL to open in which Region, what fails during an outage, and AWS CLI profiles per Region.",
         discussion: """
-        Per Region: the portal URLs that work there and the ones that do not (with why), when to use which, what does not work while only additional Regions are up (admin changes, SCIM), and how to sign in with the AWS CLI. Regions come from instance.regions when the config lists them, else from AWS (ListInstances, ListRegions).
+        Per Region: the portal URLs that work there and the ones that do not (with why), when to use which, what does not work while only additional Regions are up (admin changes, SCIM), and how to sign in with the AWS CLI. Regions come from instance.regions when the config lists them, else from AWS (ListInstances, ListRegions), as do instance.arn and instance.identityStoreId; what is read is said on stderr, and --offline makes no AWS request and names each missing key instead.
 
         Files written into --out (else bookmarks.out, relative to the config file), atomically, mode 0644:
           idcsync-bookmarks.LANG.md             Markdown guide
@@ -30,6 +30,7 @@ struct BookmarksCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var discovery: DiscoveryOptions
     @OptionGroup var awsOptions: AWSOptions
 
     @Option(name: .long, help: ArgumentHelp("Formats, comma-separated or repeated: markdown, html, netscape, aws-config, json. Default: bookmarks.formats.", valueName: "formats"))
@@ -79,9 +80,10 @@ struct BookmarksCommand: AsyncParsableCommand {
                         "--output json describes the files written to an out folder; without --out the guide itself is printed. Use --format json for the guide as JSON")])
                 }
             }
-            let resolved = try await BookmarkGuides.resolveRegions(target: target, configFile: config.source,
-                                                                   environment: console.environment, logger: console.logger)
-            let (model, diagnostics) = try BookmarkGuides.model(target: resolved, configFile: config.source)
+            let completed = try await console.complete(target, config: config, command: "idcsync bookmarks", offline: discovery.offline) {
+                DiscoveryNeeds.guides($0)
+            }
+            let (model, diagnostics) = try BookmarkGuides.model(target: completed.target, configFile: config.source)
             console.report(diagnostics)
             let files = BookmarkGuides.files(model, formats: formats, languages: languages)
             guard let outDir else {
@@ -98,7 +100,7 @@ struct BookmarksCommand: AsyncParsableCommand {
                             "language": file.language.map { .string($0.rawValue) } ?? .null,
                         ])
                     }),
-                    "diagnostics": DiagnosticsRenderer.json(config.diagnostics + diagnostics),
+                    "diagnostics": DiagnosticsRenderer.json(config.diagnostics + completed.diagnostics + diagnostics),
                 ]))
             } else {
                 console.write(written.map { $0 + "\n" }.joined())

@@ -16,6 +16,8 @@ struct PolicyIAMCommand: AsyncParsableCommand {
           vpn        vpn plan|apply (IAM SAML provider, ACM, Client VPN)
           all        every command
 
+        Without instance.arn and kms.keyArn in the config, they are read from AWS (ListInstances, DescribeInstance) when AWS credentials are there, and said on stderr; --offline makes no AWS request, and the policy then allows those actions on every instance or key of the account, with a warning naming the key to set.
+
         Examples:
           idcsync policy iam > idcsync-runner.json
           idcsync policy iam --for reconcile > reconcile.json
@@ -26,6 +28,8 @@ struct PolicyIAMCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var discovery: DiscoveryOptions
+    @OptionGroup var awsOptions: AWSOptions
 
     @Option(name: .customLong("for"), help: ArgumentHelp("Which commands the identity runs: all, regions, reconcile, read-only or vpn.", valueName: "role"))
     var role: RunnerRole = .all
@@ -35,12 +39,16 @@ struct PolicyIAMCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CommandRunner.run(global) { console in
-            let (config, target) = try console.loadTarget(targetOptions.target)
-            let report = try PolicyGeneration.runnerPolicy(config: config, target: target, role: role)
+        try await CommandRunner.run(global, aws: awsOptions) { console in
+            let (config, configured) = try console.loadTarget(targetOptions.target)
+            let completed = try await console.complete(configured, config: config, command: "idcsync policy iam", offline: discovery.offline) {
+                DiscoveryNeeds.runnerPolicy($0, partitionKnown: PolicyGeneration.runnerPartition(config: config, target: $0) != nil)
+            }
+            let report = try PolicyGeneration.runnerPolicy(config: config, target: completed.target, role: role)
             console.report(report.diagnostics)
             if global.output == .json {
-                console.writeJSON(PolicyRenderer.runnerPolicyJSON(role: role, policy: report.policy, diagnostics: config.diagnostics + report.diagnostics))
+                console.writeJSON(PolicyRenderer.runnerPolicyJSON(role: role, policy: report.policy,
+                                                                  diagnostics: config.diagnostics + completed.diagnostics + report.diagnostics))
             } else {
                 console.write(report.policy.text)
             }

@@ -10,6 +10,8 @@ struct PolicyKMSCommand: AsyncParsableCommand {
         discussion: """
         KMS does not copy key policies to replicas: put this document on the primary key and on every replica. It holds the six statements of the IAM Identity Center baseline key policy, a key-administrator statement (kms.keyAdministrators, default the management account root) and the optional statements the config switches on. It is checked against KMS's 131,072-character limit.
 
+        It is the policy `reconcile` enforces. Works from the config alone when it sets instance.primaryRegion, the management account (instance.accountId or kms.keyArn) and kms.delegatedAdministrators as a list ([] for none). What it leaves out is read from AWS (ListInstances, Organizations ListDelegatedAdministrators, DescribeInstance) when AWS credentials are there, and said on stderr; --offline makes no AWS request and names each missing key instead.
+
         With delegated administrators, their accounts also need an IAM policy. In text mode it is printed on stderr, so stdout stays one pipeable document; --document delegated-admin prints it alone on stdout, and --output json holds both.
 
         Examples:
@@ -18,6 +20,7 @@ struct PolicyKMSCommand: AsyncParsableCommand {
             --policy file://key-policy.json --region ap-northeast-3
           idcsync policy kms --pinned
           idcsync policy kms --document delegated-admin > admin.json
+          idcsync policy kms --offline
         """
     )
 
@@ -28,6 +31,8 @@ struct PolicyKMSCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var discovery: DiscoveryOptions
+    @OptionGroup var awsOptions: AWSOptions
 
     @Flag(name: .long, help: "Pin the encryption context to this instance and identity store instead of * (also kms.pinned).")
     var pinned = false
@@ -43,9 +48,12 @@ struct PolicyKMSCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CommandRunner.run(global) { console in
-            let (config, target) = try console.loadTarget(targetOptions.target)
-            let report = try PolicyGeneration.keyPolicy(target: target, pinned: pinned, configFile: config.source)
+        try await CommandRunner.run(global, aws: awsOptions) { console in
+            let (config, configured) = try console.loadTarget(targetOptions.target)
+            let completed = try await console.complete(configured, config: config, command: "idcsync policy kms", offline: discovery.offline) {
+                DiscoveryNeeds.keyPolicy($0, pinned: pinned || $0.kms.pinned)
+            }
+            let report = try PolicyGeneration.keyPolicy(target: completed.target, pinned: pinned, configFile: config.source)
 
             if global.output == .json {
                 console.report(report.diagnostics)
@@ -53,7 +61,7 @@ struct PolicyKMSCommand: AsyncParsableCommand {
                     policy: report.keyPolicy, pinned: report.pinned, keyArn: report.keyArn,
                     delegatedAdministrators: report.delegatedAdministrators,
                     delegatedAdministratorPolicy: report.delegatedAdministratorPolicy,
-                    diagnostics: config.diagnostics + report.diagnostics))
+                    diagnostics: config.diagnostics + completed.diagnostics + report.diagnostics))
                 return .ok
             }
             switch document ?? .key {
