@@ -26,6 +26,8 @@ import botocore
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from sandbox_testing import wait_until
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "aws_sandbox.py")
 ACCOUNT = "123456789012"
@@ -167,14 +169,14 @@ class Base(unittest.TestCase):
 
     def wait_key_enabled(self, key_id, region, timeout=5):
         kms = self.client("kms", region)
-        deadline = time.time() + timeout
-        while True:
-            md = kms.describe_key(KeyId=key_id)["KeyMetadata"]
-            if md["KeyState"] == "Enabled":
-                return md
-            if time.time() > deadline:
-                self.fail(f"replica never Enabled: {md}")
-            time.sleep(0.05)
+        seen = {}
+
+        def enabled():
+            seen["md"] = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+            return seen["md"] if seen["md"]["KeyState"] == "Enabled" else None
+
+        return wait_until(enabled, timeout=timeout,
+                          what=lambda: f"the replica in {region} to be Enabled (last seen: {seen['md']})")
 
     def seed(self, regions=None, key=None, **extra):
         body = {"primaryRegion": PRIMARY, "kmsKeyArn": key["Arn"] if key else None}
@@ -192,15 +194,17 @@ class Base(unittest.TestCase):
 
     def wait_region(self, arn, region, status, timeout=5, endpoint=PRIMARY):
         sso = self.client("sso-admin", endpoint)
-        deadline = time.time() + timeout
-        while True:
-            names = {r["RegionName"]: r["Status"]
-                     for r in sso.list_regions(InstanceArn=arn)["Regions"]}
+        seen = {}
+
+        def reached():
+            names = seen["names"] = {r["RegionName"]: r["Status"]
+                                     for r in sso.list_regions(InstanceArn=arn)["Regions"]}
             if names.get(region) == status or (status is None and region not in names):
                 return names
-            if time.time() > deadline:
-                self.fail(f"{region} never reached {status}: {names}")
-            time.sleep(0.05)
+            return None
+
+        return wait_until(reached, timeout=timeout,
+                          what=lambda: f"{region} to reach {status} (last seen: {seen['names']})")
 
 
 # ------------------------------------------------------------------------------------------
@@ -399,7 +403,12 @@ class RegionTests(Base):
         key, inst = self.seeded_with_key(replicas=["eu-west-1"])
         sso = self.client("sso-admin")
         sso.add_region(InstanceArn=inst["instanceArn"], RegionName="eu-west-1")
-        time.sleep(0.1)
+        # With no delay the transition is due at once: only the hold keeps the Region ADDING.
+        held = [r for r in self.ctl("GET", "/_sandbox/state")["instance"]["regions"]
+                if r["regionName"] == "eu-west-1"][0]
+        self.assertEqual((held["status"], type(held["transitionAt"])), ("ADDING", float), held)
+        wait_until(lambda: time.time() >= held["transitionAt"],
+                   what=f"the ADDING->ACTIVE transition to fall due at {held['transitionAt']}")
         self.assertEqual(sso.describe_region(InstanceArn=inst["instanceArn"],
                                              RegionName="eu-west-1")["Status"], "ADDING")
         self.ctl("POST", "/_sandbox/config", {"holdRegionTransitions": False})
@@ -1335,9 +1344,9 @@ class ClientVpnNetworkTests(ClientVpnBase):
                          (out["AssociationId"], self.subnet_a, self.vpc, eid, "associating"))
         self.assertEqual(nets[0]["SecurityGroups"], self.describe(eid)["SecurityGroupIds"])
         self.assertEqual(self.describe(eid)["Status"]["Code"], "pending-associate")
-        time.sleep(0.5)
-        self.assertEqual(self.ec2.describe_client_vpn_target_networks(ClientVpnEndpointId=eid)
-                         ["ClientVpnTargetNetworks"][0]["Status"]["Code"], "associated")
+        wait_until(lambda: self.ec2.describe_client_vpn_target_networks(ClientVpnEndpointId=eid)
+                   ["ClientVpnTargetNetworks"][0]["Status"]["Code"] == "associated",
+                   what=f"the association of {self.subnet_a} to become associated")
         ep = self.describe(eid)
         self.assertEqual(ep["Status"]["Code"], "available")
         self.assertEqual(ep["AssociatedTargetNetworks"], [{"NetworkId": self.subnet_a, "NetworkType": "vpc"}])
@@ -1418,9 +1427,9 @@ class ClientVpnAuthorizationTests(ClientVpnBase):
         self.assertEqual(rules, [{"ClientVpnEndpointId": eid, "Description": "admins", "GroupId": "00g1abcd",
                                   "AccessAll": False, "DestinationCidr": "10.0.0.0/16",
                                   "Status": {"Code": "authorizing"}}])
-        time.sleep(0.5)
-        rules = self.ec2.describe_client_vpn_authorization_rules(ClientVpnEndpointId=eid)["AuthorizationRules"]
-        self.assertEqual(rules[0]["Status"], {"Code": "active"})
+        wait_until(lambda: self.ec2.describe_client_vpn_authorization_rules(ClientVpnEndpointId=eid)
+                   ["AuthorizationRules"][0]["Status"] == {"Code": "active"},
+                   what="the rule for 10.0.0.0/16 to become active")
 
     def test_rule_validation_duplicates_filters_and_revoke(self):
         eid = self.create()["ClientVpnEndpointId"]

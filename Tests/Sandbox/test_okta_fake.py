@@ -32,6 +32,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from sandbox_testing import wait_until
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE = os.path.join(HERE, "okta_fake.py")
 API_TOKEN = "00fakeApiToken"
@@ -637,10 +639,18 @@ class OAuthTests(FakeTestCase):
         self.assertOktaError(r, 401, "E0000011")
         self.assertIn("expired", r.headers["WWW-Authenticate"])
         self.ctl("POST", "/_fake/config", {"tokenLifetimeSeconds": 1})
+        asked = time.time()
         token = self.dpop_token()
         self.assertEqual(self.dpop_get(token, "/api/v1/apps/0oaSSO1").status, 200)
-        time.sleep(1.05)
-        self.assertEqual(self.dpop_get(token, "/api/v1/apps/0oaSSO1").status, 401)
+
+        def refused():
+            r = self.dpop_get(token, "/api/v1/apps/0oaSSO1")
+            return r if r.status != 200 else None
+
+        r = wait_until(refused, what="the 1-second token to be refused")
+        self.assertGreaterEqual(time.time() - asked, 1, "refused before its lifetime was over")
+        self.assertOktaError(r, 401, "E0000011")
+        self.assertIn("expired", r.headers["WWW-Authenticate"])
 
 
 # ------------------------------------------------------------------------------------------
@@ -669,8 +679,11 @@ class RateLimitAndFaultTests(FakeTestCase):
         self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
         r = self.api("GET", "/api/v1/apps/0oaSSO1")
         self.assertEqual(r.status, 429)
-        time.sleep(max(0.0, int(r.headers["X-Rate-Limit-Reset"]) - time.time()) + 0.05)
-        self.assertEqual(self.api("GET", "/api/v1/apps/0oaSSO1").status, 200)
+        first = self.ctl("GET", "/_fake/stats")["buckets"]["app"]["windowStart"]
+        wait_until(lambda: self.api("GET", "/api/v1/apps/0oaSSO1").status == 200,
+                   what="the 1-second window of the app bucket to restart")
+        second = self.ctl("GET", "/_fake/stats")["buckets"]["app"]["windowStart"]
+        self.assertGreaterEqual(second, first + 1, "the window restarted before it was over")
 
     def test_fault_status(self):
         self.ctl("POST", "/_fake/faults", {"faults": [{"method": "PUT", "path": "/api/v1/apps/0oaSSO1",
@@ -1284,6 +1297,40 @@ class TrickleTests(FakeTestCase):
         for bad in ({"bytesPerSecond": 0}, {"bytesPerSecond": -1}, {"bytesPerSecond": "1"}, {"bytesPerSecond": True}):
             r = http("POST", self.base + "/_fake/faults", {"faults": [dict(bad, action="trickle")]})
             self.assertEqual(r.status, 400, bad)
+
+
+class WaitUntilTests(unittest.TestCase):
+    """sandbox_testing.wait_until, which both self-test files use instead of fixed sleeps."""
+
+    def test_returns_the_first_truthy_value(self):
+        answers = iter([None, 0, "", {"state": "done"}])
+        self.assertEqual(wait_until(lambda: next(answers), interval=0, what="the state"), {"state": "done"})
+
+    def test_names_what_did_not_happen_and_describes_it_only_then(self):
+        calls, described = [], []
+
+        def describe():
+            described.append(True)
+            return f"the replica to be Enabled (last seen: Creating after {len(calls)} calls)"
+
+        with self.assertRaises(AssertionError) as cm:
+            wait_until(lambda: calls.append(1), timeout=0.1, interval=0.01, what=describe)
+        self.assertRegex(str(cm.exception), r"^timed out after 0\.1 s waiting for the replica to be Enabled "
+                                            r"\(last seen: Creating after \d+ calls\)$")
+        self.assertEqual(described, [True])
+        self.assertGreaterEqual(len(calls), 2, "polled until the deadline")
+
+    def test_looks_once_more_after_the_deadline(self):
+        calls = []
+
+        def descheduled_then_done():
+            calls.append(1)
+            if len(calls) == 1:
+                time.sleep(0.1)  # the subject: the first look outlasts the deadline
+            return len(calls) == 2
+
+        self.assertTrue(wait_until(descheduled_then_done, timeout=0.05, interval=0, what="a second look"))
+        self.assertEqual(len(calls), 2)
 
 
 if __name__ == "__main__":
