@@ -6,7 +6,7 @@ public enum ConfigInitializer {
     /// and never replaces anything but a regular file (a symbolic link, device or directory is
     /// refused, exit 64, even with `force`).
     @discardableResult
-    public static func run(path: String, force: Bool, environment: [String: String]) throws(CommandError) -> String {
+    public static func run(path: String, force: Bool, environment: [String: String]) throws(IDCSyncError) -> String {
         // lstat: a dangling symbolic link exists too.
         if let kind = FileKind.of(path) {
             if !force {
@@ -14,7 +14,7 @@ public enum ConfigInitializer {
                 throw .config("usage.exists", "\(path) already exists\(what); pass --force to replace it, or --config to write elsewhere", file: path)
             }
             do { try AtomicFile.requireReplaceable(path) } catch {
-                throw CommandError(.usage, [Diagnostic(.error, code: "io.not-a-file", "\(error)")])
+                throw IDCSyncError(.configuration, [Diagnostic(.error, code: "io.not-a-file", "\(error)")])
             }
         }
         var known = StarterConfig.Known()
@@ -25,8 +25,8 @@ public enum ConfigInitializer {
         do {
             try AtomicFile.write(text, to: path, mode: 0o644)
         } catch {
-            if error.refused != nil { throw CommandError(.usage, [Diagnostic(.error, code: "io.not-a-file", "\(error)")]) }
-            throw CommandError(.failure, [Diagnostic(.error, code: "io.write", "\(error); check that the folder exists and is writable, or pass --config to write elsewhere")])
+            if error.refused != nil { throw IDCSyncError(.configuration, [Diagnostic(.error, code: "io.not-a-file", "\(error)")]) }
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "io.write", "\(error); check that the folder exists and is writable, or pass --config to write elsewhere")])
         }
         return text
     }

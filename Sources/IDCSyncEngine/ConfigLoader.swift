@@ -22,7 +22,7 @@ public struct ConfigLoader: Sendable {
         return (Self.defaultPath, "the default")
     }
 
-    public func load(_ explicit: String?) throws(CommandError) -> Config {
+    public func load(_ explicit: String?) throws(IDCSyncError) -> Config {
         let (path, origin) = resolvePath(explicit)
         let text: String
         switch TextFile.contents(of: path) {
@@ -50,7 +50,7 @@ public struct ConfigLoader: Sendable {
             config.diagnostics = config.diagnostics.map(Self.masked)
             return config
         } catch {
-            throw CommandError(.usage, error.diagnostics.map(Self.masked))
+            throw IDCSyncError(.configuration, error.diagnostics.map(Self.masked))
         }
     }
 
@@ -77,7 +77,7 @@ public struct ConfigLoader: Sendable {
 
 extension Config {
     /// The target named by `--target`, or the top-level one; an unknown name lists the known ones.
-    public func selectTarget(_ name: String?) throws(CommandError) -> Target {
+    public func selectTarget(_ name: String?) throws(IDCSyncError) -> Target {
         if let target = target(named: name) { return target }
         let names = targets.compactMap(\.name)
         let known = names.isEmpty ? "this file defines no targets" : "known targets: \(names.joined(separator: ", "))"

@@ -18,7 +18,7 @@ public struct RunnerPolicyReport: Sendable, Equatable {
 }
 
 public enum PolicyGeneration {
-    public static func keyPolicy(target: Target, pinned pinnedFlag: Bool, configFile: String) throws(CommandError) -> KeyPolicyReport {
+    public static func keyPolicy(target: Target, pinned pinnedFlag: Bool, configFile: String) throws(IDCSyncError) -> KeyPolicyReport {
         let instance = target.instance
         let kms = target.kms
         var diagnostics: [Diagnostic] = []
@@ -63,7 +63,7 @@ public enum PolicyGeneration {
         do {
             policy = try KeyPolicy.generate(input)
         } catch {
-            throw CommandError(.usage, diagnostics + error.diagnostics)
+            throw IDCSyncError(.configuration, diagnostics + error.diagnostics)
         }
         diagnostics += policy.diagnostics
 
@@ -85,7 +85,7 @@ public enum PolicyGeneration {
         target.partition ?? config.vpn?.region?.partition
     }
 
-    public static func runnerPolicy(config: Config, target: Target, role: RunnerRole) throws(CommandError) -> RunnerPolicyReport {
+    public static func runnerPolicy(config: Config, target: Target, role: RunnerRole) throws(IDCSyncError) -> RunnerPolicyReport {
         let vpn = config.vpn
         let vpnCertificate = vpn?.serverCertificateArn
         let vpnAccount = vpnCertificate.flatMap { arn -> AccountID? in

@@ -10,7 +10,7 @@ public struct URLReport: Sendable, Equatable {
 public enum URLLookup {
     /// The URLs of the instance's Regions, or of `requested` ones (which may be Regions not yet added,
     /// to see their URLs before `regions add`).
-    public static func run(target: Target, requested: [Region], configFile: String) throws(CommandError) -> URLReport {
+    public static func run(target: Target, requested: [Region], configFile: String) throws(IDCSyncError) -> URLReport {
         let instance = target.instance
         guard let primary = instance.primaryRegion, let partition = target.partition else {
             throw .config("config.missing", "instance.primaryRegion is not set; idcsync needs the primary Region to tell primary-only URLs apart (set it to the Region where IAM Identity Center was enabled)",

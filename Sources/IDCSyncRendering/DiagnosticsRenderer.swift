@@ -54,10 +54,10 @@ public enum DiagnosticsRenderer {
     }
 
     /// The one document `--output json` prints on stdout when a command fails.
-    public static func errorDocument(exitCode: Int32, diagnostics: [Diagnostic]) -> String {
+    public static func errorDocument(exitCode: Int, diagnostics: [Diagnostic]) -> String {
         JSONWriter.pretty(.object([
             "error": .object([
-                "exitCode": .int(Int(exitCode)),
+                "exitCode": .int(exitCode),
                 "message": .string(diagnostics.first { $0.severity == .error }?.message ?? "failed"),
                 "diagnostics": json(diagnostics),
             ]),

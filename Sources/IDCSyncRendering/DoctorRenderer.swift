@@ -21,15 +21,15 @@ public enum DoctorRenderer {
         lines.append("")
         var summary = "\(report.count(.pass)) passed, \(report.count(.warn)) warning\(report.count(.warn) == 1 ? "" : "s"), \(report.count(.fail)) failed"
         if report.count(.skip) > 0 { summary += ", \(report.count(.skip)) skipped" }
-        lines.append(report.exitCode == 0 ? "Ready for a primary-Region outage: \(summary)." : "Not ready for a primary-Region outage: \(summary).")
+        lines.append(report.outcome == .ok ? "Ready for a primary-Region outage: \(summary)." : "Not ready for a primary-Region outage: \(summary).")
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public static func json(_ report: DoctorReport) -> JSONValue {
+    public static func json(_ report: DoctorReport, exitCode: (Outcome) -> Int) -> JSONValue {
         .object([
             "target": .string(report.target),
-            "ready": .bool(report.exitCode == 0),
-            "exitCode": .int(Int(report.exitCode)),
+            "ready": .bool(report.outcome == .ok),
+            "exitCode": .int(exitCode(report.outcome)),
             "checks": .array(report.checks.map { check in
                 .object([
                     "id": .string(check.id), "title": .string(check.title), "status": .string(check.status.rawValue),

@@ -4,7 +4,7 @@ import IDCSyncCore
 public enum ReconcileRenderer {
     // MARK: Text
 
-    public static func text(_ report: ReconcileReport, style: Style) -> String {
+    public static func text(_ report: ReconcileReport, style: Style, exitCode: (Outcome) -> Int) -> String {
         var lines: [String] = []
         for target in report.targets {
             let state: String
@@ -12,7 +12,7 @@ public enum ReconcileRenderer {
             case .inSync: state = style.green("in sync")
             case .fixed: state = style.green("fixed")
             case .drift: state = style.yellow("drift")
-            case .error: state = style.red("error (exit \(target.exitCode))")
+            case .error: state = style.red("error (exit \(exitCode(target.outcome)))")
             }
             lines.append("\(style.bold(target.name)): \(state)")
             for check in target.keyPolicies {
@@ -62,21 +62,21 @@ public enum ReconcileRenderer {
 
     // MARK: JSON
 
-    public static func json(_ report: ReconcileReport) -> JSONValue {
+    public static func json(_ report: ReconcileReport, exitCode: (Outcome) -> Int) -> JSONValue {
         .object([
             "apply": .bool(report.apply),
-            "exitCode": .int(Int(report.exitCode)),
+            "exitCode": .int(exitCode(report.outcome)),
             "durationSeconds": .number(DecimalText.threeDecimals(report.durationSeconds)),
             "requests": .object(["aws": .int(report.awsRequests), "okta": .int(report.oktaRequests)]),
-            "targets": .array(report.targets.map(targetJSON)),
+            "targets": .array(report.targets.map { targetJSON($0, exitCode: exitCode) }),
         ])
     }
 
-    static func targetJSON(_ target: ReconcileTargetReport) -> JSONValue {
+    static func targetJSON(_ target: ReconcileTargetReport, exitCode: (Outcome) -> Int) -> JSONValue {
         .object([
             "name": .string(target.name),
             "state": .string(target.state.rawValue),
-            "exitCode": .int(Int(target.exitCode)),
+            "exitCode": .int(exitCode(target.outcome)),
             "instanceArn": target.instanceArn.map(JSONValue.string) ?? .null,
             "keyPolicies": .array(target.keyPolicies.map { check in
                 .object([

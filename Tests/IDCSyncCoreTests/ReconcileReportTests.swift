@@ -3,6 +3,17 @@ import IDCSyncEngine
 import IDCSyncRendering
 import Testing
 
+
+/// The executable's mapping (README "Exit codes"), which the renderers and the metrics take as given.
+private func exitCode(_ outcome: Outcome) -> Int {
+    switch outcome {
+    case .ok: 0
+    case .changes: 2
+    case .failed: 1
+    case .misconfigured: 64
+    }
+}
+
 @Suite("reconcile report, text, JSON and metrics")
 struct ReconcileReportTests {
     static let inSync = ReconcileTargetReport(
@@ -29,37 +40,37 @@ struct ReconcileReportTests {
     }
 
     static let failed = ReconcileTargetReport(name: "gone", diagnostics: [Diagnostic(.error, code: "okta.api", "Okta answered 404 for app 0oamissing")],
-                                              failureExitCode: 1, durationSeconds: 0.1, oktaRequests: 1)
+                                              failure: .failed, durationSeconds: 0.1, oktaRequests: 1)
 
     static func report(_ targets: [ReconcileTargetReport]) -> ReconcileReport {
         ReconcileReport(apply: false, targets: targets, startedAt: 1_763_700_000.5, durationSeconds: 1.2345, awsRequests: 7, oktaRequests: targets.count)
     }
 
     @Test func targetStatesAndExitCodes() {
-        #expect(Self.inSync.state == .inSync && Self.inSync.exitCode == 0)
-        #expect(Self.drifted.state == .drift && Self.drifted.exitCode == 2)
-        #expect(Self.failed.state == .error && Self.failed.exitCode == 1)
+        #expect(Self.inSync.state == .inSync && Self.inSync.outcome == .ok)
+        #expect(Self.drifted.state == .drift && Self.drifted.outcome == .changes)
+        #expect(Self.failed.state == .error && Self.failed.outcome == .failed)
         var fixed = Self.drifted
         fixed.keyPolicies[1].state = .fixed
         fixed.okta?.state = .fixed
-        #expect(fixed.state == .fixed && fixed.exitCode == 0)
+        #expect(fixed.state == .fixed && fixed.outcome == .ok)
         var missing = Self.inSync
         missing.keyPolicies.append(KeyPolicyCheck(region: "eu-west-1", isPrimary: false, keyArn: nil, state: .missingReplica))
         #expect(missing.state == .drift, "a Region without a replica is drift that --apply cannot fix")
     }
 
     @Test func theRunExitsWithTheWorstTarget() {
-        #expect(ReconcileReport.worst([]) == 0)
-        #expect(ReconcileReport.worst([0, 2, 0]) == 2)
-        #expect(ReconcileReport.worst([2, 1, 0]) == 1)
-        #expect(ReconcileReport.worst([1, 64, 2]) == 64)
-        #expect(Self.report([Self.inSync, Self.drifted, Self.failed]).exitCode == 1)
+        #expect(Outcome.worst([]) == .ok)
+        #expect(Outcome.worst([.ok, .changes, .ok]) == .changes)
+        #expect(Outcome.worst([.changes, .failed, .ok]) == .failed)
+        #expect(Outcome.worst([.failed, .misconfigured, .changes]) == .misconfigured)
+        #expect(Self.report([Self.inSync, Self.drifted, Self.failed]).outcome == .failed)
         #expect(!Self.report([Self.inSync, Self.failed]).succeeded)
         #expect(Self.report([Self.inSync, Self.drifted]).succeeded, "drift is not a failed run")
     }
 
     @Test func prometheusFileMatchesGolden() {
-        let text = ReconcileMetrics.prometheus(Self.report([Self.inSync, Self.drifted, Self.failed]), lastSuccess: 1_763_600_000)
+        let text = ReconcileMetrics.prometheus(Self.report([Self.inSync, Self.drifted, Self.failed]), lastSuccess: 1_763_600_000, exitCode: exitCode)
         expectGolden(text, "reconcile-metrics.prom")
         // Every sample line is `name{labels} value` or `name value`, and each family is typed once.
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
@@ -69,18 +80,18 @@ struct ReconcileReportTests {
     }
 
     @Test func lastSuccessIsReadBackAndLabelsAreEscaped() {
-        let text = ReconcileMetrics.prometheus(Self.report([Self.inSync]), lastSuccess: 1_763_700_000.5)
+        let text = ReconcileMetrics.prometheus(Self.report([Self.inSync]), lastSuccess: 1_763_700_000.5, exitCode: exitCode)
         #expect(ReconcileMetrics.lastSuccess(inPrometheusText: text) == 1_763_700_000.5)
         #expect(ReconcileMetrics.lastSuccess(inPrometheusText: "# nothing here\n") == nil)
-        #expect(!ReconcileMetrics.prometheus(Self.report([Self.failed]), lastSuccess: nil).contains("last_success"))
-        let escaped = ReconcileMetrics.prometheus(Self.report([Self.drifted]), lastSuccess: nil)
+        #expect(!ReconcileMetrics.prometheus(Self.report([Self.failed]), lastSuccess: nil, exitCode: exitCode).contains("last_success"))
+        let escaped = ReconcileMetrics.prometheus(Self.report([Self.drifted]), lastSuccess: nil, exitCode: exitCode)
         #expect(escaped.contains("idcsync_reconcile_target_ok{target=\"staging \\\"eu\\\"\"} 1"))
     }
 
     @Test func textAndJSONMatchGolden() {
         let report = Self.report([Self.inSync, Self.drifted, Self.failed])
-        expectGolden(ReconcileRenderer.text(report, style: Style(enabled: false)), "reconcile.txt")
-        expectGolden(JSONWriter.pretty(ReconcileRenderer.json(report)), "reconcile.json")
+        expectGolden(ReconcileRenderer.text(report, style: Style(enabled: false), exitCode: exitCode), "reconcile.txt")
+        expectGolden(JSONWriter.pretty(ReconcileRenderer.json(report, exitCode: exitCode)), "reconcile.json")
     }
 
     @Test func decimalsNeverDependOnTheLocale() {

@@ -65,7 +65,7 @@ struct GuideFilesTests {
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         try "x".write(toFile: base + "/out", atomically: true, encoding: .utf8)
         #expect { try GuideFiles.write(BookmarkGuides.files(exampleModel(), formats: [.markdown], languages: [.en]), to: base + "/out") } throws: { error in
-            (error as? CommandError)?.description.contains("it is a file, not a folder") == true
+            (error as? IDCSyncError)?.description.contains("it is a file, not a folder") == true
         }
     }
 

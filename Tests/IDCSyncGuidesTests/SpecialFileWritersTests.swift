@@ -28,8 +28,8 @@ struct SpecialFileWritersTests {
         for (folder, what) in [("linked", "it is a symbolic link to \(base)/target.md"), ("piped", "it is a FIFO (named pipe), not a regular file")] {
             let path = base + "/\(folder)/\(name)"
             #expect { try GuideFiles.write(files, to: base + "/" + folder) } throws: { error in
-                guard let error = error as? CommandError else { return false }
-                return error.status == .usage && error.description.contains("refusing to write \(path): \(what)")
+                guard let error = error as? IDCSyncError else { return false }
+                return error.kind == .configuration && error.description.contains("refusing to write \(path): \(what)")
             }
             #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/" + folder) == [name], "no temporary file left")
         }
@@ -45,13 +45,13 @@ struct SpecialFileWritersTests {
         try "keep\n".write(toFile: base + "/real.ovpn", atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: base + "/link.ovpn", withDestinationPath: "real.ovpn")
         #expect { try VPNWorkflow.checkClientConfigurationDestination(base + "/link.ovpn") } throws: { error in
-            guard let error = error as? CommandError else { return false }
-            return error.status == .usage
+            guard let error = error as? IDCSyncError else { return false }
+            return error.kind == .configuration
                 && error.description.contains("refusing to write \(base)/link.ovpn: it is a symbolic link to real.ovpn")
                 && error.description.contains("nothing was changed in AWS")
         }
         #expect { try VPNWorkflow.checkClientConfigurationDestination("/dev/null") } throws: { error in
-            (error as? CommandError)?.description.contains("refusing to write /dev/null: it is a character device") == true
+            (error as? IDCSyncError)?.description.contains("refusing to write /dev/null: it is a character device") == true
         }
         // A regular file, or nothing yet, is fine.
         try VPNWorkflow.checkClientConfigurationDestination(base + "/real.ovpn")

@@ -32,8 +32,8 @@ public struct DoctorReport: Sendable, Equatable {
         self.checks = checks
     }
 
-    /// 2 when any check fails (warnings do not change the exit code), else 0.
-    public var exitCode: Int32 { checks.contains { $0.status == .fail } ? 2 : 0 }
+    /// changes when any check fails (warnings do not count), else ok.
+    public var outcome: Outcome { checks.contains { $0.status == .fail } ? .changes : .ok }
 
     public func count(_ status: DoctorCheck.Status) -> Int { checks.filter { $0.status == status }.count }
 }

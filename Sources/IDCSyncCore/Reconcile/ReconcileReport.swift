@@ -91,19 +91,19 @@ public struct ReconcileTargetReport: Sendable, Equatable {
     /// `nil` when `okta.tiles` is not enabled.
     public var tiles: TilesCheck?
     public var diagnostics: [Diagnostic]
-    /// The exit code of the failure (1, or 64 for configuration problems); `nil` when the target ran.
-    public var failureExitCode: Int32?
+    /// How the target failed (`failed`, or `misconfigured` for configuration problems); `nil` when it ran.
+    public var failure: Outcome?
     public var durationSeconds: Double
     public var oktaRequests: Int
 
     public init(name: String, instanceArn: String? = nil, keyPolicies: [KeyPolicyCheck] = [], okta: OktaSlotsCheck? = nil,
-                diagnostics: [Diagnostic] = [], failureExitCode: Int32? = nil, durationSeconds: Double = 0, oktaRequests: Int = 0) {
+                diagnostics: [Diagnostic] = [], failure: Outcome? = nil, durationSeconds: Double = 0, oktaRequests: Int = 0) {
         self.name = name
         self.instanceArn = instanceArn
         self.keyPolicies = keyPolicies
         self.okta = okta
         self.diagnostics = diagnostics
-        self.failureExitCode = failureExitCode
+        self.failure = failure
         self.durationSeconds = durationSeconds
         self.oktaRequests = oktaRequests
     }
@@ -113,16 +113,16 @@ public struct ReconcileTargetReport: Sendable, Equatable {
     public var tilesDrift: Bool { tiles?.state == .drift }
 
     public var state: State {
-        if failureExitCode != nil { return .error }
+        if failure != nil { return .error }
         if keyPolicyDrift || oktaDrift || tilesDrift { return .drift }
         if keyPolicies.contains(where: { $0.state == .fixed }) || okta?.state == .fixed || tiles?.state == .fixed { return .fixed }
         return .inSync
     }
 
-    /// 0 in sync or fixed, 2 drift left, 1 or 64 on failure.
-    public var exitCode: Int32 {
-        if let failureExitCode { return failureExitCode }
-        return state == .drift ? 2 : 0
+    /// ok in sync or fixed, changes when drift is left, else how it failed.
+    public var outcome: Outcome {
+        if let failure { return failure }
+        return state == .drift ? .changes : .ok
     }
 }
 
@@ -144,25 +144,11 @@ public struct ReconcileReport: Sendable, Equatable {
         self.oktaRequests = oktaRequests
     }
 
-    /// The worst of the targets' exit codes: 64 (configuration), then 1 (error), then 2 (drift), then 0.
-    public var exitCode: Int32 {
-        Self.worst(targets.map(\.exitCode))
-    }
-
-    public static func worst(_ codes: [Int32]) -> Int32 {
-        func rank(_ code: Int32) -> Int {
-            switch code {
-            case 0: 0
-            case 2: 1
-            case 1: 2
-            default: 3
-            }
-        }
-        return codes.max { rank($0) < rank($1) } ?? 0
-    }
+    /// The worst of the targets' outcomes: misconfigured, then failed, then changes, then ok.
+    public var outcome: Outcome { Outcome.worst(targets.map(\.outcome)) }
 
     /// Every target ran (drift or not): the run counts as a success for the metrics.
-    public var succeeded: Bool { targets.allSatisfy { $0.failureExitCode == nil } }
+    public var succeeded: Bool { targets.allSatisfy { $0.failure == nil } }
 }
 
 /// Decimal text without Foundation's locale-dependent formatters (metrics and JSON need `.`).

@@ -19,7 +19,7 @@ public enum AWSSession {
 
     /// Where to call STS and ListInstances: `aws.region`, AWS_REGION / AWS_DEFAULT_REGION, the
     /// profile's region, else the configured primary Region.
-    public static func homeRegion(target: Target, environment: [String: String], configFile: String) throws(CommandError) -> Region {
+    public static func homeRegion(target: Target, environment: [String: String], configFile: String) throws(IDCSyncError) -> Region {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let name = AWSRegionResolver.region(flag: nil, config: target.aws.region?.name, environment: environment, home: home,
                                             profile: environment["AWS_PROFILE"] ?? target.aws.profile)
@@ -35,15 +35,28 @@ public enum AWSSession {
     }
 }
 
-extension CommandError {
-    /// An AWS failure: configuration and credential problems are usage errors, the rest errors.
-    static func aws(_ error: AWSError, hint: String? = nil) -> CommandError {
+extension IDCSyncError {
+    /// An AWS failure: configuration and credential problems are the user's to fix; the rest are
+    /// remote failures naming the operation and, when AWS gave one, the request id.
+    static func aws(_ error: AWSError, hint: String? = nil) -> IDCSyncError {
         let message = error.description + (hint.map { "; \($0)" } ?? "")
+        let diagnostics = [Diagnostic(.error, code: error.isConfiguration ? "aws.configuration" : "aws.\(error.code ?? "request")", message)]
         switch error {
         case .configuration, .noCredentials, .credentials:
-            return CommandError(.usage, [Diagnostic(.error, code: "aws.configuration", message)])
-        default:
-            return CommandError(.failure, [Diagnostic(.error, code: "aws.\(error.code ?? "request")", message)])
+            return IDCSyncError(.configuration, diagnostics)
+        case .service(_, _, _, let operation, _, let requestId):
+            return IDCSyncError(.remote(service: "AWS", operation: operation, requestId: requestId), diagnostics)
+        case .transport(_, _, let operation, _), .invalidResponse(_, let operation):
+            return IDCSyncError(.remote(service: "AWS", operation: operation, requestId: nil), diagnostics)
+        }
+    }
+}
+
+extension AWSError {
+    var isConfiguration: Bool {
+        switch self {
+        case .configuration, .noCredentials, .credentials: true
+        default: false
         }
     }
 }

@@ -15,7 +15,7 @@ public struct CompletedTarget: Sendable, Equatable {
 /// the same `Discovery` helpers, so `policy kms` prints the policy `reconcile` enforces.
 public enum ConfigCompletion {
     public static func complete(_ target: Target, command: String, needs: (Target) -> [MissingKey], offline: Bool,
-                                configFile: String, environment: [String: String], logger: Logger) async throws(CommandError) -> CompletedTarget {
+                                configFile: String, environment: [String: String], logger: Logger) async throws(IDCSyncError) -> CompletedTarget {
         let initial = needs(target)
         guard !initial.isEmpty else { return CompletedTarget(target: target, diagnostics: []) }
         if offline {
@@ -31,7 +31,7 @@ public enum ConfigCompletion {
         var notes: [Diagnostic] = []
         do {
             try await discover(&completed, needs: needs, client: client, home: home, configFile: configFile, notes: &notes)
-        } catch let error as CommandError {
+        } catch let error as IDCSyncError {
             throw error
         } catch let error as AWSError {
             if case .noCredentials = error {
@@ -44,7 +44,7 @@ public enum ConfigCompletion {
             throw .aws(error, hint: fields.isEmpty ? nil
                 : "\(command) reads \(fields.joined(separator: ", ")) from AWS because the config does not set \(fields.count == 1 ? "it" : "them"); set \(fields.count == 1 ? "it" : "them") in \(configFile), or pass --offline to see what is missing without calling AWS")
         } catch {
-            throw CommandError(.failure, [Diagnostic(.error, code: "discovery.failed", "\(error)")])
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "discovery.failed", "\(error)")])
         }
         return try unresolved(completed, needs(completed), command: command, reason: "AWS did not return it", notes: notes, configFile: configFile)
     }
@@ -63,7 +63,7 @@ public enum ConfigCompletion {
                                               homeRegion: home, configFile: configFile)
             let owner = chosen.instance.ownerAccountId
             if let owner, let configured = target.instance.accountId, configured.value != owner {
-                throw CommandError(.usage, [Diagnostic(.error, code: "aws.account-mismatch",
+                throw IDCSyncError(.configuration, [Diagnostic(.error, code: "aws.account-mismatch",
                     "instance.accountId is \(configured.value), but the instance belongs to account \(owner)", field: "instance.accountId")])
             }
             let source = DiscoverableFact.instance.source
@@ -122,10 +122,10 @@ public enum ConfigCompletion {
     /// The keys still missing: an error for each required one (exit 64: the config must say it), and
     /// nothing for an optional one, whose absence the command's own output explains.
     private static func unresolved(_ target: Target, _ missing: [MissingKey], command: String, reason: String,
-                                   notes: [Diagnostic], configFile: String) throws(CommandError) -> CompletedTarget {
+                                   notes: [Diagnostic], configFile: String) throws(IDCSyncError) -> CompletedTarget {
         let required = missing.filter(\.required)
         guard required.isEmpty else {
-            throw CommandError(.usage, notes + required.map { key in
+            throw IDCSyncError(.configuration, notes + required.map { key in
                 Diagnostic(.error, code: "config.missing",
                     "\(command) needs it for \(key.purpose); the config leaves it to discovery, and \(reason) (\(key.fact.source)). Set it in the config",
                     field: key.field, location: FileLocation(file: configFile))

@@ -14,7 +14,7 @@ public struct RegionsInventoryReport: Sendable {
 
 public enum RegionsInventory {
     public static func list(config: Config, target: Target, aws: AWSClient, okta: OktaClient?, environment: [String: String],
-                            logger: Logger) async throws(CommandError) -> RegionsInventoryReport {
+                            logger: Logger) async throws(IDCSyncError) -> RegionsInventoryReport {
         let home = try AWSSession.homeRegion(target: target, environment: environment, configFile: config.source)
         let world = try await Discovery.discover(target: target, client: aws, homeRegion: home, configFile: config.source, logger: logger)
         let effective = world.effectiveTarget(target)

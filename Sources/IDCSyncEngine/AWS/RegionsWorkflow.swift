@@ -52,7 +52,7 @@ public enum RegionsWorkflow {
     // MARK: Planning
 
     public static func plan(_ action: RegionChangePlan.Action, region: Region, config: Config, target: Target, aws: AWSClient,
-                            okta: OktaClient?, environment: [String: String], logger: Logger, wait: Bool) async throws(CommandError) -> RegionChangePlan {
+                            okta: OktaClient?, environment: [String: String], logger: Logger, wait: Bool) async throws(IDCSyncError) -> RegionChangePlan {
         let home = try AWSSession.homeRegion(target: target, environment: environment, configFile: config.source)
         let world = try await Discovery.discover(target: target, client: aws, homeRegion: home, configFile: config.source, logger: logger)
         var diagnostics: [Diagnostic] = []
@@ -67,7 +67,7 @@ public enum RegionsWorkflow {
         var facts = RegionStepPlanner.Facts(action: action, region: region.name, primaryRegion: primary.name,
                                             regions: world.regions.map { ($0.name, $0.status) }, keyId: world.key.keyId,
                                             replicaArn: nil, replicaState: nil, replicaPolicy: nil, okta: nil, wait: wait)
-        if let refusal = RegionStepPlanner.refusal(facts) { throw CommandError(.failure, [refusal]) }
+        if let refusal = RegionStepPlanner.refusal(facts) { throw Self.refused(refusal) }
         switch action {
         case .add: if !regions.contains(region) { regions.append(region) }
         case .remove: regions.removeAll { $0 == region }
@@ -79,7 +79,7 @@ public enum RegionsWorkflow {
         let replica = try await replicaKey(world: world, region: region, aws: aws)
         facts.replicaArn = replica?.arn
         facts.replicaState = replica?.state
-        if let refusal = RegionStepPlanner.refusal(facts) { throw CommandError(.failure, [refusal]) }
+        if let refusal = RegionStepPlanner.refusal(facts) { throw Self.refused(refusal) }
         if let replica, action == .add {
             let text: String
             do { text = try await aws.keyPolicy(replica.arn, region: region.name) } catch { throw .aws(error) }
@@ -118,7 +118,7 @@ public enum RegionsWorkflow {
     }
 
     /// The replica of the instance's key in `region`, from the primary's multi-Region configuration.
-    static func replicaKey(world: AWSWorld, region: Region, aws: AWSClient) async throws(CommandError) -> KMSKey? {
+    static func replicaKey(world: AWSWorld, region: Region, aws: AWSClient) async throws(IDCSyncError) -> KMSKey? {
         guard let listed = world.primaryKey.replicas.first(where: { $0.region == region.name }) else { return nil }
         do { return try await aws.describeKey(listed.arn, region: region.name) } catch { throw .aws(error) }
     }
@@ -128,7 +128,7 @@ public enum RegionsWorkflow {
     /// Runs the pending steps in order. Each step re-checks the world where it matters (AddRegion
     /// after a ConflictException, ReplicateKey after AlreadyExistsException, Okta re-read before writing).
     public static func execute(_ plan: RegionChangePlan, aws: AWSClient, okta: OktaClient?, options: Options, configFile: String,
-                               logger: Logger, events: @Sendable (WorkflowEvent) -> Void) async throws(CommandError) -> [RegionStep] {
+                               logger: Logger, events: @Sendable (WorkflowEvent) -> Void) async throws(IDCSyncError) -> [RegionStep] {
         var finished: [RegionStep] = []
         let time = SystemTime()
         let region = plan.region
@@ -176,7 +176,7 @@ public enum RegionsWorkflow {
         return finished
     }
 
-    static func replicate(_ plan: RegionChangePlan, aws: AWSClient) async throws(CommandError) -> String {
+    static func replicate(_ plan: RegionChangePlan, aws: AWSClient) async throws(IDCSyncError) -> String {
         do {
             let replica = try await aws.replicateKey(plan.world.key.value, to: plan.region.name, policy: plan.keyPolicy.text,
                                                      description: replicaDescription, primaryRegion: plan.world.key.region.name)
@@ -195,7 +195,7 @@ public enum RegionsWorkflow {
         }
     }
 
-    static func waitForReplica(_ plan: RegionChangePlan, aws: AWSClient, time: SystemTime) async throws(CommandError) -> String {
+    static func waitForReplica(_ plan: RegionChangePlan, aws: AWSClient, time: SystemTime) async throws(IDCSyncError) -> String {
         let start = time.now()
         while true {
             let key: KMSKey
@@ -204,18 +204,18 @@ public enum RegionsWorkflow {
             case "Enabled": return "Enabled after \(Int(time.now() - start)) s"
             case "Creating": break
             default:
-                throw CommandError(.failure, [Diagnostic(.error, code: "regions.replica-state",
+                throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.replica-state",
                     "the replica key in \(plan.region.name) is \(key.state), not Enabled; enable it, then run again")])
             }
             guard time.now() - start < 300 else {
-                throw CommandError(.failure, [Diagnostic(.error, code: "regions.replica-timeout",
+                throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.replica-timeout",
                     "the replica key in \(plan.region.name) is still Creating after 5 minutes; run again later")])
             }
             try? await time.sleep(for: .seconds(1))
         }
     }
 
-    static func addRegion(_ plan: RegionChangePlan, aws: AWSClient) async throws(CommandError) -> String {
+    static func addRegion(_ plan: RegionChangePlan, aws: AWSClient) async throws(IDCSyncError) -> String {
         let arn = plan.world.instanceArn.value
         do {
             return "AddRegion answered " + (try await aws.addRegion(instance: arn, name: plan.region.name, primaryRegion: plan.world.primaryRegion.name))
@@ -225,7 +225,7 @@ public enum RegionsWorkflow {
                now.status == "ADDING" || now.status == "ACTIVE" {
                 return "already \(now.status)"
             }
-            throw CommandError(.failure, [Diagnostic(.error, code: "regions.conflict",
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.conflict",
                 "AWS refused to add \(plan.region.name): \(error.description). IAM Identity Center runs one Region addition or removal at a time; wait for the other one to finish (idcsync regions list), then run again")])
         } catch {
             throw .aws(error)
@@ -234,7 +234,7 @@ public enum RegionsWorkflow {
 
     /// Polls DescribeRegion until the Region has `status` (or is gone when `status` is nil).
     static func waitFor(_ plan: RegionChangePlan, until status: String?, aws: AWSClient, time: SystemTime, timeout: Duration,
-                        events: @Sendable (WorkflowEvent) -> Void) async throws(CommandError) -> String {
+                        events: @Sendable (WorkflowEvent) -> Void) async throws(IDCSyncError) -> String {
         let start = time.now()
         let limit = Double(timeout.components.seconds)
         var interval = 1.0
@@ -254,7 +254,7 @@ public enum RegionsWorkflow {
             events(.waiting(region: plan.region.name, status: current ?? "removed", elapsed: elapsed))
             guard elapsed < limit else {
                 let verb = plan.action == .add ? "add" : "remove"
-                throw CommandError(.failure, [Diagnostic(.error, code: "regions.timeout",
+                throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.timeout",
                     "\(plan.region.name) is still \(current ?? "present") after \(format(elapsed)); AWS carries on by itself. Run `idcsync regions \(verb) \(plan.region.name)` again later to finish the remaining steps")])
             }
             try? await time.sleep(for: .milliseconds(Int64(min(interval, max(0.1, limit - elapsed)) * 1000)))
@@ -263,7 +263,7 @@ public enum RegionsWorkflow {
     }
 
     static func oktaApply(_ plan: RegionChangePlan, okta: OktaClient?, options: Options, configFile: String,
-                          logger: Logger) async throws(CommandError) -> String {
+                          logger: Logger) async throws(IDCSyncError) -> String {
         guard let okta else { return "skipped" }
         // Read the app again: the Region may have taken minutes, and the write is guarded from this read.
         let app = try await OktaSync.locateApp(plan.target.okta ?? OktaConfig(), client: okta)
@@ -277,5 +277,13 @@ public enum RegionsWorkflow {
     static func format(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         return total < 60 ? "\(total) s" : "\(total / 60) min \(total % 60) s"
+    }
+}
+
+extension RegionsWorkflow {
+    /// A Region being added or removed is another workflow at work (a conflict); any other refusal
+    /// is the world's state.
+    static func refused(_ refusal: Diagnostic) -> IDCSyncError {
+        IDCSyncError(["regions.in-progress", "regions.removing"].contains(refusal.code) ? .conflict : .failure, [refusal])
     }
 }

@@ -26,7 +26,7 @@ public enum Doctor {
     static let keyFindings: Set<String> = ["aws.aws-owned-key", "aws.single-region-key", "aws.aws-managed-key"]
 
     public static func run(config: Config, target: Target, options: Options, environment: [String: String],
-                           logger: Logger) async throws(CommandError) -> DoctorReport {
+                           logger: Logger) async throws(IDCSyncError) -> DoctorReport {
         var checks: [DoctorCheck] = []
         let aws = AWSSession.client(target: target, environment: environment, logger: logger)
         let instance: InstanceState

@@ -16,7 +16,7 @@ public struct GuideFile: Sendable, Equatable {
 public enum BookmarkGuides {
     /// The model for a target whose Regions are known. Needs the instance ARN (the regional portal
     /// hosts start with its id) and the primary Region.
-    public static func model(target: Target, configFile: String) throws(CommandError) -> (model: GuideModel, diagnostics: [Diagnostic]) {
+    public static func model(target: Target, configFile: String) throws(IDCSyncError) -> (model: GuideModel, diagnostics: [Diagnostic]) {
         let instance = target.instance
         guard let primary = instance.primaryRegion, let partition = target.partition else {
             throw .config("config.missing", "instance.primaryRegion is not set; the guides need the primary Region to tell people which portal to use normally and which during an outage",
@@ -75,7 +75,7 @@ public enum BookmarkGuides {
 
     /// Regenerates the guides of `config.bookmarks` for a target whose Regions just changed (the last
     /// step of `regions add` / `regions remove`). Returns what was done, for the step's outcome.
-    public static func regenerate(config: Config, target: Target) throws(CommandError) -> String {
+    public static func regenerate(config: Config, target: Target) throws(IDCSyncError) -> String {
         guard let out = configuredOutDirectory(config) else { return "skipped: bookmarks.out is not set" }
         let model = try model(target: target, configFile: config.source).model
         let written = try GuideFiles.write(files(model, formats: config.bookmarks.formats, languages: config.bookmarks.languages), to: out)

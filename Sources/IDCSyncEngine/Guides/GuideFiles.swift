@@ -23,7 +23,7 @@ public enum GuideFiles {
     /// temporary file in the same folder, fsync, rename over the target, then fsync of the folder,
     /// so a reader or a crash sees the old guide or the new one, never half of one. Mode 0644.
     /// Returns the paths written.
-    public static func write(_ files: [GuideFile], to directory: String) throws(CommandError) -> [String] {
+    public static func write(_ files: [GuideFile], to directory: String) throws(IDCSyncError) -> [String] {
         try makeDirectory(directory)
         var written: [String] = []
         for file in files {
@@ -76,17 +76,17 @@ public enum GuideFiles {
 
     // MARK: POSIX
 
-    private static func failure(_ path: String, _ what: String, _ code: Int32) -> CommandError {
-        CommandError(.failure, [Diagnostic(.error, code: "bookmarks.write",
+    private static func failure(_ path: String, _ what: String, _ code: Int32) -> IDCSyncError {
+        IDCSyncError(.failure, [Diagnostic(.error, code: "bookmarks.write",
             "cannot \(what) \(path): \(TextFile.describe(code)); choose another --out folder or fix its permissions")])
     }
 
     /// `mkdir -p` with mode 0755.
-    private static func makeDirectory(_ path: String) throws(CommandError) {
+    private static func makeDirectory(_ path: String) throws(IDCSyncError) {
         var info = stat()
         if stat(path, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw CommandError(.failure, [Diagnostic(.error, code: "bookmarks.write",
+                throw IDCSyncError(.failure, [Diagnostic(.error, code: "bookmarks.write",
                     "cannot write the guides into \(path): it is a file, not a folder; choose another --out")])
             }
             return
@@ -98,12 +98,12 @@ public enum GuideFiles {
 
     /// `AtomicFile.write` (temporary file, fsync, rename, fsync of the folder) with mode 0644: guides
     /// are meant to be shared and served. The error names the file and what to do.
-    private static func writeAtomically(_ text: String, to path: String) throws(CommandError) {
+    private static func writeAtomically(_ text: String, to path: String) throws(IDCSyncError) {
         do { try AtomicFile.write(text, to: path, mode: 0o644) } catch {
             if error.refused != nil {
-                throw CommandError(.usage, [Diagnostic(.error, code: "bookmarks.not-a-file", "\(error)")])
+                throw IDCSyncError(.configuration, [Diagnostic(.error, code: "bookmarks.not-a-file", "\(error)")])
             }
-            throw CommandError(.failure, [Diagnostic(.error, code: "bookmarks.write",
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "bookmarks.write",
                 "\(error); choose another --out folder or fix its permissions")])
         }
     }

@@ -43,7 +43,7 @@ public struct OktaBackup: Sendable, Equatable {
 /// Backups of Okta apps as read before a write: one file each, mode 0600, in a folder that only the
 /// user can write (created 0700), written atomically, named after the app and the UTC time.
 public enum Backups {
-    public static func save(_ app: OktaApp, orgURL: String, directory: String, now: Date) throws(CommandError) -> String {
+    public static func save(_ app: OktaApp, orgURL: String, directory: String, now: Date) throws(IDCSyncError) -> String {
         try prepareDirectory(directory)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -64,22 +64,22 @@ public enum Backups {
         // A backup holds the app exactly as read, or nothing: an app that carries one of this run's
         // credentials (a hostile or broken server echoing it) is neither saved nor written.
         guard !Redactor.containsRegisteredSecret(text) else {
-            throw CommandError(.failure, [Diagnostic(.error, code: "io.backup",
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "io.backup",
                 "the app as Okta returned it contains a credential of this run (the API token, a key or a token); idcsync does not save it to a file, so nothing was written to Okta. Check the app in the Okta admin console and what sits between idcsync and Okta.")])
         }
         do {
             try AtomicFile.write(text, to: path, mode: 0o600)
         } catch {
-            throw CommandError(.failure, [Diagnostic(.error, code: "io.backup", "cannot write the backup: \(error); nothing was written to Okta")])
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "io.backup", "cannot write the backup: \(error); nothing was written to Okta")])
         }
         return path
     }
 
     /// The backup folder: an existing one must be a real folder (not a symbolic link) owned by this
     /// user and not writable by others; a missing one is created 0700 inside an existing parent.
-    static func prepareDirectory(_ directory: String) throws(CommandError) {
-        func refuse(_ message: String) -> CommandError {
-            CommandError(.usage, [Diagnostic(.error, code: "io.backup-folder", "backup folder \(directory): \(message); nothing was written to Okta", field: "okta.backupDir")])
+    static func prepareDirectory(_ directory: String) throws(IDCSyncError) {
+        func refuse(_ message: String) -> IDCSyncError {
+            IDCSyncError(.configuration, [Diagnostic(.error, code: "io.backup-folder", "backup folder \(directory): \(message); nothing was written to Okta", field: "okta.backupDir")])
         }
         var info = stat()
         if lstat(directory, &info) != 0 {
@@ -114,8 +114,8 @@ public enum Backups {
 
     /// Reads and verifies a backup: an envelope idcsync wrote, unchanged since (SHA-256), whose app
     /// is the one the envelope names. Anything else is refused, saying why and what to do.
-    public static func load(_ path: String) throws(CommandError) -> OktaBackup {
-        func refuse(_ message: String) -> CommandError {
+    public static func load(_ path: String) throws(IDCSyncError) -> OktaBackup {
+        func refuse(_ message: String) -> IDCSyncError {
             .config("usage.backup", "\(message); nothing was written to Okta", file: path)
         }
         let text: String

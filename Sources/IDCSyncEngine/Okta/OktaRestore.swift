@@ -18,9 +18,9 @@ public struct RestorePreview: Sendable, Equatable {
 /// proves: its envelope and SHA-256 (Backups.load), the configured org, the app the config names
 /// (or discovers) with the same name, and never a field taken away from the app.
 public enum OktaRestore {
-    public static func prepare(backupPath: String, config: Config, target: Target, client: OktaClient) async throws(CommandError) -> RestorePreview {
+    public static func prepare(backupPath: String, config: Config, target: Target, client: OktaClient) async throws(IDCSyncError) -> RestorePreview {
         let backup = try Backups.load(backupPath)
-        func refuse(_ message: String, field: String? = nil) -> CommandError {
+        func refuse(_ message: String, field: String? = nil) -> IDCSyncError {
             .config("usage.backup", "\(message); nothing was written to Okta", field: field, file: backupPath)
         }
         let okta = target.okta ?? OktaConfig()
@@ -67,7 +67,7 @@ public enum OktaRestore {
 
         let refusals = RestoreCheck.refusals(current: current, backup: backup.app, clearable: clearable, fixed: fixed)
         guard refusals.isEmpty else {
-            throw CommandError(.usage, refusals.map { refusal in
+            throw IDCSyncError(.configuration, refusals.map { refusal in
                 Diagnostic(.error, code: "usage.backup", "\(refusal.reason); idcsync does not restore this backup, nothing was written to Okta",
                            field: refusal.field, location: FileLocation(file: backupPath))
             })
@@ -87,7 +87,7 @@ public enum OktaRestore {
 
     /// Writes the backup's app through the guarded write (a backup of the current state first, the
     /// `lastUpdated` guard, the PUT and a field-by-field read-back). Returns the new backup's path.
-    public static func apply(_ preview: RestorePreview, client: OktaClient, options: OktaSync.WriteOptions, logger: Logger) async throws(CommandError) -> String {
+    public static func apply(_ preview: RestorePreview, client: OktaClient, options: OktaSync.WriteOptions, logger: Logger) async throws(IDCSyncError) -> String {
         try await OktaSync.guardedReplace(preview.current, with: preview.desired, client: client, options: options, logger: logger)
     }
 }

@@ -14,7 +14,7 @@ public enum OktaSession {
     public static let modeVariable = "OKTA_CLIENT_AUTHORIZATIONMODE"
 
     public static func client(target: Target, configFile: String, environment: [String: String], access: OktaAccess,
-                              transport: any HTTPTransport = AsyncHTTPTransport(), logger: Logger) throws(CommandError) -> OktaClient {
+                              transport: any HTTPTransport = AsyncHTTPTransport(), logger: Logger) throws(IDCSyncError) -> OktaClient {
         guard let okta = target.okta, let orgURL = okta.orgUrl else {
             throw .config("config.missing", "okta.orgUrl is not set; give the org's base URL (e.g. https://example.okta.com) or set OKTA_CLIENT_ORGURL",
                           field: "okta.orgUrl", file: configFile)
@@ -26,7 +26,7 @@ public enum OktaSession {
         return OktaClient(configuration: configuration, transport: transport, logger: logger)
     }
 
-    static func credentials(_ auth: OktaConfig.Auth, configFile: String, environment: [String: String]) throws(CommandError) -> OktaCredentials {
+    static func credentials(_ auth: OktaConfig.Auth, configFile: String, environment: [String: String]) throws(IDCSyncError) -> OktaCredentials {
         var auth = auth
         // The Okta SDKs' variables choose the mode when the file does not.
         if case .ssws(nil) = auth, environment[modeVariable]?.lowercased() == "privatekey", let clientId = environment[clientIdVariable], !clientId.isEmpty {
@@ -86,8 +86,8 @@ public enum OktaSession {
 
     /// The token file holds the token alone on one line (a final line break is fine), at most 8 KiB,
     /// and its contents are never quoted.
-    static func readTokenFile(_ path: String, configFile: String) throws(CommandError) -> String {
-        func refuse(_ reason: String) -> CommandError {
+    static func readTokenFile(_ path: String, configFile: String) throws(IDCSyncError) -> String {
+        func refuse(_ reason: String) -> IDCSyncError {
             .config("config.token-file", "the Okta API token file \(path) (okta.auth.tokenFile) \(reason)", field: "okta.auth.tokenFile", file: configFile)
         }
         let text: String
@@ -126,10 +126,24 @@ public enum OktaSession {
     }
 }
 
-extension CommandError {
-    /// An Okta failure: a configuration problem is a usage error, anything else an error.
-    static func okta(_ error: OktaError) -> CommandError {
-        if case .configuration = error { return CommandError(.usage, [Diagnostic(.error, code: "okta.configuration", error.description)]) }
-        return CommandError(.failure, [Diagnostic(.error, code: "okta.\(error.code ?? "request")", error.description)])
+extension IDCSyncError {
+    /// An Okta failure: a configuration problem is the user's to fix; anything else is a remote
+    /// failure naming the request and, when Okta gave one, its request id.
+    static func okta(_ error: OktaError) -> IDCSyncError {
+        let diagnostics = [Diagnostic(.error, code: error.isConfiguration ? "okta.configuration" : "okta.\(error.code ?? "request")", error.description)]
+        switch error {
+        case .configuration:
+            return IDCSyncError(.configuration, diagnostics)
+        case .api(_, _, _, _, let request), .oauth(_, _, _, let request), .authenticate(_, _, let request),
+             .rateLimited(_, _, let request), .transport(_, _, let request), .invalidResponse(_, let request):
+            return IDCSyncError(.remote(service: "Okta", operation: "\(request.method) \(request.path)", requestId: request.requestId), diagnostics)
+        }
+    }
+}
+
+extension OktaError {
+    var isConfiguration: Bool {
+        if case .configuration = self { return true }
+        return false
     }
 }

@@ -40,11 +40,11 @@ public enum OktaSync {
     // MARK: Read and plan
 
     /// `okta.appId`, or the only app named `amazon_aws_sso` (found with `filter`, never `q`).
-    public static func locateApp(_ okta: OktaConfig, client: OktaClient) async throws(CommandError) -> OktaApp {
+    public static func locateApp(_ okta: OktaConfig, client: OktaClient) async throws(IDCSyncError) -> OktaApp {
         if let id = okta.appId {
             let app = try await read(id, client)
             guard app.name == appName else {
-                throw CommandError(.usage, [Diagnostic(.error, code: "okta.not-idc-app",
+                throw IDCSyncError(.configuration, [Diagnostic(.error, code: "okta.not-idc-app",
                     "okta.appId \(id) is an app named \(app.name ?? "(none)") (\"\(app.label ?? "")\"), not \(appName) (AWS IAM Identity Center); set okta.appId to the IAM Identity Center app", field: "okta.appId")])
             }
             return app
@@ -53,11 +53,11 @@ public enum OktaSync {
         do { apps = try await client.apps(filter: "name eq \"\(appName)\"") } catch { throw .okta(error) }
         guard apps.count == 1 else {
             if apps.isEmpty {
-                throw CommandError(.failure, [Diagnostic(.error, code: "okta.no-app",
+                throw IDCSyncError(.failure, [Diagnostic(.error, code: "okta.no-app",
                     "no app named \(appName) (AWS IAM Identity Center) in this Okta org; add it from the Okta Integration Network, or set okta.appId")])
             }
             let candidates = apps.map { "\($0.id) \"\($0.label ?? "")\" (\($0.status ?? "?"))" }.joined(separator: ", ")
-            throw CommandError(.usage, [Diagnostic(.error, code: "okta.several-apps",
+            throw IDCSyncError(.configuration, [Diagnostic(.error, code: "okta.several-apps",
                 "\(apps.count) apps named \(appName) in this Okta org: \(candidates); set okta.appId to the one for this instance", field: "okta.appId")])
         }
         try checkShape(apps[0], requested: apps[0].id, name: appName)
@@ -66,13 +66,13 @@ public enum OktaSync {
 
     /// What the app says: its slot keys, the tenant id and era from the default ACS URL, checked
     /// against the config.
-    public static func world(app: OktaApp, target: Target, configFile: String) throws(CommandError) -> OktaWorld {
+    public static func world(app: OktaApp, target: Target, configFile: String) throws(IDCSyncError) -> OktaWorld {
         let okta = target.okta ?? OktaConfig()
         let layout: ACSSlotLayout
         do {
             layout = try ACSSlotLayout.discover(in: app, configured: okta.slotKeys)
         } catch {
-            throw CommandError(.failure, [Diagnostic(.error, code: "okta.slot-keys", error.message)])
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "okta.slot-keys", error.message)])
         }
         let defaultURL = app.setting(layout.defaultKey)
         let facts = defaultURL.map(DefaultACSFacts.init(url:))
@@ -81,26 +81,26 @@ public enum OktaSync {
         var tenant = instance.tenantId
         if let fromApp = facts?.tenantId {
             if let configured = tenant, configured != fromApp {
-                throw CommandError(.failure, [Diagnostic(.error, code: "okta.tenant-mismatch",
+                throw IDCSyncError(.failure, [Diagnostic(.error, code: "okta.tenant-mismatch",
                     "the Okta app's default ACS URL (\(defaultURL ?? "")) has tenant id \(fromApp), but instance.tenantId is \(configured); is okta.appId the app of this instance?",
                     field: "instance.tenantId")])
             }
             tenant = fromApp
         }
         guard let tenantId = tenant else {
-            throw CommandError(.usage, [Diagnostic(.error, code: "okta.no-tenant",
+            throw IDCSyncError(.configuration, [Diagnostic(.error, code: "okta.no-tenant",
                 "the tenant id is unknown: the app's default ACS URL (\(defaultURL ?? "empty")) is not an IAM Identity Center ACS URL; set instance.tenantId (the last path segment of an ACS URL in the IAM Identity Center console)",
                 field: "instance.tenantId", location: FileLocation(file: configFile))])
         }
         if let region = facts?.region, let primary = instance.primaryRegion, region != primary.name {
-            throw CommandError(.failure, [Diagnostic(.error, code: "okta.primary-mismatch",
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "okta.primary-mismatch",
                 "the Okta app's default ACS URL is in \(region), but instance.primaryRegion is \(primary.name); the default ACS URL is the primary Region's and is never changed by idcsync",
                 field: "instance.primaryRegion")])
         }
         var era = facts?.enabledBeforeFebruary2026
         if let configured = instance.enabledBeforeFebruary2026 {
             if let fromApp = era, fromApp != configured {
-                throw CommandError(.failure, [Diagnostic(.error, code: "okta.era-mismatch",
+                throw IDCSyncError(.failure, [Diagnostic(.error, code: "okta.era-mismatch",
                     "the Okta app's default ACS URL (\(defaultURL ?? "")) says the instance was enabled \(fromApp ? "before" : "from") February 2026, but instance.enabledBeforeFebruary2026 is \(configured)",
                     field: "instance.enabledBeforeFebruary2026")])
             }
@@ -112,7 +112,7 @@ public enum OktaSync {
 
     /// The slot plan for the instance's Regions. Until Regions are discovered from AWS they come
     /// from `instance.regions` (the primary alone when not given).
-    public static func plan(world: OktaWorld, target: Target, configFile: String) throws(CommandError) -> OktaPlanReport {
+    public static func plan(world: OktaWorld, target: Target, configFile: String) throws(IDCSyncError) -> OktaPlanReport {
         let instance = target.instance
         let okta = target.okta ?? OktaConfig()
         guard let primary = instance.primaryRegion ?? world.defaultACS?.region.flatMap({ try? Region.parse($0).get() }),
@@ -135,7 +135,7 @@ public enum OktaSync {
             desired = try SlotPlanner.desiredURLs(regions: regions, variants: okta.acsVariants,
                                                   enabledBeforeFebruary2026: world.enabledBeforeFebruary2026, catalog: catalog)
         } catch {
-            throw CommandError(.usage, [Diagnostic(.error, code: "okta.desired", error.message)])
+            throw IDCSyncError(.configuration, [Diagnostic(.error, code: "okta.desired", error.message)])
         }
         // A slot holding something other than a string (a number, an object) is not free: it is
         // planned as a foreign value shown as its JSON text, kept unless okta.foreignUrls: remove.
@@ -156,7 +156,7 @@ public enum OktaSync {
         guard plan.fits else {
             let missing = plan.unplaced.map { "\($0.url) (\($0.label))" }.joined(separator: ", ")
             let foreign = plan.foreign.count
-            throw CommandError(.failure, diagnostics + [Diagnostic(.error, code: "okta.over-capacity",
+            throw IDCSyncError(.failure, diagnostics + [Diagnostic(.error, code: "okta.over-capacity",
                 "the Okta app has \(ACSSlotLayout.slotCount) ACS URL slots and these URLs do not fit: \(missing). Nothing was written. Remove Regions or ACS variants (okta.acsVariants)\(foreign > 0 ? ", or free the \(foreign) slot\(foreign == 1 ? "" : "s") holding foreign URLs (okta.foreignUrls: remove)" : "").")])
         }
         return OktaPlanReport(world: world, regions: regions, plan: plan, diagnostics: diagnostics)
@@ -176,7 +176,7 @@ public enum OktaSync {
     /// Writes a plan: backup of the app as read, a guard re-read (refuse if `lastUpdated` moved),
     /// the full-object PUT with only the planned keys changed, and a read-back that must show the
     /// whole app as sent. Returns the backup path.
-    public static func write(_ report: OktaPlanReport, client: OktaClient, options: WriteOptions, logger: Logger) async throws(CommandError) -> String {
+    public static func write(_ report: OktaPlanReport, client: OktaClient, options: WriteOptions, logger: Logger) async throws(IDCSyncError) -> String {
         try await guardedReplace(report.world.app, with: report.world.app.applying(report.plan.updates), client: client, options: options, logger: logger)
     }
 
@@ -185,13 +185,13 @@ public enum OktaSync {
     /// field with what was sent. After an ambiguous PUT failure it reads before writing again.
     /// Returns the backup path.
     public static func guardedReplace(_ planned: OktaApp, with desired: OktaApp, client: OktaClient, options: WriteOptions,
-                                      logger: Logger) async throws(CommandError) -> String {
+                                      logger: Logger) async throws(IDCSyncError) -> String {
         let backup = try Backups.save(planned, orgURL: client.orgURL, directory: options.backupDirectory, now: options.now)
         logger.debug("saved the app as read", metadata: ["backup": "\(backup)"])
 
         let current = try await read(planned.id, client, like: planned)
         guard current.lastUpdated == planned.lastUpdated else {
-            throw CommandError(.failure, [Diagnostic(.error, code: "okta.concurrent-edit",
+            throw IDCSyncError(.conflict, [Diagnostic(.error, code: "okta.concurrent-edit",
                 "the Okta app changed since it was read (app \(planned.id), lastUpdated \(planned.lastUpdated ?? "?") → \(current.lastUpdated ?? "?")): someone else edited it. Nothing was written; run the command again to plan against the new state.")])
         }
         var writeError: OktaError?
@@ -203,7 +203,7 @@ public enum OktaSync {
             let after = try await readBack(planned, client, backup: backup, sent: "the write got no clear answer (\(writeError))")
             if readBackProblems(sent: desired, before: current, after: after).isEmpty { return backup }
             guard after.lastUpdated == planned.lastUpdated else {
-                throw CommandError(.failure, [Diagnostic(.error, code: "okta.unknown-write",
+                throw IDCSyncError(.failure, [Diagnostic(.error, code: "okta.unknown-write",
                     "the write to Okta failed (\(writeError)) and the app has changed since: nothing more was written. Compare it with the backup \(backup) (`idcsync okta restore \(backup)` puts it back).")])
             }
             do { _ = try await client.replace(desired) } catch { throw .okta(error) }
@@ -211,7 +211,7 @@ public enum OktaSync {
         let after = try await readBack(planned, client, backup: backup, sent: "Okta accepted the write")
         let problems = readBackProblems(sent: desired, before: current, after: after)
         guard problems.isEmpty else {
-            throw CommandError(.failure, problems.map { Diagnostic(.error, code: $0.code, "\($0.message); the app as it was before the write is in \(backup) (`idcsync okta restore \(backup)` puts it back)", field: $0.field) })
+            throw IDCSyncError(.failure, problems.map { Diagnostic(.error, code: $0.code, "\($0.message); the app as it was before the write is in \(backup) (`idcsync okta restore \(backup)` puts it back)", field: $0.field) })
         }
         return backup
     }
@@ -242,17 +242,17 @@ public enum OktaSync {
 
     /// The read after a write was sent: a failure here leaves the write's fate unknown, so the
     /// message says so, with the backup and how to put it back.
-    private static func readBack(_ planned: OktaApp, _ client: OktaClient, backup: String, sent: String) async throws(CommandError) -> OktaApp {
+    private static func readBack(_ planned: OktaApp, _ client: OktaClient, backup: String, sent: String) async throws(IDCSyncError) -> OktaApp {
         do {
             return try await read(planned.id, client, like: planned)
         } catch {
-            throw CommandError(.failure, error.diagnostics.map { $0.severity == .error ? Diagnostic(.error, code: $0.code, "\($0.message). \(sent) but reading the app back failed, so the write may or may not have reached Okta: run `idcsync okta plan` to see the app as it is now; the app as it was before the write is in \(backup) (`idcsync okta restore \(backup)` puts it back)", field: $0.field) : $0 })
+            throw IDCSyncError(.failure, error.diagnostics.map { $0.severity == .error ? Diagnostic(.error, code: $0.code, "\($0.message). \(sent) but reading the app back failed, so the write may or may not have reached Okta: run `idcsync okta plan` to see the app as it is now; the app as it was before the write is in \(backup) (`idcsync okta restore \(backup)` puts it back)", field: $0.field) : $0 })
         }
     }
 
     /// Reads the app the run is about, and refuses an answer that is not that app (another id or
     /// name) or lacks what every Okta app has: a full-replace PUT built from it would wipe the rest.
-    static func read(_ id: String, _ client: OktaClient, like expected: OktaApp? = nil) async throws(CommandError) -> OktaApp {
+    static func read(_ id: String, _ client: OktaClient, like expected: OktaApp? = nil) async throws(IDCSyncError) -> OktaApp {
         let app: OktaApp
         do { app = try await client.app(id: id) } catch { throw .okta(error) }
         try checkShape(app, requested: id, name: expected?.name)
@@ -262,13 +262,13 @@ public enum OktaSync {
     /// What every app Okta returns has; an answer without one of them is not the app as Okta holds it.
     static let requiredFields: [(field: String, isObject: Bool)] = [("signOnMode", false), ("settings", true), ("credentials", true), ("visibility", true)]
 
-    static func checkShape(_ app: OktaApp, requested id: String, name: String?) throws(CommandError) {
+    static func checkShape(_ app: OktaApp, requested id: String, name: String?) throws(IDCSyncError) {
         guard app.id == id else {
-            throw CommandError(.failure, [Diagnostic(.error, code: "okta.wrong-app",
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "okta.wrong-app",
                 "idcsync asked Okta for app \(id) and the answer is app \(app.id) (\(app.name ?? "no name")): nothing was written. Check that okta.orgUrl is the org's own address and that no proxy rewrites requests.")])
         }
         if let name, app.name != name {
-            throw CommandError(.failure, [Diagnostic(.error, code: "okta.wrong-app",
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "okta.wrong-app",
                 "Okta app \(id) was read as \(name) and now answers as \(app.name ?? "no name"): nothing was written.")])
         }
         let missing = requiredFields.filter { required in
@@ -276,7 +276,7 @@ public enum OktaSync {
             return required.isObject ? value?.objectValue == nil : value?.stringValue == nil
         }.map(\.field)
         guard missing.isEmpty else {
-            throw CommandError(.failure, [Diagnostic(.error, code: "okta.incomplete-app",
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "okta.incomplete-app",
                 "Okta's answer for app \(id) lacks \(missing.joined(separator: ", ")), which every Okta app has: a write built from it would clear them, so nothing was written. Run the command again; if it persists, check what sits between idcsync and Okta (okta.orgUrl, proxies).")])
         }
     }
@@ -294,7 +294,7 @@ public enum OktaSync {
 extension OktaSync {
     /// The whole read side: client, app, what it says, the plan.
     public static func planTarget(config: Config, target: Target, environment: [String: String], access: OktaAccess,
-                                  logger: Logger) async throws(CommandError) -> (report: OktaPlanReport, client: OktaClient) {
+                                  logger: Logger) async throws(IDCSyncError) -> (report: OktaPlanReport, client: OktaClient) {
         let client = try OktaSession.client(target: target, configFile: config.source, environment: environment, access: access, logger: logger)
         let app = try await locateApp(target.okta ?? OktaConfig(), client: client)
         let world = try world(app: app, target: target, configFile: config.source)

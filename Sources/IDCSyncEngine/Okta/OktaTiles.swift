@@ -21,7 +21,7 @@ public enum OktaTiles {
 
     /// Reads the IdC app's groups, the org's Bookmark apps and the groups of idcsync's own tiles, and
     /// plans. `target` has the instance ARN, the primary Region and the Regions filled in.
-    public static func plan(config: Config, target: Target, client: OktaClient) async throws(CommandError) -> TilesReport {
+    public static func plan(config: Config, target: Target, client: OktaClient) async throws(IDCSyncError) -> TilesReport {
         guard let okta = target.okta, let tiles = okta.tiles, tiles.enabled else {
             throw .config("config.tiles-off", "okta.tiles is not enabled; add `tiles: {enabled: true}` under okta to manage dashboard tiles",
                           field: "okta.tiles", file: config.source)
@@ -67,7 +67,7 @@ public enum OktaTiles {
     /// PUT, read-back); a new tile carries its marker from the first request, so a rerun after any
     /// failure finds it instead of creating a second one. Returns one line per step done.
     public static func apply(_ report: TilesReport, client: OktaClient, backupDirectory: String, logger: Logger,
-                             progress: @Sendable (String) -> Void = { _ in }) async throws(CommandError) -> [String] {
+                             progress: @Sendable (String) -> Void = { _ in }) async throws(IDCSyncError) -> [String] {
         var done: [String] = []
         func record(_ line: String) {
             done.append(line)

@@ -25,7 +25,7 @@ public enum Reconcile {
 
     /// The targets a run covers: the one `--target` names; else every `targets:` entry; else the
     /// top-level sections as the target "default".
-    public static func targets(config: Config, named name: String?) throws(CommandError) -> [Target] {
+    public static func targets(config: Config, named name: String?) throws(IDCSyncError) -> [Target] {
         if name != nil || config.targets.isEmpty { return [try config.selectTarget(name)] }
         return config.targets
     }
@@ -83,7 +83,7 @@ public enum Reconcile {
                 }
             }
         } catch {
-            report.failureExitCode = error.status.rawValue
+            report.failure = error.outcome
             report.diagnostics += error.diagnostics
         }
         if let oktaClient { report.oktaRequests = await oktaClient.requestsSent }
@@ -93,7 +93,7 @@ public enum Reconcile {
     }
 
     static func reconcileOkta(_ okta: OktaConfig, target: Target, client: OktaClient, config: Config, options: Options,
-                              logger: Logger) async throws(CommandError) -> OktaSlotsCheck {
+                              logger: Logger) async throws(IDCSyncError) -> OktaSlotsCheck {
         let app = try await OktaSync.locateApp(okta, client: client)
         let world = try OktaSync.world(app: app, target: target, configFile: config.source)
         let plan = try OktaSync.plan(world: world, target: target, configFile: config.source)
@@ -112,7 +112,7 @@ public enum Reconcile {
 
 extension Reconcile {
     static func reconcileTiles(target: Target, client: OktaClient, config: Config, options: Options,
-                               logger: Logger) async throws(CommandError) -> TilesCheck {
+                               logger: Logger) async throws(IDCSyncError) -> TilesCheck {
         let report = try await OktaTiles.plan(config: config, target: target, client: client)
         let steps = report.plan.steps.map(\.description)
         guard report.plan.hasChanges else { return TilesCheck(state: .inSync, steps: []) }
@@ -136,7 +136,7 @@ actor InstanceChecks {
     private let apply: Bool
     private let environment: [String: String]
     private let logger: Logger
-    private var checks: [String: Task<Result<InstanceState, CommandError>, Never>] = [:]
+    private var checks: [String: Task<Result<InstanceState, IDCSyncError>, Never>] = [:]
     private var clients: [AWSClient] = []
 
     init(config: Config, apply: Bool, environment: [String: String], logger: Logger) {
@@ -147,15 +147,15 @@ actor InstanceChecks {
     }
 
     /// The instance a target names, checked by the first target that asks; the others wait for it.
-    func check(_ target: Target) async -> Result<InstanceState, CommandError> {
+    func check(_ target: Target) async -> Result<InstanceState, IDCSyncError> {
         // The sections that decide the instance, the credentials and the generated policy.
         let key = "\(target.aws)|\(target.instance)|\(target.kms)"
         if let existing = checks[key] { return await existing.value }
         let client = AWSSession.client(target: target, environment: environment, logger: logger)
         clients.append(client)
         let (config, apply, environment, logger) = (config, apply, environment, logger)
-        let task = Task { () -> Result<InstanceState, CommandError> in
-            do throws(CommandError) {
+        let task = Task { () -> Result<InstanceState, IDCSyncError> in
+            do throws(IDCSyncError) {
                 return .success(try await InstanceChecks.inspect(target: target, client: client, config: config, apply: apply,
                                                                  environment: environment, logger: logger))
             } catch {
@@ -173,7 +173,7 @@ actor InstanceChecks {
     }
 
     static func inspect(target: Target, client: AWSClient, config: Config, apply: Bool, environment: [String: String],
-                        logger: Logger) async throws(CommandError) -> InstanceState {
+                        logger: Logger) async throws(IDCSyncError) -> InstanceState {
         let home = try AWSSession.homeRegion(target: target, environment: environment, configFile: config.source)
         let world = try await Discovery.discover(target: target, client: client, homeRegion: home, configFile: config.source, logger: logger)
         let generated = try PolicyGeneration.keyPolicy(target: world.effectiveTarget(target), pinned: false, configFile: config.source)
@@ -207,7 +207,7 @@ actor InstanceChecks {
             }
             let after = try await compare(arn, region: name, expected: generated.keyPolicy.document, client: client)
             guard after.matches else {
-                throw CommandError(.failure, [Diagnostic(.error, code: "reconcile.not-persisted",
+                throw IDCSyncError(.failure, [Diagnostic(.error, code: "reconcile.not-persisted",
                     "KMS accepted the key policy of \(arn) in \(name) but reading it back still shows: \(after.summary)")])
             }
             checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .fixed, difference: difference))
@@ -215,7 +215,7 @@ actor InstanceChecks {
         return InstanceState(world: world, keyPolicies: checks, diagnostics: diagnostics)
     }
 
-    private static func compare(_ arn: String, region: String, expected: PolicyDocument, client: AWSClient) async throws(CommandError) -> PolicyComparison {
+    private static func compare(_ arn: String, region: String, expected: PolicyDocument, client: AWSClient) async throws(IDCSyncError) -> PolicyComparison {
         let text: String
         do { text = try await client.keyPolicy(arn, region: region) } catch { throw .aws(error) }
         return PolicyComparison.compare(actual: text, expected: expected)

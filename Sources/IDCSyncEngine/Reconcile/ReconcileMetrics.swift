@@ -5,16 +5,16 @@ import SystemKit
 /// `--collector.textfile.directory`), written atomically so the collector never reads half a file.
 public enum ReconcileMetrics {
     /// Writes the file; the last-success timestamp is carried over from the previous file when this
-    /// run had a failing target.
-    public static func write(_ report: ReconcileReport, to path: String) throws(CommandError) {
+    /// run had a failing target. `exitCode` is the executable's mapping of outcomes to exit codes.
+    public static func write(_ report: ReconcileReport, to path: String, exitCode: (Outcome) -> Int) throws(IDCSyncError) {
         var previous: Double?
         if case .success(let text) = TextFile.contents(of: path, limit: 1024 * 1024) { previous = lastSuccess(inPrometheusText: text) }
-        let text = prometheus(report, lastSuccess: report.succeeded ? report.startedAt : previous)
+        let text = prometheus(report, lastSuccess: report.succeeded ? report.startedAt : previous, exitCode: exitCode)
         do { try AtomicFile.write(text, to: path, mode: 0o644) } catch {
             if error.refused != nil {
-                throw CommandError(.usage, [Diagnostic(.error, code: "io.metrics", "--metrics-file: \(error); the reconcile itself ran (see the report)")])
+                throw IDCSyncError(.configuration, [Diagnostic(.error, code: "io.metrics", "--metrics-file: \(error); the reconcile itself ran (see the report)")])
             }
-            throw CommandError(.failure, [Diagnostic(.error, code: "io.metrics",
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "io.metrics",
                 "\(error); the reconcile itself ran (see the report), check that the folder of --metrics-file exists and is writable")])
         }
     }
@@ -28,7 +28,7 @@ public enum ReconcileMetrics {
 
     /// The textfile-collector file. `lastSuccess` is this run's start when every target ran, else the
     /// value carried over from the previous file, so a failing run does not reset it.
-    public static func prometheus(_ report: ReconcileReport, lastSuccess: Double?) -> String {
+    public static func prometheus(_ report: ReconcileReport, lastSuccess: Double?, exitCode: (Outcome) -> Int) -> String {
         var out = ""
         func family(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
             guard !samples.isEmpty else { return }
@@ -43,21 +43,21 @@ public enum ReconcileMetrics {
         var duration: [(String, String)] = []
         for target in report.targets {
             let name = escape(target.name)
-            if target.failureExitCode == nil {
+            if target.failure == nil {
                 drift.append(("{target=\"\(name)\",kind=\"key_policy\"}", flag(target.keyPolicyDrift)))
                 if target.okta != nil { drift.append(("{target=\"\(name)\",kind=\"okta_slots\"}", flag(target.oktaDrift))) }
                 if target.tiles != nil { drift.append(("{target=\"\(name)\",kind=\"okta_tiles\"}", flag(target.tilesDrift))) }
             }
-            ok.append(("{target=\"\(name)\"}", flag(target.failureExitCode == nil)))
-            state.append(("{target=\"\(name)\"}", String(target.exitCode)))
+            ok.append(("{target=\"\(name)\"}", flag(target.failure == nil)))
+            state.append(("{target=\"\(name)\"}", String(exitCode(target.outcome))))
             duration.append(("{target=\"\(name)\"}", DecimalText.threeDecimals(target.durationSeconds)))
         }
         family("idcsync_reconcile_drift", "1 when the item still differs from what idcsync generates after this run (absent when the target failed).", drift)
         family("idcsync_reconcile_target_ok", "1 when the target was checked without error.", ok)
-        family("idcsync_reconcile_target_exit_code", "The target's exit code: 0 in sync or fixed, 2 drift, 1 error, 64 configuration error.", state)
+        family("idcsync_reconcile_target_exit_code", "The target's exit code: \(exitCode(.ok)) in sync or fixed, \(exitCode(.changes)) drift, \(exitCode(.failed)) error, \(exitCode(.misconfigured)) configuration error.", state)
         family("idcsync_reconcile_target_duration_seconds", "Wall time spent on the target.", duration)
         family("idcsync_reconcile_duration_seconds", "Wall time of the whole run.", [("", DecimalText.threeDecimals(report.durationSeconds))])
-        family("idcsync_reconcile_exit_code", "The run's exit code (the worst of its targets).", [("", String(report.exitCode))])
+        family("idcsync_reconcile_exit_code", "The run's exit code (the worst of its targets).", [("", String(exitCode(report.outcome)))])
         family("idcsync_reconcile_requests", "Requests sent in this run, retries included.",
                [("{service=\"aws\"}", String(report.awsRequests)), ("{service=\"okta\"}", String(report.oktaRequests))])
         if let lastSuccess {

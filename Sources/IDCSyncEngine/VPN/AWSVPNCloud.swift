@@ -15,13 +15,13 @@ public struct AWSVPNCloud: VPNCloud {
         self.region = region
     }
 
-    public func vpcCidrs(vpcId: String) async throws(CommandError) -> [String] {
+    public func vpcCidrs(vpcId: String) async throws(IDCSyncError) -> [String] {
         do { return try await client.describeVpcs(ids: [vpcId], region: region).flatMap(\.cidrBlocks) } catch where error.code == "InvalidVpcID.NotFound" {
             return []
         } catch { throw .aws(error) }
     }
 
-    public func subnets(ids: [String]) async throws(CommandError) -> [VPNFacts.Subnet] {
+    public func subnets(ids: [String]) async throws(IDCSyncError) -> [VPNFacts.Subnet] {
         // One lookup per subnet: a missing one is a finding for the rules, not a failure of the batch.
         var found: [VPNFacts.Subnet] = []
         for id in ids {
@@ -37,7 +37,7 @@ public struct AWSVPNCloud: VPNCloud {
         return found
     }
 
-    public func certificate(arn: String?, domain: String?) async throws(CommandError) -> VPNFacts.Certificate? {
+    public func certificate(arn: String?, domain: String?) async throws(IDCSyncError) -> VPNFacts.Certificate? {
         var certificateArn = arn
         if certificateArn == nil, let domain {
             do {
@@ -57,7 +57,7 @@ public struct AWSVPNCloud: VPNCloud {
         } catch { throw .aws(error) }
     }
 
-    public func samlProvider(name: String) async throws(CommandError) -> (arn: String, metadata: String)? {
+    public func samlProvider(name: String) async throws(IDCSyncError) -> (arn: String, metadata: String)? {
         do {
             guard let summary = try await client.listSAMLProviders(region: region).first(where: { $0.arn.hasSuffix(":saml-provider/\(name)") }) else {
                 return nil
@@ -66,29 +66,29 @@ public struct AWSVPNCloud: VPNCloud {
         } catch { throw .aws(error) }
     }
 
-    public func createSAMLProvider(name: String, metadata: String) async throws(CommandError) -> String {
+    public func createSAMLProvider(name: String, metadata: String) async throws(IDCSyncError) -> String {
         do { return try await client.createSAMLProvider(name: name, metadataDocument: metadata, tags: [AWSTag(Self.tagKey, name)], region: region) } catch {
             throw .aws(error)
         }
     }
 
-    public func updateSAMLProvider(arn: String, metadata: String) async throws(CommandError) {
+    public func updateSAMLProvider(arn: String, metadata: String) async throws(IDCSyncError) {
         do { _ = try await client.updateSAMLProvider(arn: arn, metadataDocument: metadata, region: region) } catch { throw .aws(error) }
     }
 
-    public func managedSecurityGroup(vpcId: String, name: String) async throws(CommandError) -> String? {
+    public func managedSecurityGroup(vpcId: String, name: String) async throws(IDCSyncError) -> String? {
         do {
             return try await client.describeSecurityGroups(filters: [EC2Filter("group-name", [name]), EC2Filter("vpc-id", [vpcId])], region: region).first?.groupId
         } catch { throw .aws(error) }
     }
 
-    public func createSecurityGroup(vpcId: String, name: String) async throws(CommandError) -> String {
+    public func createSecurityGroup(vpcId: String, name: String) async throws(IDCSyncError) -> String {
         let request = CreateSecurityGroupRequest(groupName: name, description: "AWS Client VPN endpoint (managed by idcsync)", vpcId: vpcId,
                                                  tags: [AWSTag(Self.tagKey, name)])
         do { return try await client.createSecurityGroup(request, region: region) } catch { throw .aws(error) }
     }
 
-    public func endpoint(tag: String) async throws(CommandError) -> (endpoint: VPNFacts.Endpoint, subnets: [String], rules: [VPNConfig.AuthorizationRule])? {
+    public func endpoint(tag: String) async throws(IDCSyncError) -> (endpoint: VPNFacts.Endpoint, subnets: [String], rules: [VPNConfig.AuthorizationRule])? {
         do {
             let endpoints = try await client.describeClientVpnEndpoints(filters: [EC2Filter("tag:\(Self.tagKey)", [tag])], region: region)
                 .filter { $0.statusCode != "deleted" && $0.statusCode != "deleting" }
@@ -107,7 +107,7 @@ public struct AWSVPNCloud: VPNCloud {
         } catch { throw .aws(error) }
     }
 
-    public func createEndpoint(_ spec: VPNEndpointSpec) async throws(CommandError) -> String {
+    public func createEndpoint(_ spec: VPNEndpointSpec) async throws(IDCSyncError) -> String {
         let request = CreateClientVpnEndpointRequest(
             clientCidrBlock: spec.clientCidr, serverCertificateArn: spec.serverCertificateArn, samlProviderArn: spec.samlProviderArn,
             selfServiceSamlProviderArn: spec.selfServicePortal ? spec.samlProviderArn : nil,
@@ -120,7 +120,7 @@ public struct AWSVPNCloud: VPNCloud {
         do { return try await client.createClientVpnEndpoint(request, region: region).clientVpnEndpointId } catch { throw .aws(error) }
     }
 
-    public func modifyEndpoint(id: String, _ spec: VPNEndpointSpec, fields: [String]) async throws(CommandError) {
+    public func modifyEndpoint(id: String, _ spec: VPNEndpointSpec, fields: [String]) async throws(IDCSyncError) {
         let request = ModifyClientVpnEndpointRequest(
             clientVpnEndpointId: id,
             serverCertificateArn: fields.contains("serverCertificateArn") ? spec.serverCertificateArn : nil,
@@ -134,19 +134,19 @@ public struct AWSVPNCloud: VPNCloud {
         do { try await client.modifyClientVpnEndpoint(request, region: region) } catch { throw .aws(error) }
     }
 
-    public func associate(endpointId: String, subnetId: String) async throws(CommandError) {
+    public func associate(endpointId: String, subnetId: String) async throws(IDCSyncError) {
         do { _ = try await client.associateClientVpnTargetNetwork(endpointId: endpointId, subnetId: subnetId, clientToken: "idcsync-\(endpointId)-\(subnetId)", region: region) } catch {
             throw .aws(error)
         }
     }
 
-    public func authorize(endpointId: String, rule: VPNConfig.AuthorizationRule) async throws(CommandError) {
+    public func authorize(endpointId: String, rule: VPNConfig.AuthorizationRule) async throws(IDCSyncError) {
         let request = AuthorizeClientVpnIngressRequest(clientVpnEndpointId: endpointId, targetNetworkCidr: rule.cidr, accessGroupId: rule.group,
                                                        description: "managed by idcsync")
         do { _ = try await client.authorizeClientVpnIngress(request, region: region) } catch { throw .aws(error) }
     }
 
-    public func exportConfiguration(endpointId: String) async throws(CommandError) -> String {
+    public func exportConfiguration(endpointId: String) async throws(IDCSyncError) -> String {
         do { return try await client.exportClientVpnClientConfiguration(endpointId: endpointId, region: region) } catch { throw .aws(error) }
     }
 }

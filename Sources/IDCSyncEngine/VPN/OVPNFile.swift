@@ -33,7 +33,7 @@ public enum OVPNFile {
     /// The mode of every file written: the configuration can hold `<cert>`/`<key>` blocks.
     public static let mode: mode_t = 0o600
 
-    public static func patch(file: String, out: String?) throws(CommandError) -> Outcome {
+    public static func patch(file: String, out: String?) throws(IDCSyncError) -> Outcome {
         let text: String
         switch TextFile.contents(of: file, limit: 4 * 1024 * 1024) {
         case .success(let contents): text = contents
@@ -75,17 +75,17 @@ public enum OVPNFile {
 
     /// A destination that is not a regular file (a symbolic link, a device) is a usage error (exit
     /// 64); a failure while writing is exit 1.
-    static func writeFailure(_ error: AtomicFile.Failure, unchanged: String?) -> CommandError {
+    static func writeFailure(_ error: AtomicFile.Failure, unchanged: String?) -> IDCSyncError {
         if error.refused != nil {
-            return CommandError(.usage, [Diagnostic(.error, code: "vpn.ovpn.not-a-file", "\(error)")])
+            return IDCSyncError(.configuration, [Diagnostic(.error, code: "vpn.ovpn.not-a-file", "\(error)")])
         }
         let suffix = unchanged.map { "; \($0) is unchanged" } ?? ""
-        return CommandError(.failure, [Diagnostic(.error, code: "vpn.ovpn.write", "cannot write \(error.path): \(error.reason)\(suffix)")])
+        return IDCSyncError(.failure, [Diagnostic(.error, code: "vpn.ovpn.write", "cannot write \(error.path): \(error.reason)\(suffix)")])
     }
 
     /// The message names the file; no location, so it is not printed twice.
-    private static func usage(_ code: String, _ message: String, file: String) -> CommandError {
-        CommandError(.usage, [Diagnostic(.error, code: code, message)])
+    private static func usage(_ code: String, _ message: String, file: String) -> IDCSyncError {
+        IDCSyncError(.configuration, [Diagnostic(.error, code: code, message)])
     }
 
     /// The same file: the same path, or the same device and inode (`./a.ovpn` and `a.ovpn`, a link).

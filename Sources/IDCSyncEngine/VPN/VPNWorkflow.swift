@@ -7,21 +7,21 @@ import SystemKit
 /// What `vpn plan|apply` needs from AWS (EC2, IAM, ACM), behind one seam so the workflow reads as
 /// the steps it takes. `AWSVPNCloud` is the real one.
 public protocol VPNCloud: Sendable {
-    func vpcCidrs(vpcId: String) async throws(CommandError) -> [String]
-    func subnets(ids: [String]) async throws(CommandError) -> [VPNFacts.Subnet]
-    func certificate(arn: String?, domain: String?) async throws(CommandError) -> VPNFacts.Certificate?
-    func samlProvider(name: String) async throws(CommandError) -> (arn: String, metadata: String)?
-    func createSAMLProvider(name: String, metadata: String) async throws(CommandError) -> String
-    func updateSAMLProvider(arn: String, metadata: String) async throws(CommandError)
-    func managedSecurityGroup(vpcId: String, name: String) async throws(CommandError) -> String?
-    func createSecurityGroup(vpcId: String, name: String) async throws(CommandError) -> String
+    func vpcCidrs(vpcId: String) async throws(IDCSyncError) -> [String]
+    func subnets(ids: [String]) async throws(IDCSyncError) -> [VPNFacts.Subnet]
+    func certificate(arn: String?, domain: String?) async throws(IDCSyncError) -> VPNFacts.Certificate?
+    func samlProvider(name: String) async throws(IDCSyncError) -> (arn: String, metadata: String)?
+    func createSAMLProvider(name: String, metadata: String) async throws(IDCSyncError) -> String
+    func updateSAMLProvider(arn: String, metadata: String) async throws(IDCSyncError)
+    func managedSecurityGroup(vpcId: String, name: String) async throws(IDCSyncError) -> String?
+    func createSecurityGroup(vpcId: String, name: String) async throws(IDCSyncError) -> String
     /// The endpoint tagged `idcsync:vpn` = `tag`, with its associated subnets and authorization rules.
-    func endpoint(tag: String) async throws(CommandError) -> (endpoint: VPNFacts.Endpoint, subnets: [String], rules: [VPNConfig.AuthorizationRule])?
-    func createEndpoint(_ spec: VPNEndpointSpec) async throws(CommandError) -> String
-    func modifyEndpoint(id: String, _ spec: VPNEndpointSpec, fields: [String]) async throws(CommandError)
-    func associate(endpointId: String, subnetId: String) async throws(CommandError)
-    func authorize(endpointId: String, rule: VPNConfig.AuthorizationRule) async throws(CommandError)
-    func exportConfiguration(endpointId: String) async throws(CommandError) -> String
+    func endpoint(tag: String) async throws(IDCSyncError) -> (endpoint: VPNFacts.Endpoint, subnets: [String], rules: [VPNConfig.AuthorizationRule])?
+    func createEndpoint(_ spec: VPNEndpointSpec) async throws(IDCSyncError) -> String
+    func modifyEndpoint(id: String, _ spec: VPNEndpointSpec, fields: [String]) async throws(IDCSyncError)
+    func associate(endpointId: String, subnetId: String) async throws(IDCSyncError)
+    func authorize(endpointId: String, rule: VPNConfig.AuthorizationRule) async throws(IDCSyncError)
+    func exportConfiguration(endpointId: String) async throws(IDCSyncError) -> String
 }
 
 /// The endpoint as the config describes it, with what apply found or created.
@@ -54,12 +54,12 @@ public enum VPNWorkflow {
 
     /// Checks the config, reads AWS and Okta, checks the world, plans. Any rule broken is a
     /// configuration error (exit 64) naming the field, before anything is written.
-    public static func plan(config: Config, cloud: any VPNCloud, okta: OktaClient, now: Date = Date()) async throws(CommandError) -> VPNReport {
+    public static func plan(config: Config, cloud: any VPNCloud, okta: OktaClient, now: Date = Date()) async throws(IDCSyncError) -> VPNReport {
         guard let vpn = config.vpn else {
             throw .config("config.missing", "the config has no vpn section; see examples/idcsync.yaml", field: "vpn", file: config.source)
         }
         let configProblems = VPNRules.checkConfig(vpn)
-        guard configProblems.isEmpty else { throw CommandError(.usage, located(configProblems, config.source)) }
+        guard configProblems.isEmpty else { throw IDCSyncError(.configuration, located(configProblems, config.source)) }
 
         let app = try await locateApp(vpn, client: okta)
         let kid = app.json.value(at: ["credentials", "signing", "kid"])?.stringValue
@@ -93,17 +93,17 @@ public enum VPNWorkflow {
                              rules: existing?.rules ?? [], now: now.timeIntervalSince1970)
         let worldProblems = VPNRules.checkWorld(vpn, facts: facts)
         let errors = worldProblems.filter { $0.severity == .error }
-        guard errors.isEmpty else { throw CommandError(.usage, located(worldProblems, config.source)) }
+        guard errors.isEmpty else { throw IDCSyncError(.configuration, located(worldProblems, config.source)) }
         return VPNReport(facts: facts, plan: VPNPlanner.plan(vpn, facts: facts), diagnostics: located(worldProblems, config.source), oktaApp: app)
     }
 
-    static func locateApp(_ vpn: VPNConfig, client: OktaClient) async throws(CommandError) -> OktaApp {
+    static func locateApp(_ vpn: VPNConfig, client: OktaClient) async throws(IDCSyncError) -> OktaApp {
         if let id = vpn.oktaAppId { return try await OktaSync.read(id, client) }
         let apps: [OktaApp]
         do { apps = try await client.apps(filter: "name eq \"\(oktaAppName)\"") } catch { throw .okta(error) }
         guard apps.count == 1 else {
             let found = apps.map { "\($0.id) \"\($0.label ?? "")\"" }.joined(separator: ", ")
-            throw CommandError(.usage, [Diagnostic(.error, code: "vpn.okta-app",
+            throw IDCSyncError(.configuration, [Diagnostic(.error, code: "vpn.okta-app",
                 apps.isEmpty ? "no \(oktaAppName) app (AWS Client VPN) in this Okta org; add it from the Okta Integration Network, or set vpn.oktaAppId"
                              : "\(apps.count) \(oktaAppName) apps: \(found); set vpn.oktaAppId", field: "vpn.oktaAppId")])
         }
@@ -120,7 +120,7 @@ public enum VPNWorkflow {
     /// exists, so a rerun after a failure continues. Returns one line per step and the client
     /// configuration as exported.
     public static func apply(_ report: VPNReport, config: Config, cloud: any VPNCloud, okta: OktaClient, backupDirectory: String,
-                             logger: Logger, progress: @Sendable (String) -> Void = { _ in }) async throws(CommandError) -> (done: [String], clientConfiguration: String) {
+                             logger: Logger, progress: @Sendable (String) -> Void = { _ in }) async throws(IDCSyncError) -> (done: [String], clientConfiguration: String) {
         guard let vpn = config.vpn else { return ([], "") }
         var done: [String] = []
         func record(_ line: String) {
@@ -183,21 +183,21 @@ public enum VPNWorkflow {
 
     /// The exported client configuration patched for SAML (auth-federate, reneg-sec 0) and written
     /// with mode 0600, atomically.
-    public static func writeClientConfiguration(_ exported: String, to path: String) throws(CommandError) {
+    public static func writeClientConfiguration(_ exported: String, to path: String) throws(IDCSyncError) {
         let patched: OVPNPatch.Outcome
         do { patched = try OVPNPatch.patch(exported) } catch {
-            throw CommandError(.failure, [Diagnostic(.error, code: "vpn.export", "AWS exported a client configuration idcsync cannot patch: \(error.message)")])
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "vpn.export", "AWS exported a client configuration idcsync cannot patch: \(error.message)")])
         }
         do { try AtomicFile.write(patched.text, to: path, mode: 0o600) } catch {
-            throw CommandError(error.refused == nil ? .failure : .usage,
+            throw IDCSyncError(error.refused == nil ? .failure : .configuration,
                                [Diagnostic(.error, code: "io.ovpn", "\(error); the endpoint is set up, run vpn apply again with another --ovpn-out")])
         }
     }
 
     /// Refuses an `--ovpn-out` that is not a regular file before anything is changed in AWS.
-    public static func checkClientConfigurationDestination(_ path: String) throws(CommandError) {
+    public static func checkClientConfigurationDestination(_ path: String) throws(IDCSyncError) {
         do { try AtomicFile.requireReplaceable(path) } catch {
-            throw CommandError(.usage, [Diagnostic(.error, code: "io.ovpn", "\(error); nothing was changed in AWS")])
+            throw IDCSyncError(.configuration, [Diagnostic(.error, code: "io.ovpn", "\(error); nothing was changed in AWS")])
         }
     }
 }

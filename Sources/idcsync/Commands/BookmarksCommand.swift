@@ -72,11 +72,11 @@ struct BookmarksCommand: AsyncParsableCommand {
                 // Decided before any AWS call, so a usage mistake costs nothing.
                 let names = Set(formats.flatMap { format in languages.map { BookmarkGuides.fileName(format: format, language: $0) } })
                 if names.count > 1 {
-                    throw CommandError(.usage, [Diagnostic(.error, code: "usage.bookmarks-stdout",
+                    throw IDCSyncError(.configuration, [Diagnostic(.error, code: "usage.bookmarks-stdout",
                         "\(names.count) guides were asked for (formats \(formats.map(\.rawValue).joined(separator: ", ")); languages \(languages.map(\.rawValue).joined(separator: ", "))) but there is no folder to write them to; pass --out DIR (or set bookmarks.out), or pick one guide with --format and --lang to print it on stdout")])
                 }
                 if global.output == .json {
-                    throw CommandError(.usage, [Diagnostic(.error, code: "usage.bookmarks-stdout",
+                    throw IDCSyncError(.configuration, [Diagnostic(.error, code: "usage.bookmarks-stdout",
                         "--output json describes the files written to an out folder; without --out the guide itself is printed. Use --format json for the guide as JSON")])
                 }
             }

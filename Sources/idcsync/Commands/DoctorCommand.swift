@@ -39,11 +39,11 @@ struct DoctorCommand: AsyncParsableCommand {
             let report = try await Doctor.run(config: config, target: target, options: .init(breakGlassRunbook: breakGlassRunbook),
                                               environment: console.environment, logger: console.logger)
             if global.output == .json {
-                console.writeJSON(DoctorRenderer.json(report))
+                console.writeJSON(DoctorRenderer.json(report, exitCode: ExitCodes.code))
             } else {
                 console.write(DoctorRenderer.text(report, style: console.out))
             }
-            return report.exitCode == 0 ? .ok : .changes
+            return report.outcome
         }
     }
 }

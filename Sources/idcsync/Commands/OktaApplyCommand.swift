@@ -40,7 +40,7 @@ struct OktaApplyCommand: AsyncParsableCommand {
             var document = SlotPlanRenderer.json(plan, context: report.renderContext)
             document["diagnostics"] = DiagnosticsRenderer.json(config.diagnostics + report.diagnostics)
 
-            func finish(_ outcome: String, backup: String?, status: ExitStatus) -> ExitStatus {
+            func finish(_ outcome: String, backup: String?, status: Outcome) -> Outcome {
                 if global.output == .json {
                     document["result"] = .object(["outcome": .string(outcome), "backup": backup.map(JSONValue.string) ?? .null])
                     console.writeJSON(.object(document))
@@ -55,7 +55,7 @@ struct OktaApplyCommand: AsyncParsableCommand {
             if dryRun { return finish("dry-run", backup: nil, status: .changes) }
             guard try console.confirm("Write \(plan.changes.count) slot change\(plan.changes.count == 1 ? "" : "s") to Okta app \(report.world.app.id)?", yes: writeOptions.yes) else {
                 console.writeError("Nothing was written.")
-                return finish("declined", backup: nil, status: .failure)
+                return finish("declined", backup: nil, status: .failed)
             }
             let backup = try await OktaSync.write(report, client: client, options: .init(
                 backupDirectory: OktaWorkflow.backupDirectory(config: config, target: target, override: writeOptions.backupDir)),

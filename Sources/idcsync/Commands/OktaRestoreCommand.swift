@@ -43,7 +43,7 @@ struct OktaRestoreCommand: AsyncParsableCommand {
             let context = RestoreRenderer.Context(backupPath: backup, appId: preview.current.id, appName: preview.current.name, label: preview.current.label,
                                                   savedAt: preview.backup.savedAt, currentLastUpdated: preview.current.lastUpdated)
             var document = RestoreRenderer.json(preview.differences, context: context)
-            func finish(_ outcome: String, backup newBackup: String?, status: ExitStatus) -> ExitStatus {
+            func finish(_ outcome: String, backup newBackup: String?, status: Outcome) -> Outcome {
                 if global.output == .json {
                     document["result"] = .object(["outcome": .string(outcome), "backupOfPreviousState": newBackup.map(JSONValue.string) ?? .null])
                     console.writeJSON(.object(document))
@@ -57,7 +57,7 @@ struct OktaRestoreCommand: AsyncParsableCommand {
             if dryRun { return finish("dry-run", backup: nil, status: .changes) }
             guard try console.confirm("Replace Okta app \(preview.current.id) \"\(preview.current.label ?? "")\" with the backup (\(preview.differences.count) field\(preview.differences.count == 1 ? "" : "s") change)?", yes: writeOptions.yes) else {
                 console.writeError("Nothing was written.")
-                return finish("declined", backup: nil, status: .failure)
+                return finish("declined", backup: nil, status: .failed)
             }
             let previous = try await OktaRestore.apply(preview, client: client, options: .init(
                 backupDirectory: OktaWorkflow.backupDirectory(config: config, target: target, override: writeOptions.backupDir)), logger: console.logger)

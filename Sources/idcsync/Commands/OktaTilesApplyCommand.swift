@@ -39,7 +39,7 @@ struct OktaTilesApplyCommand: AsyncParsableCommand {
                 let count = report.plan.steps.count
                 guard try console.confirm("Run these \(count) step\(count == 1 ? "" : "s") on Okta?", yes: writeOptions.yes) else {
                     console.writeError("Nothing was changed.")
-                    return .failure
+                    return .failed
                 }
                 let quiet = global.quiet
                 done = try await OktaTiles.apply(report, client: client,

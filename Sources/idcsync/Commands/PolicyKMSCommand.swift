@@ -77,7 +77,7 @@ struct PolicyKMSCommand: AsyncParsableCommand {
                     let reason = report.delegatedAdministrators.isEmpty
                         ? "kms.delegatedAdministrators lists no account"
                         : "kms.keyArn is not set, and the policy names the key"
-                    throw CommandError.config("usage.no-delegated-policy", "there is no delegated administrator policy to print: \(reason)", file: config.source)
+                    throw IDCSyncError.config("usage.no-delegated-policy", "there is no delegated administrator policy to print: \(reason)", file: config.source)
                 }
                 console.report(report.diagnostics)
                 console.write(delegated.text)

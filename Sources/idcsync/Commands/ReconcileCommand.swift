@@ -66,12 +66,12 @@ struct ReconcileCommand: AsyncParsableCommand {
                 console.report(shown.map { Diagnostic($0.severity, code: $0.code, "\(result.name): \($0.message)", field: $0.field, location: $0.location) })
             }
             if global.output == .json {
-                console.writeJSON(ReconcileRenderer.json(report))
+                console.writeJSON(ReconcileRenderer.json(report, exitCode: ExitCodes.code))
             } else {
-                console.write(ReconcileRenderer.text(report, style: console.out))
+                console.write(ReconcileRenderer.text(report, style: console.out, exitCode: ExitCodes.code))
             }
-            if let metricsFile { try ReconcileMetrics.write(report, to: metricsFile) }
-            return ExitStatus(rawValue: report.exitCode) ?? .failure
+            if let metricsFile { try ReconcileMetrics.write(report, to: metricsFile, exitCode: ExitCodes.code) }
+            return report.outcome
         }
     }
 }

@@ -39,7 +39,7 @@ struct VPNApplyCommand: AsyncParsableCommand {
             if report.plan.hasChanges {
                 guard try console.confirm("Make these changes?", yes: writeOptions.yes) else {
                     console.writeError("Nothing was changed.")
-                    return .failure
+                    return .failed
                 }
             }
             let quiet = global.quiet

@@ -6,11 +6,13 @@ import Musl
 import Darwin
 #endif
 import ArgumentParser
+import Dispatch
 import HTTPKit
 import IDCSyncCore
 import IDCSyncEngine
 import IDCSyncRendering
 import Logging
+import Synchronization
 
 /// Where a command writes: machine output on stdout, human messages and logs on stderr.
 struct Console {
@@ -57,7 +59,7 @@ struct Console {
     }
 
     /// Loads the config, reporting the file's warnings on stderr.
-    func loadConfig() throws(CommandError) -> Config {
+    func loadConfig() throws(IDCSyncError) -> Config {
         let config = try ConfigLoader(environment: environment).load(global.config)
         logger.debug("loaded config", metadata: ["path": "\(config.source)", "targets": "\(config.targets.count)"])
         report(config.diagnostics)
@@ -65,14 +67,14 @@ struct Console {
     }
 
     /// Loads the config and picks the target, reporting the file's warnings on stderr.
-    func loadTarget(_ name: String?) throws(CommandError) -> (Config, Target) {
+    func loadTarget(_ name: String?) throws(IDCSyncError) -> (Config, Target) {
         let config = try loadConfig()
         let target = try config.selectTarget(name)
         return (config, aws?.apply(to: target) ?? target)
     }
 
     /// Asks on the terminal before a write. `--yes` answers yes; without it, stdin must be a terminal.
-    func confirm(_ question: String, yes: Bool) throws(CommandError) -> Bool {
+    func confirm(_ question: String, yes: Bool) throws(IDCSyncError) -> Bool {
         if yes { return true }
         try requireTerminalForConfirmation()
         FileDescriptor.standardError.write("\(question) Only 'yes' is accepted: ")
@@ -80,9 +82,9 @@ struct Console {
         return answer.trimmingWhitespace().lowercased() == "yes"
     }
 
-    func requireTerminalForConfirmation() throws(CommandError) {
+    func requireTerminalForConfirmation() throws(IDCSyncError) {
         guard isatty(STDIN_FILENO) == 1 else {
-            throw CommandError(.usage, [Diagnostic(.error, code: "usage.confirmation",
+            throw IDCSyncError(.configuration, [Diagnostic(.error, code: "usage.confirmation",
                 "refusing to write without confirmation: stdin is not a terminal; pass --yes to write (or --dry-run to only plan)")])
         }
     }
@@ -119,21 +121,83 @@ struct Console {
     }
 }
 
-/// Runs a command body and maps its outcome to output and an exit code, in one place.
+/// Runs a command body and maps its outcome or error to output and an exit code, in one place.
+/// SIGINT and SIGTERM cancel the body's task: it stops at its next suspension point, releases what it
+/// holds (the instance lock), and the run ends with 130 or 143 after saying what happened. A second
+/// signal ends the process at once.
 enum CommandRunner {
-    static func run(_ global: GlobalOptions, aws: AWSOptions? = nil, _ body: (Console) async throws -> ExitStatus) async throws {
+    static func run(_ global: GlobalOptions, aws: AWSOptions? = nil, _ body: @escaping @Sendable (Console) async throws -> Outcome) async throws {
         let console = Console(global: global, environment: ProcessEnvironment.current, aws: aws)
-        let status: ExitStatus
+        let task = Task { try await body(console) }
+        let trap = SignalTrap { task.cancel() }
+        defer { trap.stop() }
+        let outcome: Outcome
         do {
-            status = try await body(console)
-        } catch let error as CommandError {
-            console.report(error.diagnostics)
+            outcome = try await task.value
+        } catch {
+            let signal = trap.received
+            let failure = Self.domainError(error, signal: signal)
+            console.report(failure.diagnostics)
+            let code = ExitCodes.code(for: failure, signal: signal)
             if global.output == .json {
-                console.write(DiagnosticsRenderer.errorDocument(exitCode: error.status.rawValue, diagnostics: Console.printable(error.diagnostics)))
+                console.write(DiagnosticsRenderer.errorDocument(exitCode: code, diagnostics: Console.printable(failure.diagnostics)))
             }
-            throw ExitCode(error.status.rawValue)
+            throw ExitCode(Int32(code))
         }
-        if status != .ok { throw ExitCode(status.rawValue) }
+        let code = ExitCodes.code(outcome)
+        if code != 0 { throw ExitCode(Int32(code)) }
+    }
+
+    /// Any error as the engine's: a run a signal interrupted is cancelled, whatever the error it ended with.
+    static func domainError(_ error: any Error, signal: Int32?) -> IDCSyncError {
+        var result = (error as? IDCSyncError) ?? IDCSyncError(.failure, [Diagnostic(.error, code: "internal", "\(error)")])
+        if error is CancellationError { result = IDCSyncError(.cancelled, []) }
+        if let signal {
+            let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
+            result.kind = .cancelled
+            result.diagnostics.append(Diagnostic(.error, code: "cancelled",
+                "interrupted by \(name): the steps reported above are all that was done, the instance lock is released, and a rerun continues from where this one stopped"))
+        }
+        return result
+    }
+}
+
+/// SIGINT and SIGTERM delivered to a handler instead of ending the process, until the first one
+/// arrives; after that the default action is back, so a second signal ends the process.
+// @unchecked: `sources` is set once in init, and Dispatch sources are safe to cancel from any thread.
+final class SignalTrap: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+    private let first = Mutex<Int32?>(nil)
+
+    init(_ onSignal: @escaping @Sendable () -> Void) {
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            sources.append(DispatchSource.makeSignalSource(signal: number, queue: .global()))
+        }
+        self.sources = sources
+        for (source, number) in zip(sources, [SIGINT, SIGTERM]) {
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                let isFirst = self.first.withLock { value -> Bool in
+                    guard value == nil else { return false }
+                    value = number
+                    return true
+                }
+                guard isFirst else { return }
+                signal(SIGINT, SIG_DFL)
+                signal(SIGTERM, SIG_DFL)
+                onSignal()
+            }
+            source.resume()
+        }
+    }
+
+    /// The first signal received, if any.
+    var received: Int32? { first.withLock { $0 } }
+
+    func stop() {
+        for source in sources { source.cancel() }
     }
 }
 

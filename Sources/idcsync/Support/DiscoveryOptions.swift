@@ -14,7 +14,7 @@ extension Console {
     /// The target with what `needs` lists read from AWS (or the error naming each missing key), and
     /// the notes saying what was read, already shown on stderr.
     func complete(_ target: Target, config: Config, command: String, offline: Bool,
-                  needs: (Target) -> [MissingKey]) async throws(CommandError) -> CompletedTarget {
+                  needs: (Target) -> [MissingKey]) async throws(IDCSyncError) -> CompletedTarget {
         let completed = try await ConfigCompletion.complete(target, command: command, needs: needs, offline: offline,
                                                             configFile: config.source, environment: environment, logger: logger)
         report(completed.diagnostics)

@@ -6,18 +6,18 @@ import OktaKit
 
 /// The Okta commands' shared steps, with the console's environment and logger.
 enum OktaWorkflow {
-    static func client(config: Config, target: Target, console: Console, access: OktaAccess) throws(CommandError) -> OktaClient {
+    static func client(config: Config, target: Target, console: Console, access: OktaAccess) throws(IDCSyncError) -> OktaClient {
         try OktaSession.client(target: target, configFile: config.source, environment: console.environment, access: access, logger: console.logger)
     }
 
     /// The Okta plan for the instance's Regions: `instance.regions` in offline mode, else asked of AWS.
-    static func plan(config: Config, target: Target, console: Console, access: OktaAccess) async throws(CommandError) -> (report: OktaPlanReport, client: OktaClient) {
+    static func plan(config: Config, target: Target, console: Console, access: OktaAccess) async throws(IDCSyncError) -> (report: OktaPlanReport, client: OktaClient) {
         let effective = try await withRegions(config: config, target: target, console: console)
         return try await OktaSync.planTarget(config: config, target: effective, environment: console.environment, access: access, logger: console.logger)
     }
 
     /// The target with the instance and its Regions: `instance.regions` in offline mode, else asked of AWS.
-    static func withRegions(config: Config, target: Target, console: Console) async throws(CommandError) -> Target {
+    static func withRegions(config: Config, target: Target, console: Console) async throws(IDCSyncError) -> Target {
         guard target.instance.regions == nil else { return target }
         let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
         let home = try AWSSession.homeRegion(target: target, environment: console.environment, configFile: config.source)
@@ -27,7 +27,7 @@ enum OktaWorkflow {
     }
 
     /// The tiles' plan, with the Regions from the config or AWS, and the client to carry it out.
-    static func tilesPlan(config: Config, target: Target, console: Console, access: OktaAccess) async throws(CommandError) -> (report: TilesReport, client: OktaClient) {
+    static func tilesPlan(config: Config, target: Target, console: Console, access: OktaAccess) async throws(IDCSyncError) -> (report: TilesReport, client: OktaClient) {
         let effective = try await withRegions(config: config, target: target, console: console)
         let client = try client(config: config, target: effective, console: console, access: access)
         let report = try await OktaTiles.plan(config: config, target: effective, client: client)

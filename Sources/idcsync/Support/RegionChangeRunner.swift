@@ -22,7 +22,7 @@ enum RegionChangeRunner {
                 console.write(heading + "\n" + RegionsRenderer.steps(plan.steps, style: console.out))
             }
 
-            func finish(_ outcome: String, steps: [RegionStep], status: ExitStatus) async -> ExitStatus {
+            func finish(_ outcome: String, steps: [RegionStep], status: Outcome) async -> Outcome {
                 let awsRequests = await aws.requestsSent
                 let oktaRequests = await okta?.requestsSent ?? 0
                 if global.output == .json {
@@ -50,7 +50,7 @@ enum RegionChangeRunner {
             let pending = plan.steps.filter { $0.state == .pending }.count
             guard try console.confirm("Run these \(pending) step\(pending == 1 ? "" : "s")?", yes: write.yes) else {
                 console.writeError("Nothing was changed.")
-                return await finish("declined", steps: plan.steps, status: .failure)
+                return await finish("declined", steps: plan.steps, status: .failed)
             }
             let progress = Progress(console: console)
             let steps = try await RegionsWorkflow.execute(

@@ -5,7 +5,7 @@ import OktaKit
 
 /// The VPN commands' shared read: config, the AWS client in the VPN's Region, the Okta client, the plan.
 enum VPNSession {
-    static func plan(console: Console, access: OktaAccess) async throws(CommandError) -> (Config, VPNReport, AWSVPNCloud, OktaClient) {
+    static func plan(console: Console, access: OktaAccess) async throws(IDCSyncError) -> (Config, VPNReport, AWSVPNCloud, OktaClient) {
         let config = try console.loadConfig()
         guard let vpn = config.vpn else {
             throw .config("config.missing", "the config has no vpn section; see examples/idcsync.yaml", field: "vpn", file: config.source)
