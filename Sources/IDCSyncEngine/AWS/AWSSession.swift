@@ -9,12 +9,12 @@ import Logging
 /// start discovery in.
 public enum AWSSession {
     public static func client(target: Target, environment: [String: String], logger: Logger,
-                              transport: any HTTPTransport = AsyncHTTPTransport()) -> AWSClient {
+                              transport: any HTTPTransport = AsyncHTTPTransport(), time: any TimeSource = SystemTime()) -> AWSClient {
         let home = environment["HOME"] ?? NSHomeDirectory()
-        let chain = CredentialChain(environment: environment, profile: target.aws.profile, home: home, transport: transport, time: SystemTime())
+        let chain = CredentialChain(environment: environment, profile: target.aws.profile, home: home, transport: transport, time: time)
         return AWSClient(configuration: .init(environment: environment), credentials: { () async throws(AWSError) -> AWSCredentials in
             try await chain.resolve()
-        }, transport: transport, logger: logger)
+        }, transport: transport, time: time, logger: logger)
     }
 
     /// Where to call STS and ListInstances: `aws.region`, AWS_REGION / AWS_DEFAULT_REGION, the

@@ -9,13 +9,11 @@ public enum Doctor {
     public struct Options: Sendable {
         /// The break-glass runbook: a path (relative to the config file) or an https URL.
         public var breakGlassRunbook: String
-        public var now: Date
         /// Warn when the Okta signing certificate expires within this many days.
         public var certificateWarningDays: Double
 
-        public init(breakGlassRunbook: String = Doctor.defaultRunbook, now: Date = Date(), certificateWarningDays: Double = 30) {
+        public init(breakGlassRunbook: String = Doctor.defaultRunbook, certificateWarningDays: Double = 30) {
             self.breakGlassRunbook = breakGlassRunbook
-            self.now = now
             self.certificateWarningDays = certificateWarningDays
         }
     }
@@ -25,14 +23,12 @@ public enum Doctor {
     /// Discovery problems that are readiness findings, not errors: the key cannot fail over.
     static let keyFindings: Set<String> = ["aws.aws-owned-key", "aws.single-region-key", "aws.aws-managed-key"]
 
-    public static func run(config: Config, target: Target, options: Options, environment: [String: String],
-                           logger: Logger) async throws(IDCSyncError) -> DoctorReport {
+    public static func run(config: Config, target: Target, options: Options, context: EngineContext) async throws(IDCSyncError) -> DoctorReport {
         var checks: [DoctorCheck] = []
-        let aws = AWSSession.client(target: target, environment: environment, logger: logger)
+        let aws = context.aws(target)
         let instance: InstanceState
-        do {
-            instance = try await InstanceChecks.inspect(target: target, client: aws, config: config, apply: false,
-                                                        environment: environment, logger: logger)
+        do throws(IDCSyncError) {
+            instance = try await InstanceChecks.inspect(target: target, client: aws, config: config, apply: false, context: context)
         } catch {
             guard let finding = error.diagnostics.first(where: { keyFindings.contains($0.code) }) else { throw error }
             checks.append(DoctorCheck(id: "kms-key", title: "Customer managed multi-Region key", status: .fail, detail: finding.message,
@@ -50,8 +46,7 @@ public enum Doctor {
                                   detail: "\(world.key.keyId) in \(world.primaryRegion.name), customer managed, multi-Region"))
         checks.append(replicaCheck(instance.keyPolicies))
         checks.append(regionsCheck(world))
-        checks += await oktaChecks(config: config, target: world.effectiveTarget(target), world: world, options: options,
-                                   environment: environment, logger: logger)
+        checks += await oktaChecks(config: config, target: world.effectiveTarget(target), world: world, options: options, context: context)
         checks.append(guidesCheck(config: config, world: world))
         checks.append(runbookCheck(config: config, options: options))
         return DoctorReport(target: target.name ?? "default", checks: checks)
@@ -101,8 +96,7 @@ public enum Doctor {
 
     // MARK: Okta
 
-    static func oktaChecks(config: Config, target: Target, world: AWSWorld, options: Options, environment: [String: String],
-                           logger: Logger) async -> [DoctorCheck] {
+    static func oktaChecks(config: Config, target: Target, world: AWSWorld, options: Options, context: EngineContext) async -> [DoctorCheck] {
         let titles = [("okta-slots", "Okta ACS URL slots complete"), ("okta-default-acs", "Default ACS URL and issuer"),
                       ("okta-signing-certificate", "Okta signing certificate")]
         guard let okta = target.okta else {
@@ -113,7 +107,7 @@ public enum Doctor {
         let app: OktaApp
         let plan: OktaPlanReport
         do {
-            client = try OktaSession.client(target: target, configFile: config.source, environment: environment, access: .read, logger: logger)
+            client = try context.okta(target, configFile: config.source, access: .read)
             app = try await OktaSync.locateApp(okta, client: client)
             plan = try OktaSync.plan(world: try OktaSync.world(app: app, target: target, configFile: config.source), target: target, configFile: config.source)
         } catch {
@@ -133,7 +127,7 @@ public enum Doctor {
                                       fix: "idcsync okta apply"))
         }
         checks.append(defaultACSCheck(plan.world, world: world))
-        checks.append(await certificateCheck(app: app, client: client, options: options))
+        checks.append(await certificateCheck(app: app, client: client, options: options, now: context.now))
         if OktaTiles.enabled(target) { checks.append(await tilesCheck(config: config, target: target, client: client)) }
         return checks
     }
@@ -162,7 +156,7 @@ public enum Doctor {
                            detail: "default ACS URL and issuer are the primary Region's (\(primary))")
     }
 
-    static func certificateCheck(app: OktaApp, client: OktaClient, options: Options) async -> DoctorCheck {
+    static func certificateCheck(app: OktaApp, client: OktaClient, options: Options, now: Double) async -> DoctorCheck {
         let title = "Okta signing certificate"
         let kid = app.json["credentials"]?["signing"]?["kid"]?.stringValue
         let keys: [OktaSigningKey]
@@ -175,7 +169,7 @@ public enum Doctor {
                                detail: "no expiry found for the signing key \(kid ?? "(none)") among \(keys.count) key\(keys.count == 1 ? "" : "s")",
                                fix: "check the certificate in Okta (app, Sign On, SAML Signing Certificates)")
         }
-        let days = (expires - options.now.timeIntervalSince1970) / 86_400
+        let days = (expires - now) / 86_400
         let rotate = "rotate it in Okta (app, Sign On, SAML Signing Certificates) and upload the new certificate to IAM Identity Center in the primary Region while it is up"
         if days <= 0 {
             return DoctorCheck(id: "okta-signing-certificate", title: title, status: .fail,

@@ -14,7 +14,8 @@ public enum OktaSession {
     public static let modeVariable = "OKTA_CLIENT_AUTHORIZATIONMODE"
 
     public static func client(target: Target, configFile: String, environment: [String: String], access: OktaAccess,
-                              transport: any HTTPTransport = AsyncHTTPTransport(), logger: Logger) throws(IDCSyncError) -> OktaClient {
+                              transport: any HTTPTransport = AsyncHTTPTransport(), time: any TimeSource = SystemTime(),
+                              logger: Logger) throws(IDCSyncError) -> OktaClient {
         guard let okta = target.okta, let orgURL = okta.orgUrl else {
             throw .config("config.missing", "okta.orgUrl is not set; give the org's base URL (e.g. https://example.okta.com) or set OKTA_CLIENT_ORGURL",
                           field: "okta.orgUrl", file: configFile)
@@ -23,7 +24,7 @@ public enum OktaSession {
         let configuration = OktaClientConfiguration(
             orgURL: orgURL, credentials: credentials, access: access, timeout: .seconds(okta.timeoutSeconds),
             maximumRateLimitWait: .seconds(okta.rateLimitMaxWaitSeconds))
-        return OktaClient(configuration: configuration, transport: transport, logger: logger)
+        return OktaClient(configuration: configuration, transport: transport, time: time, logger: logger)
     }
 
     static func credentials(_ auth: OktaConfig.Auth, configFile: String, environment: [String: String]) throws(IDCSyncError) -> OktaCredentials {

@@ -66,7 +66,7 @@ public enum OktaTiles {
     /// Runs the steps in order. Updates go through the guarded full-object write (backup, re-read,
     /// PUT, read-back); a new tile carries its marker from the first request, so a rerun after any
     /// failure finds it instead of creating a second one. Returns one line per step done.
-    public static func apply(_ report: TilesReport, client: OktaClient, backupDirectory: String, logger: Logger,
+    public static func apply(_ report: TilesReport, client: OktaClient, backupDirectory: String, now: Date = Date(), logger: Logger,
                              progress: @Sendable (String) -> Void = { _ in }) async throws(IDCSyncError) -> [String] {
         var done: [String] = []
         func record(_ line: String) {
@@ -102,7 +102,7 @@ public enum OktaTiles {
                 record("unassigned \(groups.joined(separator: ", ")) from tile \(appId) (\(region))")
             case .remove(let appId, let region, _, _):
                 if let app = report.apps.first(where: { $0.app.id == appId })?.app {
-                    let backup = try Backups.save(app, orgURL: client.orgURL, directory: backupDirectory, now: Date())
+                    let backup = try Backups.save(app, orgURL: client.orgURL, directory: backupDirectory, now: now)
                     logger.debug("saved the tile before removing it", metadata: ["backup": "\(backup)"])
                     if app.status != "INACTIVE" {
                         do { try await client.deactivateApp(id: appId) } catch { throw .okta(error) }

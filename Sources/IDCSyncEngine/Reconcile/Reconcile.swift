@@ -30,10 +30,9 @@ public enum Reconcile {
         return config.targets
     }
 
-    public static func run(config: Config, targets: [Target], options: Options, environment: [String: String],
-                           logger: Logger) async -> ReconcileReport {
-        let started = Date()
-        let instances = InstanceChecks(config: config, apply: options.apply, environment: environment, logger: logger)
+    public static func run(config: Config, targets: [Target], options: Options, context: EngineContext) async -> ReconcileReport {
+        let started = context.now
+        let instances = InstanceChecks(config: config, apply: options.apply, context: context)
         var reports = [ReconcileTargetReport?](repeating: nil, count: targets.count)
         await withTaskGroup(of: (Int, ReconcileTargetReport).self) { group in
             var next = 0
@@ -43,8 +42,7 @@ public enum Reconcile {
                 let target = targets[index]
                 next += 1
                 group.addTask {
-                    (index, await reconcile(target: target, config: config, instances: instances, options: options,
-                                            environment: environment, logger: logger))
+                    (index, await reconcile(target: target, config: config, instances: instances, options: options, context: context))
                 }
             }
             for _ in 0..<min(options.parallel, targets.count) { startNext() }
@@ -54,16 +52,16 @@ public enum Reconcile {
             }
         }
         let finished = reports.compactMap { $0 }
-        return ReconcileReport(apply: options.apply, targets: finished, startedAt: started.timeIntervalSince1970,
-                               durationSeconds: Date().timeIntervalSince(started), awsRequests: await instances.requestsSent(),
+        return ReconcileReport(apply: options.apply, targets: finished, startedAt: started,
+                               durationSeconds: context.now - started, awsRequests: await instances.requestsSent(),
                                oktaRequests: finished.reduce(0) { $0 + $1.oktaRequests })
     }
 
     static func reconcile(target: Target, config: Config, instances: InstanceChecks, options: Options,
-                          environment: [String: String], logger: Logger) async -> ReconcileTargetReport {
-        let started = Date()
+                          context: EngineContext) async -> ReconcileTargetReport {
+        let started = context.now
         let name = target.name ?? "default"
-        var targetLogger = logger
+        var targetLogger = context.logger
         targetLogger[metadataKey: "target"] = "\(name)"
         var report = ReconcileTargetReport(name: name)
         var oktaClient: OktaClient?
@@ -74,12 +72,13 @@ public enum Reconcile {
             report.diagnostics = instance.diagnostics
             if let okta = target.okta {
                 let effective = instance.world.effectiveTarget(target)
-                let client = try OktaSession.client(target: effective, configFile: config.source, environment: environment,
-                                                    access: options.apply ? .readWrite : .read, logger: targetLogger)
+                let client = try context.okta(effective, configFile: config.source, access: options.apply ? .readWrite : .read, logger: targetLogger)
                 oktaClient = client
-                report.okta = try await reconcileOkta(okta, target: effective, client: client, config: config, options: options, logger: targetLogger)
+                report.okta = try await reconcileOkta(okta, target: effective, client: client, config: config, options: options,
+                                                      context: context.with(logger: targetLogger))
                 if OktaTiles.enabled(effective) {
-                    report.tiles = try await reconcileTiles(target: effective, client: client, config: config, options: options, logger: targetLogger)
+                    report.tiles = try await reconcileTiles(target: effective, client: client, config: config, options: options,
+                                                            context: context.with(logger: targetLogger))
                 }
             }
         } catch {
@@ -87,13 +86,13 @@ public enum Reconcile {
             report.diagnostics += error.diagnostics
         }
         if let oktaClient { report.oktaRequests = await oktaClient.requestsSent }
-        report.durationSeconds = Date().timeIntervalSince(started)
+        report.durationSeconds = context.now - started
         targetLogger.debug("reconciled", metadata: ["state": "\(report.state.rawValue)"])
         return report
     }
 
     static func reconcileOkta(_ okta: OktaConfig, target: Target, client: OktaClient, config: Config, options: Options,
-                              logger: Logger) async throws(IDCSyncError) -> OktaSlotsCheck {
+                              context: EngineContext) async throws(IDCSyncError) -> OktaSlotsCheck {
         let app = try await OktaSync.locateApp(okta, client: client)
         let world = try OktaSync.world(app: app, target: target, configFile: config.source)
         let plan = try OktaSync.plan(world: world, target: target, configFile: config.source)
@@ -104,7 +103,7 @@ public enum Reconcile {
             return check
         }
         let directory = options.backupDirectory ?? OktaSync.backupDirectory(config: config, target: target, override: nil)
-        check.backup = try await OktaSync.write(plan, client: client, options: .init(backupDirectory: directory), logger: logger)
+        check.backup = try await OktaSync.write(plan, client: client, options: .init(backupDirectory: directory, now: context.date), logger: context.logger)
         check.state = .fixed
         return check
     }
@@ -112,13 +111,13 @@ public enum Reconcile {
 
 extension Reconcile {
     static func reconcileTiles(target: Target, client: OktaClient, config: Config, options: Options,
-                               logger: Logger) async throws(IDCSyncError) -> TilesCheck {
+                               context: EngineContext) async throws(IDCSyncError) -> TilesCheck {
         let report = try await OktaTiles.plan(config: config, target: target, client: client)
         let steps = report.plan.steps.map(\.description)
         guard report.plan.hasChanges else { return TilesCheck(state: .inSync, steps: []) }
         guard options.apply else { return TilesCheck(state: .drift, steps: steps) }
         let directory = options.backupDirectory ?? OktaSync.backupDirectory(config: config, target: target, override: nil)
-        _ = try await OktaTiles.apply(report, client: client, backupDirectory: directory, logger: logger)
+        _ = try await OktaTiles.apply(report, client: client, backupDirectory: directory, now: context.date, logger: context.logger)
         return TilesCheck(state: .fixed, steps: steps)
     }
 }
@@ -134,16 +133,14 @@ struct InstanceState: Sendable {
 actor InstanceChecks {
     private let config: Config
     private let apply: Bool
-    private let environment: [String: String]
-    private let logger: Logger
+    private let context: EngineContext
     private var checks: [String: Task<Result<InstanceState, IDCSyncError>, Never>] = [:]
     private var clients: [AWSClient] = []
 
-    init(config: Config, apply: Bool, environment: [String: String], logger: Logger) {
+    init(config: Config, apply: Bool, context: EngineContext) {
         self.config = config
         self.apply = apply
-        self.environment = environment
-        self.logger = logger
+        self.context = context
     }
 
     /// The instance a target names, checked by the first target that asks; the others wait for it.
@@ -151,13 +148,12 @@ actor InstanceChecks {
         // The sections that decide the instance, the credentials and the generated policy.
         let key = "\(target.aws)|\(target.instance)|\(target.kms)"
         if let existing = checks[key] { return await existing.value }
-        let client = AWSSession.client(target: target, environment: environment, logger: logger)
+        let client = context.aws(target)
         clients.append(client)
-        let (config, apply, environment, logger) = (config, apply, environment, logger)
+        let (config, apply, context) = (config, apply, context)
         let task = Task { () -> Result<InstanceState, IDCSyncError> in
             do throws(IDCSyncError) {
-                return .success(try await InstanceChecks.inspect(target: target, client: client, config: config, apply: apply,
-                                                                 environment: environment, logger: logger))
+                return .success(try await InstanceChecks.inspect(target: target, client: client, config: config, apply: apply, context: context))
             } catch {
                 return .failure(error)
             }
@@ -172,10 +168,9 @@ actor InstanceChecks {
         return total
     }
 
-    static func inspect(target: Target, client: AWSClient, config: Config, apply: Bool, environment: [String: String],
-                        logger: Logger) async throws(IDCSyncError) -> InstanceState {
-        let home = try AWSSession.homeRegion(target: target, environment: environment, configFile: config.source)
-        let world = try await Discovery.discover(target: target, client: client, homeRegion: home, configFile: config.source, logger: logger)
+    static func inspect(target: Target, client: AWSClient, config: Config, apply: Bool, context: EngineContext) async throws(IDCSyncError) -> InstanceState {
+        let home = try AWSSession.homeRegion(target: target, environment: context.environment, configFile: config.source)
+        let world = try await Discovery.discover(target: target, client: client, homeRegion: home, configFile: config.source, logger: context.logger)
         let generated = try PolicyGeneration.keyPolicy(target: world.effectiveTarget(target), pinned: false, configFile: config.source)
         var diagnostics = generated.diagnostics.filter { $0.severity != .note }
 
@@ -201,7 +196,7 @@ actor InstanceChecks {
                 checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .drift, difference: difference))
                 continue
             }
-            logger.info("putting the generated key policy back", metadata: ["region": "\(name)", "key": "\(arn)", "drift": "\(difference.summary)"])
+            context.logger.info("putting the generated key policy back", metadata: ["region": "\(name)", "key": "\(arn)", "drift": "\(difference.summary)"])
             do { try await client.putKeyPolicy(arn, policy: generated.keyPolicy.text, region: name) } catch {
                 throw .aws(error, hint: "the key policy of \(arn) in \(name) was not changed")
             }

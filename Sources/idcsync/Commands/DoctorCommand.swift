@@ -37,7 +37,7 @@ struct DoctorCommand: AsyncParsableCommand {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
             let report = try await Doctor.run(config: config, target: target, options: .init(breakGlassRunbook: breakGlassRunbook),
-                                              environment: console.environment, logger: console.logger)
+                                              context: console.engineContext)
             if global.output == .json {
                 console.writeJSON(DoctorRenderer.json(report, exitCode: ExitCodes.code))
             } else {

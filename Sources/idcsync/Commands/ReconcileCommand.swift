@@ -59,7 +59,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             }
             let report = await Reconcile.run(config: config, targets: targets,
                                              options: .init(apply: apply, parallel: parallel, backupDirectory: backupDir),
-                                             environment: console.environment, logger: console.logger)
+                                             context: console.engineContext)
             withExtendedLifetime(lock) {}
             for result in report.targets {
                 let shown = global.output == .json ? result.diagnostics : result.diagnostics.filter { $0.severity != .error }

@@ -58,6 +58,10 @@ struct Console {
         write(JSONWriter.pretty(value))
     }
 
+    /// The engine's view of the world outside: this process's environment (with --aws-profile applied),
+    /// the system clock, real HTTP, the command's logger.
+    var engineContext: EngineContext { EngineContext(environment: environment, logger: logger) }
+
     /// Loads the config, reporting the file's warnings on stderr.
     func loadConfig() throws(IDCSyncError) -> Config {
         let config = try ConfigLoader(environment: environment).load(global.config)
