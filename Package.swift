@@ -101,6 +101,10 @@ let package = Package(
             path: "Tests/IDCSyncTestSupport"
         ),
         .testTarget(
+            name: "IDCSyncTestSupportTests",
+            dependencies: ["IDCSyncTestSupport", "HTTPKit"]
+        ),
+        .testTarget(
             name: "IDCSyncCoreTests",
             dependencies: ["IDCSyncCore", "IDCSyncEngine", "IDCSyncRendering", "IDCSyncTestSupport"],
             exclude: ["Fixtures"]
