@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The environment variable scripts/update-golden sets to rewrite the golden files instead of comparing.
-public let updateGoldenVariable = "IDCSYNC_UPDATE_GOLDEN"
+let updateGoldenVariable = "IDCSYNC_UPDATE_GOLDEN"
 
 /// Compares `actual` with the golden file `Fixtures/golden/<name>` of the calling test target; with
 /// IDCSYNC_UPDATE_GOLDEN=1 (scripts/update-golden) it rewrites the file instead. A mismatch is
