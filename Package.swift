@@ -92,30 +92,40 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Golden files live in each test target's Fixtures/ and are read from the source tree;
-        // IDCSYNC_UPDATE_GOLDEN=1 rewrites them (scripts/update-golden).
+        // What every test target shares, used by tests only: golden files (each test target's
+        // Fixtures/golden, read from the source tree; IDCSYNC_UPDATE_GOLDEN=1 rewrites them, see
+        // scripts/update-golden), a scripted HTTP transport and a fake clock.
+        .target(
+            name: "IDCSyncTestSupport",
+            dependencies: ["HTTPKit"],
+            path: "Tests/IDCSyncTestSupport"
+        ),
+        .testTarget(
+            name: "IDCSyncTestSupportTests",
+            dependencies: ["IDCSyncTestSupport", "HTTPKit"]
+        ),
         .testTarget(
             name: "IDCSyncCoreTests",
-            dependencies: ["IDCSyncCore", "IDCSyncEngine", "IDCSyncRendering"],
+            dependencies: ["IDCSyncCore", "IDCSyncEngine", "IDCSyncRendering", "IDCSyncTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "IDCSyncGuidesTests",
-            dependencies: ["IDCSyncGuides", "IDCSyncCore", "IDCSyncEngine", "AWSKit"],
+            dependencies: ["IDCSyncGuides", "IDCSyncCore", "IDCSyncEngine", "AWSKit", "IDCSyncTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "OktaKitTests",
-            dependencies: ["OktaKit", "HTTPKit", "IDCSyncCore"]
+            dependencies: ["OktaKit", "HTTPKit", "IDCSyncCore", "IDCSyncTestSupport"]
         ),
         .testTarget(
             name: "AWSKitTests",
-            dependencies: ["AWSKit", "HTTPKit", "IDCSyncCore"]
+            dependencies: ["AWSKit", "HTTPKit", "IDCSyncCore", "IDCSyncTestSupport"]
         ),
         // Runs the built idcsync binary as a user would.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["idcsync", "HTTPKit", "IDCSyncCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["idcsync", "HTTPKit", "IDCSyncCore", "IDCSyncTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"]
         ),
     ],

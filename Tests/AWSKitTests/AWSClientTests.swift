@@ -2,60 +2,10 @@
 import Foundation
 import HTTPKit
 import IDCSyncCore
+import IDCSyncTestSupport
 import Testing
 
 // MARK: - Helpers (prefixed `Client` so they cannot collide with the other AWSKit test files)
-
-/// A transport that answers from a script, in order, and records every request. When the script runs
-/// out it fails with a non-transient error, so an unexpected extra request shows up as a failure.
-final class ClientScript: HTTPTransport, @unchecked Sendable {
-    typealias Answer = Result<HTTPResponse, TransportError>
-    private let lock = NSLock()
-    private var answers: [Answer]
-    private var recorded: [HTTPRequest] = []
-
-    init(_ answers: [Answer]) { self.answers = answers }
-
-    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        let answer: Answer = lock.withLock {
-            recorded.append(request)
-            return answers.isEmpty ? .failure(.other("script exhausted")) : answers.removeFirst()
-        }
-        return try answer.get()
-    }
-
-    var requests: [HTTPRequest] { lock.withLock { recorded } }
-    /// The request bodies as text.
-    var bodies: [String] { requests.map { String(decoding: $0.body ?? [], as: UTF8.self) } }
-    /// Answers not asked for.
-    var unused: Int { lock.withLock { answers.count } }
-}
-
-/// Time that moves only when the client sleeps (instantly) or a test advances it.
-final class ClientClock: TimeSource, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Double
-    private var sleeps: [Duration] = []
-    private let interruptSleeps: Bool
-
-    init(now: Double = clientNow, interruptSleeps: Bool = false) {
-        current = now
-        self.interruptSleeps = interruptSleeps
-    }
-
-    func now() -> Double { lock.withLock { current } }
-
-    func sleep(for duration: Duration) async throws {
-        try lock.withLock {
-            sleeps.append(duration)
-            if interruptSleeps { throw CancellationError() }
-            current += Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
-    }
-
-    func set(_ now: Double) { lock.withLock { current = now } }
-    var slept: [Duration] { lock.withLock { sleeps } }
-}
 
 /// A credential source answering from a list (the last answer repeats) that counts its calls.
 final class ClientKeySource: @unchecked Sendable {
@@ -79,7 +29,7 @@ final class ClientKeySource: @unchecked Sendable {
     }
 }
 
-let clientNow = 1_795_255_200.0 // 2026-11-21T10:00:00Z
+let clientNow = FakeClock.start // 2026-11-21T10:00:00Z
 let clientInstance = "arn:aws:sso:::instance/ssoins-1234567890abcdef"
 let clientKeyArn = "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
 /// Every secret here contains "SECRET"; no error message may show one.
@@ -89,19 +39,15 @@ let clientLongTermKeys = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccess
 /// Backoff without jitter: 100 ms, 200 ms, 400 ms, 800 ms, then 1 s.
 let clientExactBackoff = Backoff(base: .milliseconds(100), maximum: .seconds(1), jitter: { $0 })
 
-func makeAWSClient(_ script: ClientScript, clock: ClientClock = ClientClock(), environment: [String: String] = [:],
+func makeAWSClient(_ script: ScriptedTransport, clock: FakeClock = FakeClock(), environment: [String: String] = [:],
                    maximumAttempts: Int = 5, backoff: Backoff = clientExactBackoff, timeout: Duration = .seconds(30),
                    keys: ClientKeySource = ClientKeySource([.success(clientSessionKeys)])) -> AWSClient {
     AWSClient(configuration: .init(environment: environment, timeout: timeout, maximumAttempts: maximumAttempts, backoff: backoff),
               credentials: keys.source, transport: script, time: clock)
 }
 
-func clientReply(_ status: Int, _ body: String = "", headers: [(String, String)] = []) -> ClientScript.Answer {
-    .success(HTTPResponse(status: status, headers: headers.map { (name: $0.0, value: $0.1) }, body: Array(body.utf8)))
-}
-
-func clientOK(_ body: String) -> ClientScript.Answer {
-    clientReply(200, body, headers: [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", "req-ok")])
+func clientOK(_ body: String) -> ScriptedTransport.Answer {
+    ScriptedTransport.reply(200, body, headers: [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", "req-ok")])
 }
 
 /// The error the body throws, or `nil` when it does not throw. Anything but an AWSError is a failure.
@@ -142,7 +88,7 @@ extension AWSClientTests {
     @Suite("AWS client: JSON 1.1 requests")
     struct JSONRequests {
         @Test func addRegionIsASignedJSONPostToThePrimaryRegion() async throws {
-            let script = ClientScript([clientOK(#"{"Status":"ADDING"}"#)])
+            let script = ScriptedTransport(answers: [clientOK(#"{"Status":"ADDING"}"#)])
             let client = makeAWSClient(script, timeout: .seconds(7))
             let status = try await client.addRegion(instance: clientInstance, name: "eu-central-1", primaryRegion: "eu-west-1")
             #expect(status == "ADDING")
@@ -164,7 +110,7 @@ extension AWSClientTests {
         }
 
         @Test func removeRegionGoesToThePrimaryRegionAndDefaultsToRemoving() async throws {
-            let script = ClientScript([clientOK("{}")])
+            let script = ScriptedTransport(answers: [clientOK("{}")])
             let status = try await makeAWSClient(script).removeRegion(instance: clientInstance, name: "ap-northeast-1", primaryRegion: "us-east-1")
             #expect(status == "REMOVING")
             let request = try #require(script.requests.first)
@@ -175,7 +121,7 @@ extension AWSClientTests {
         }
 
         @Test func eachServiceHasItsTargetPrefixSigningNameAndScope() async throws {
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK(#"{"InstanceArn":"arn:aws:sso:::instance/ssoins-1234567890abcdef"}"#),
                 clientOK(#"{"KeyMetadata":{"KeyId":"k"}}"#),
                 clientOK(#"{"Organization":{"MasterAccountId":"111122223333"}}"#),
@@ -204,7 +150,7 @@ extension AWSClientTests {
 
         @Test func kmsRequestBodiesAndReplicateKeyGoesToThePrimaryRegion() async throws {
             let policy = #"{"Version":"2012-10-17","Statement":[]}"#
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK(#"{"ReplicaKeyMetadata":{"KeyId":"mrk-1","Arn":"arn:aws:kms:eu-central-1:111122223333:key/mrk-1","KeyState":"Creating","MultiRegion":true,"MultiRegionConfiguration":{"MultiRegionKeyType":"REPLICA"}},"ReplicaPolicy":"{}"}"#),
                 clientOK(#"{"Policy":"{\"Version\":\"2012-10-17\"}","PolicyName":"default"}"#),
                 clientOK(""),
@@ -230,7 +176,7 @@ extension AWSClientTests {
         }
 
         @Test func delegatedAdministratorsAskForIdentityCenterFromTheGlobalEndpoint() async throws {
-            let script = ClientScript([clientOK(#"{"DelegatedAdministrators":[{"Id":"444455556666","Name":"security"}]}"#)])
+            let script = ScriptedTransport(answers: [clientOK(#"{"DelegatedAdministrators":[{"Id":"444455556666","Name":"security"}]}"#)])
             let accounts = try await makeAWSClient(script).delegatedAdministrators(region: "eu-west-1")
             #expect(accounts == ["444455556666"])
             let request = try #require(script.requests.first)
@@ -241,13 +187,13 @@ extension AWSClientTests {
         }
 
         @Test func anEmptySuccessBodyIsAnEmptyObject() async throws {
-            let script = ClientScript([clientOK("")])
+            let script = ScriptedTransport(answers: [clientOK("")])
             let answer = try await makeAWSClient(script).json(.putKeyPolicy, service: .kms, region: "eu-west-1", body: .object(["KeyId": "k"]))
             #expect(answer == .object([:]))
         }
 
         @Test func aNonJSONSuccessBodyIsAnInvalidResponse() async {
-            let script = ClientScript([clientReply(200, "<html>maintenance</html>")])
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(200, "<html>maintenance</html>")])
             let error = await clientFailure { try await makeAWSClient(script).describeKey("k", region: "eu-west-1") }
             guard case .invalidResponse(let detail, let operation)? = error else {
                 Issue.record("expected invalidResponse, got \(String(describing: error))")
@@ -260,7 +206,7 @@ extension AWSClientTests {
         }
 
         @Test func aMissingResultMemberIsAnInvalidResponse() async {
-            let script = ClientScript([clientOK(#"{"Other":1}"#), clientOK(#"{"ReplicaPolicy":"{}"}"#)])
+            let script = ScriptedTransport(answers: [clientOK(#"{"Other":1}"#), clientOK(#"{"ReplicaPolicy":"{}"}"#)])
             let client = makeAWSClient(script)
             let describe = await clientFailure { try await client.describeKey("k", region: "eu-west-1") }
             #expect(describe == .invalidResponse("DescribeKey returned no KeyMetadata", operation: "kms:DescribeKey"))
@@ -271,7 +217,7 @@ extension AWSClientTests {
         }
 
         @Test func aProtocolMismatchIsAConfigurationErrorBeforeAnyRequest() async {
-            let script = ClientScript([])
+            let script = ScriptedTransport(answers: [])
             let client = makeAWSClient(script)
             let json = await clientFailure { try await client.json(.getCallerIdentity, service: .sts, region: "eu-west-1", body: .object([:])) }
             #expect(json == .configuration("sts does not speak JSON 1.1"))
@@ -302,7 +248,7 @@ extension AWSClientTests {
             """
 
         @Test func getCallerIdentityIsASignedFormPostAndReadsTheXML() async throws {
-            let script = ClientScript([clientReply(200, Self.identityXML, headers: [("Content-Type", "text/xml")])])
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(200, Self.identityXML, headers: [("Content-Type", "text/xml")])])
             let client = makeAWSClient(script, keys: ClientKeySource([.success(clientLongTermKeys)]))
             let identity = try await client.callerIdentity(region: "eu-west-1")
             #expect(identity == CallerIdentity(account: "111122223333", arn: "arn:aws:sts::111122223333:assumed-role/idcsync-runner/ci",
@@ -321,7 +267,7 @@ extension AWSClientTests {
         }
 
         @Test func parametersAreFormEncodedPerRFC3986AfterActionAndVersion() async throws {
-            let script = ClientScript([clientReply(200, "<R/>")])
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(200, "<R/>")])
             let xml = try await makeAWSClient(script).query(.getCallerIdentity, service: .sts, region: "us-east-1",
                                                               parameters: [("Name.1", "a b&c=d/é~+*"), ("Empty", "")])
             #expect(xml.text == "<R/>")
@@ -329,7 +275,7 @@ extension AWSClientTests {
         }
 
         @Test func anAnswerWithoutAccountIsAnInvalidResponse() async {
-            let script = ClientScript([clientReply(200, "<GetCallerIdentityResponse><GetCallerIdentityResult><UserId>x</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>")])
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(200, "<GetCallerIdentityResponse><GetCallerIdentityResult><UserId>x</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>")])
             let error = await clientFailure { try await makeAWSClient(script).callerIdentity(region: "eu-west-1") }
             #expect(error == .invalidResponse("GetCallerIdentity returned no Account or Arn", operation: "sts:GetCallerIdentity"))
         }
@@ -424,7 +370,7 @@ extension AWSClientTests {
         }
 
         @Test func theClientSendsToTheOverrideButSignsForTheRegion() async throws {
-            let script = ClientScript([clientOK(#"{"Status":"ADDING"}"#), clientOK(#"{"Organization":{"MasterAccountId":"111122223333"}}"#)])
+            let script = ScriptedTransport(answers: [clientOK(#"{"Status":"ADDING"}"#), clientOK(#"{"Organization":{"MasterAccountId":"111122223333"}}"#)])
             let client = makeAWSClient(script, environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:5000/"])
             _ = try await client.addRegion(instance: clientInstance, name: "eu-central-1", primaryRegion: "eu-west-1")
             _ = try await client.managementAccount(region: "eu-west-1")
@@ -434,7 +380,7 @@ extension AWSClientTests {
         }
 
         @Test func aBadEndpointOrRegionIsAConfigurationErrorAndNothingIsSent() async {
-            let script = ClientScript([])
+            let script = ScriptedTransport(answers: [])
             let client = makeAWSClient(script, environment: ["AWS_ENDPOINT_URL_KMS": "localhost:4566"])
             let bad = await clientFailure { try await client.describeKey("k", region: "eu-west-1") }
             #expect(bad == .configuration(#"AWS_ENDPOINT_URL_KMS is "localhost:4566"; it must be an http(s) URL"#))
@@ -458,7 +404,7 @@ extension AWSClientTests {
     @Suite("AWS client: pagination")
     struct Pagination {
         @Test func listRegionsFollowsNextTokenUntilItIsEmpty() async throws {
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK(#"{"Regions":[{"RegionName":"eu-west-1","Status":"ACTIVE","AddedDate":1770000000.5,"IsPrimaryRegion":true}],"NextToken":"tok-2"}"#),
                 clientOK(#"{"Regions":[{"RegionName":"eu-central-1","Status":"ADDING","AddedDate":1795255100,"IsPrimaryRegion":false}],"NextToken":"tok-3"}"#),
                 clientOK(#"{"Regions":[{"RegionName":"us-east-1","Status":"REMOVING"}],"NextToken":""}"#),
@@ -479,7 +425,7 @@ extension AWSClientTests {
         }
 
         @Test func listInstancesFollowsNextTokenUntilItIsMissing() async throws {
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK(#"{"Instances":[{"InstanceArn":"arn:aws:sso:::instance/ssoins-aaaaaaaaaaaaaaaa","OwnerAccountId":"111122223333"}],"NextToken":"p-2"}"#),
                 clientOK(#"{"Instances":[{"InstanceArn":"arn:aws:sso:::instance/ssoins-bbbbbbbbbbbbbbbb","OwnerAccountId":"444455556666"}]}"#),
             ])
@@ -490,7 +436,7 @@ extension AWSClientTests {
         }
 
         @Test func delegatedAdministratorsFollowNextTokenUntilNull() async throws {
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK(#"{"DelegatedAdministrators":[{"Id":"444455556666"},{"Id":"777788889999"}],"NextToken":"AAAB-page-2"}"#),
                 clientOK(#"{"DelegatedAdministrators":[{"Id":"121212121212"}],"NextToken":null}"#),
             ])
@@ -505,7 +451,7 @@ extension AWSClientTests {
         }
 
         @Test func listAliasesFollowsNextMarkerWhileTruncated() async throws {
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK(#"{"Aliases":[{"AliasName":"alias/idc","AliasArn":"arn:aws:kms:eu-west-1:111122223333:alias/idc","TargetKeyId":"mrk-1"}],"NextMarker":"m-2","Truncated":true}"#),
                 clientOK(#"{"Aliases":[{"AliasName":"alias/idc-old"},{"AliasArn":"no-name"}],"NextMarker":"m-3","Truncated":false}"#),
             ])
@@ -517,7 +463,7 @@ extension AWSClientTests {
         }
 
         @Test func aSinglePageWithoutTokensIsOneRequest() async throws {
-            let script = ClientScript([clientOK(#"{"Aliases":[]}"#), clientOK(#"{"Regions":[]}"#), clientOK(#"{}"#)])
+            let script = ScriptedTransport(answers: [clientOK(#"{"Aliases":[]}"#), clientOK(#"{"Regions":[]}"#), clientOK(#"{}"#)])
             let client = makeAWSClient(script)
             #expect(try await client.aliases(of: "k", region: "eu-west-1") == [])
             #expect(try await client.listRegions(instance: clientInstance, region: "eu-west-1") == [])
@@ -533,7 +479,7 @@ extension AWSClientTests {
     @Suite("AWS client: typed errors")
     struct Errors {
         @Test func aNamespacedTypeGivesTheCodeAndTheErrorNamesOperationRegionAndRequestId() async {
-            let script = ClientScript([clientReply(400, #"{"__type":"com.amazonaws.swbexternalservice#ConflictException","Message":"Another Region workflow is in progress"}"#,
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(400, #"{"__type":"com.amazonaws.swbexternalservice#ConflictException","Message":"Another Region workflow is in progress"}"#,
                                                    headers: [("x-amzn-RequestId", "7c4c7e62-0000-4d3c-9a53-1f0e4cbd0001")])])
             let error = await clientFailure {
                 try await makeAWSClient(script).addRegion(instance: clientInstance, name: "eu-central-1", primaryRegion: "eu-west-1")
@@ -589,7 +535,7 @@ extension AWSClientTests {
                   <RequestId>4f4b3a1c-2d2e-4a8e-9a1b-0c7d6e5f4a3b</RequestId>
                 </ErrorResponse>
                 """
-            let script = ClientScript([clientReply(403, body, headers: [("Content-Type", "text/xml")])])
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(403, body, headers: [("Content-Type", "text/xml")])])
             let error = await clientFailure { try await makeAWSClient(script).callerIdentity(region: "eu-west-1") }
             #expect(error == .service(status: 403, code: "InvalidClientTokenId", message: "The security token included in the request is invalid.",
                                       operation: "sts:GetCallerIdentity", region: "eu-west-1", requestId: "4f4b3a1c-2d2e-4a8e-9a1b-0c7d6e5f4a3b"))
@@ -610,10 +556,10 @@ extension AWSClientTests {
         }
 
         @Test func errorMessagesNeverShowTheSecretKeyOrSessionToken() async {
-            let script = ClientScript([
-                clientReply(400, #"{"__type":"AccessDeniedException","Message":"User is not authorized to perform kms:DescribeKey"}"#),
+            let script = ScriptedTransport(answers: [
+                ScriptedTransport.reply(400, #"{"__type":"AccessDeniedException","Message":"User is not authorized to perform kms:DescribeKey"}"#),
                 .failure(.connectFailed("connection refused")),
-                clientReply(200, "not json"),
+                ScriptedTransport.reply(200, "not json"),
             ])
             let client = makeAWSClient(script)
             var errors: [AWSError] = []
@@ -643,17 +589,17 @@ extension AWSClientTests {
             #expect(defaults.timeout == .seconds(30))
             #expect(defaults.backoff.base == .milliseconds(300))
             #expect(defaults.backoff.maximum == .seconds(10))
-            let clock = ClientClock()
-            let failures: [ClientScript.Answer] = [
-                clientReply(400, #"{"__type":"com.amazonaws.swbexternalservice#ThrottlingException","Message":"Rate exceeded"}"#),
-                clientReply(429, ""),
-                clientReply(500, #"{"__type":"InternalServerException","Message":"oops"}"#),
-                clientReply(503, ""),
-                clientReply(400, "", headers: [("x-amzn-ErrorType", "TooManyRequestsException:http://x/")]),
-                clientReply(502, "<html>Bad Gateway</html>"),
-                clientReply(400, #"{"__type":"ThrottlingException"}"#),
+            let clock = FakeClock()
+            let failures: [ScriptedTransport.Answer] = [
+                ScriptedTransport.reply(400, #"{"__type":"com.amazonaws.swbexternalservice#ThrottlingException","Message":"Rate exceeded"}"#),
+                ScriptedTransport.reply(429, ""),
+                ScriptedTransport.reply(500, #"{"__type":"InternalServerException","Message":"oops"}"#),
+                ScriptedTransport.reply(503, ""),
+                ScriptedTransport.reply(400, "", headers: [("x-amzn-ErrorType", "TooManyRequestsException:http://x/")]),
+                ScriptedTransport.reply(502, "<html>Bad Gateway</html>"),
+                ScriptedTransport.reply(400, #"{"__type":"ThrottlingException"}"#),
             ]
-            let script = ClientScript(failures + [clientOK(#"{"RegionName":"eu-central-1","Status":"ACTIVE","IsPrimaryRegion":false}"#)])
+            let script = ScriptedTransport(answers: failures + [clientOK(#"{"RegionName":"eu-central-1","Status":"ACTIVE","IsPrimaryRegion":false}"#)])
             let client = makeAWSClient(script, clock: clock, maximumAttempts: 8, backoff: defaults.backoff)
             let region = try await client.describeRegion(instance: clientInstance, name: "eu-central-1", region: "eu-west-1")
             #expect(region == IdentityCenterRegion(name: "eu-central-1", status: "ACTIVE", addedDate: nil, isPrimary: false))
@@ -670,8 +616,8 @@ extension AWSClientTests {
         }
 
         @Test func eachRetryWaitsTheBackoffAndIsSignedAgainAtTheNewTime() async throws {
-            let clock = ClientClock()
-            let script = ClientScript([clientReply(503, ""), clientReply(503, ""), clientReply(503, ""), clientOK(#"{"Status":"ADDING"}"#)])
+            let clock = FakeClock()
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(503, ""), ScriptedTransport.reply(503, ""), ScriptedTransport.reply(503, ""), clientOK(#"{"Status":"ADDING"}"#)])
             let client = makeAWSClient(script, clock: clock, backoff: Backoff(base: .seconds(2), maximum: .seconds(5), jitter: { $0 }))
             _ = try await client.addRegion(instance: clientInstance, name: "eu-central-1", primaryRegion: "eu-west-1")
             #expect(clock.slept == [.seconds(2), .seconds(4), .seconds(5)])
@@ -682,8 +628,8 @@ extension AWSClientTests {
         @Test func throttlingCodesAreRetriedEvenWithA400() async throws {
             for code in ["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "RequestThrottledException",
                          "KMSInternalException", "DependencyTimeoutException", "InternalFailure", "ServiceUnavailable"] {
-                let script = ClientScript([clientReply(400, #"{"__type":"\#(code)"}"#), clientOK(#"{"Policy":"p"}"#)])
-                let clock = ClientClock()
+                let script = ScriptedTransport(answers: [ScriptedTransport.reply(400, #"{"__type":"\#(code)"}"#), clientOK(#"{"Policy":"p"}"#)])
+                let clock = FakeClock()
                 let policy = try await makeAWSClient(script, clock: clock).keyPolicy("k", region: "eu-west-1")
                 #expect(policy == "p", "\(code)")
                 #expect(script.requests.count == 2, "\(code) is retried once")
@@ -698,8 +644,8 @@ extension AWSClientTests {
             ]
             for (status, code) in cases {
                 let body = code.hasPrefix("HTTP") ? "" : #"{"__type":"com.amazonaws.swbexternalservice#\#(code)","Message":"no"}"#
-                let script = ClientScript([clientReply(status, body), clientOK(#"{"Status":"ADDING"}"#)])
-                let clock = ClientClock()
+                let script = ScriptedTransport(answers: [ScriptedTransport.reply(status, body), clientOK(#"{"Status":"ADDING"}"#)])
+                let clock = FakeClock()
                 let client = makeAWSClient(script, clock: clock)
                 let error = await clientFailure { try await client.addRegion(instance: clientInstance, name: "eu-central-1", primaryRegion: "eu-west-1") }
                 #expect(error?.code == code)
@@ -711,9 +657,9 @@ extension AWSClientTests {
         }
 
         @Test func maximumAttemptsIsHonouredAndTheLastErrorIsThrown() async {
-            let answers = (1...5).map { clientReply(503, #"{"__type":"ServiceUnavailableException","message":"try \#($0)"}"#, headers: [("x-amzn-RequestId", "req-\($0)")]) }
-            let script = ClientScript(answers)
-            let clock = ClientClock()
+            let answers = (1...5).map { ScriptedTransport.reply(503, #"{"__type":"ServiceUnavailableException","message":"try \#($0)"}"#, headers: [("x-amzn-RequestId", "req-\($0)")]) }
+            let script = ScriptedTransport(answers: answers)
+            let clock = FakeClock()
             let client = makeAWSClient(script, clock: clock, maximumAttempts: 3)
             let error = await clientFailure { try await client.describeKey("k", region: "eu-west-1") }
             #expect(error == .service(status: 503, code: "ServiceUnavailableException", message: "try 3", operation: "kms:DescribeKey",
@@ -722,7 +668,7 @@ extension AWSClientTests {
             #expect(clock.slept == [.milliseconds(100), .milliseconds(200)])
             #expect(await client.requestCounts == [.describeKey: 3])
 
-            let once = ClientScript([clientReply(429, ""), clientOK("{}")])
+            let once = ScriptedTransport(answers: [ScriptedTransport.reply(429, ""), clientOK("{}")])
             let single = makeAWSClient(once, maximumAttempts: 1)
             let onlyError = await clientFailure { try await single.describeKey("k", region: "eu-west-1") }
             #expect(onlyError?.code == "TooManyRequestsException")
@@ -730,8 +676,8 @@ extension AWSClientTests {
         }
 
         @Test func transientTransportErrorsAreRetried() async throws {
-            let clock = ClientClock()
-            let script = ClientScript([.failure(.timeout), .failure(.connectionReset("eof")), clientOK(#"{"KeyMetadata":{"KeyId":"k","KeyState":"Enabled"}}"#)])
+            let clock = FakeClock()
+            let script = ScriptedTransport(answers: [.failure(.timeout), .failure(.connectionReset("eof")), clientOK(#"{"KeyMetadata":{"KeyId":"k","KeyState":"Enabled"}}"#)])
             let client = makeAWSClient(script, clock: clock)
             let key = try await client.describeKey("k", region: "eu-west-1")
             #expect(key.state == "Enabled")
@@ -742,8 +688,8 @@ extension AWSClientTests {
 
         @Test func nonTransientTransportErrorsAreNotRetried() async {
             for failure in [TransportError.connectFailed("connection refused"), .other("TLS handshake failed")] {
-                let script = ClientScript([.failure(failure), clientOK("{}")])
-                let clock = ClientClock()
+                let script = ScriptedTransport(answers: [.failure(failure), clientOK("{}")])
+                let clock = FakeClock()
                 let error = await clientFailure { try await makeAWSClient(script, clock: clock).describeKey("k", region: "eu-west-1") }
                 #expect(error == .transport(failure, attempts: 1, operation: "kms:DescribeKey", region: "eu-west-1"))
                 #expect(script.requests.count == 1)
@@ -752,8 +698,8 @@ extension AWSClientTests {
         }
 
         @Test func transportRetriesAreBounded() async {
-            let script = ClientScript(Array(repeating: .failure(.timeout), count: 6))
-            let clock = ClientClock()
+            let script = ScriptedTransport(answers: Array(repeating: .failure(.timeout), count: 6))
+            let clock = FakeClock()
             let error = await clientFailure { try await makeAWSClient(script, clock: clock, maximumAttempts: 4).describeKey("k", region: "eu-west-1") }
             #expect(error == .transport(.timeout, attempts: 4, operation: "kms:DescribeKey", region: "eu-west-1"))
             #expect(error.map { "\($0)" } == "kms:DescribeKey in eu-west-1: no response after 4 attempts: the request timed out")
@@ -762,11 +708,11 @@ extension AWSClientTests {
         }
 
         @Test func requestCountsCountEveryAttemptPerOperation() async throws {
-            let script = ClientScript([
-                clientReply(500, ""), clientOK(#"{"KeyMetadata":{"KeyId":"k"}}"#),
+            let script = ScriptedTransport(answers: [
+                ScriptedTransport.reply(500, ""), clientOK(#"{"KeyMetadata":{"KeyId":"k"}}"#),
                 clientOK(#"{"Aliases":[{"AliasName":"alias/a"}],"NextMarker":"m","Truncated":true}"#), clientOK(#"{"Aliases":[]}"#),
-                clientReply(200, QueryRequests.identityXML),
-                clientReply(400, #"{"__type":"ValidationException"}"#),
+                ScriptedTransport.reply(200, QueryRequests.identityXML),
+                ScriptedTransport.reply(400, #"{"__type":"ValidationException"}"#),
             ])
             let client = makeAWSClient(script)
             #expect(await client.requestCounts.isEmpty)
@@ -779,8 +725,8 @@ extension AWSClientTests {
         }
 
         @Test func anInterruptedWaitStopsRetrying() async {
-            let script = ClientScript([clientReply(503, ""), clientOK("{}")])
-            let clock = ClientClock(interruptSleeps: true)
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(503, ""), clientOK("{}")])
+            let clock = FakeClock(interruptSleeps: true)
             let error = await clientFailure { try await makeAWSClient(script, clock: clock).describeKey("k", region: "eu-west-1") }
             #expect(error == .configuration("interrupted while waiting to retry"))
             #expect(script.requests.count == 1)
@@ -795,7 +741,7 @@ extension AWSClientTests {
     struct Credentials {
         @Test func credentialsAreResolvedOnceAndCached() async throws {
             let keys = ClientKeySource([.success(clientLongTermKeys)])
-            let script = ClientScript([clientOK("{}"), clientOK("{}"), clientReply(500, ""), clientOK("{}")])
+            let script = ScriptedTransport(answers: [clientOK("{}"), clientOK("{}"), ScriptedTransport.reply(500, ""), clientOK("{}")])
             let client = makeAWSClient(script, keys: keys)
             try await client.putKeyPolicy("k", policy: "{}", region: "eu-west-1")
             try await client.putKeyPolicy("k", policy: "{}", region: "us-east-1")
@@ -814,8 +760,8 @@ extension AWSClientTests {
             let second = AWSCredentials(accessKeyId: "ASIASECOND", secretAccessKey: Secret("SECRET-2"), sessionToken: Secret("SECRET-t2"),
                                         expiration: expiry + 3600, source: "sso")
             let keys = ClientKeySource([.success(first), .success(second)])
-            let clock = ClientClock()
-            let script = ClientScript([clientOK("{}"), clientOK("{}"), clientOK("{}")])
+            let clock = FakeClock()
+            let script = ScriptedTransport(answers: [clientOK("{}"), clientOK("{}"), clientOK("{}")])
             let client = makeAWSClient(script, clock: clock, keys: keys)
             try await client.putKeyPolicy("k", policy: "{}", region: "eu-west-1")
             clock.set(expiry - 301)
@@ -838,7 +784,7 @@ extension AWSClientTests {
                 .noCredentials(tried: ["environment", "profile default", "IMDSv2"]),
             ]
             for failure in failures {
-                let script = ClientScript([clientOK("{}")])
+                let script = ScriptedTransport(answers: [clientOK("{}")])
                 let client = makeAWSClient(script, keys: ClientKeySource([.failure(failure)]))
                 let error = await clientFailure { try await client.listInstances(region: "eu-west-1") }
                 #expect(error == failure)
@@ -849,7 +795,7 @@ extension AWSClientTests {
 
         @Test func aFailedResolutionIsNotCached() async throws {
             let keys = ClientKeySource([.failure(.credentials(source: "process", reason: "exit 1")), .success(clientSessionKeys)])
-            let script = ClientScript([clientOK("{}")])
+            let script = ScriptedTransport(answers: [clientOK("{}")])
             let client = makeAWSClient(script, keys: keys)
             let error = await clientFailure { try await client.putKeyPolicy("k", policy: "{}", region: "eu-west-1") }
             #expect(error == .credentials(source: "process", reason: "exit 1"))
@@ -866,7 +812,7 @@ extension AWSClientTests {
     @Suite("AWS client: service responses")
     struct Responses {
         @Test func describeKeyReadsAMultiRegionPrimary() async throws {
-            let script = ClientScript([clientOK("""
+            let script = ScriptedTransport(answers: [clientOK("""
                 {"KeyMetadata":{"AWSAccountId":"111122223333","KeyId":"mrk-1234abcd12ab34cd56ef1234567890ab",
                  "Arn":"arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab","CreationDate":1.7634E9,"Enabled":true,
                  "Description":"IAM Identity Center","KeyUsage":"ENCRYPT_DECRYPT","KeyState":"Enabled","Origin":"AWS_KMS","KeyManager":"CUSTOMER",
@@ -894,7 +840,7 @@ extension AWSClientTests {
         }
 
         @Test func describeKeyReadsAReplicaAndASingleRegionAWSManagedKey() async throws {
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK(#"{"KeyMetadata":{"KeyId":"mrk-1","Arn":"arn:aws:kms:eu-central-1:111122223333:key/mrk-1","KeyState":"PendingDeletion","KeyManager":"CUSTOMER","MultiRegion":true,"MultiRegionConfiguration":{"MultiRegionKeyType":"REPLICA","PrimaryKey":{"Arn":"arn:aws:kms:eu-west-1:111122223333:key/mrk-1","Region":"eu-west-1"},"ReplicaKeys":[]}}}"#),
                 clientOK(#"{"KeyMetadata":{"KeyId":"1234abcd-12ab-34cd-56ef-1234567890ab","Arn":"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab","KeyState":"Enabled","KeyManager":"AWS","MultiRegion":false}}"#),
             ])
@@ -914,7 +860,7 @@ extension AWSClientTests {
         }
 
         @Test func describeInstanceReadsTheEncryptionConfiguration() async throws {
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK(#"{"InstanceArn":"arn:aws:sso:::instance/ssoins-1234567890abcdef","IdentityStoreId":"d-1234567890","OwnerAccountId":"111122223333","Name":"corp","CreatedDate":1.7E9,"Status":"ACTIVE","EncryptionConfigurationDetails":{"KeyType":"CUSTOMER_MANAGED_KEY","KmsKeyArn":"arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab","EncryptionStatus":"UPDATE_FAILED","EncryptionStatusReason":"KMS key is disabled"}}"#),
                 clientOK(#"{"InstanceArn":"arn:aws:sso:::instance/ssoins-1234567890abcdef","Status":"ACTIVE","EncryptionConfigurationDetails":{"KeyType":"AWS_OWNED_KMS_KEY","EncryptionStatus":"ENABLED"}}"#),
                 clientOK(#"{"InstanceArn":"arn:aws:sso:::instance/ssoins-1234567890abcdef"}"#),
@@ -934,7 +880,7 @@ extension AWSClientTests {
         }
 
         @Test func listInstancesReadsPrimaryRegionRegionsAndOwner() async throws {
-            let script = ClientScript([clientOK("""
+            let script = ScriptedTransport(answers: [clientOK("""
                 {"Instances":[
                   {"InstanceArn":"arn:aws:sso:::instance/ssoins-1234567890abcdef","IdentityStoreId":"d-1234567890","OwnerAccountId":"111122223333",
                    "Name":"corp","CreatedDate":1.7E9,"Status":"ACTIVE","PrimaryRegion":"eu-west-1","Regions":["eu-west-1","eu-central-1"]},
@@ -956,7 +902,7 @@ extension AWSClientTests {
         }
 
         @Test func describeRegionReadsStatusDateAndPrimary() async throws {
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK(#"{"RegionName":"eu-central-1","Status":"ADDING","AddedDate":1795255100.25,"IsPrimaryRegion":false}"#),
                 clientOK(#"{"RegionName":"eu-west-1","Status":"ACTIVE","AddedDate":1.77E9,"IsPrimaryRegion":true}"#),
                 clientOK(#"{"RegionName":"ap-south-1"}"#),
@@ -973,7 +919,7 @@ extension AWSClientTests {
         }
 
         @Test func describeOrganizationGivesTheManagementAccount() async throws {
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK(#"{"Organization":{"Id":"o-a1b2c3d4e5","Arn":"arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5","FeatureSet":"ALL","MasterAccountArn":"arn:aws:organizations::111122223333:account/o-a1b2c3d4e5/111122223333","MasterAccountId":"111122223333","MasterAccountEmail":"root@example.com"}}"#),
                 clientOK(#"{}"#),
             ])
@@ -984,7 +930,7 @@ extension AWSClientTests {
         }
 
         @Test func keyPolicyWithoutAPolicyIsEmpty() async throws {
-            let script = ClientScript([clientOK(#"{"PolicyName":"default"}"#)])
+            let script = ScriptedTransport(answers: [clientOK(#"{"PolicyName":"default"}"#)])
             #expect(try await makeAWSClient(script).keyPolicy("k", region: "eu-west-1") == "")
         }
     }

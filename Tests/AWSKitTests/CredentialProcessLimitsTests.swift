@@ -1,5 +1,6 @@
 @testable import AWSKit
 import Foundation
+import IDCSyncTestSupport
 import Testing
 
 /// credential_process is bounded: a command that hangs or floods stdout is stopped, with everything
@@ -9,7 +10,7 @@ struct CredentialProcessLimitsTests {
     func provider(_ home: CredHome, _ command: String, environment: [String: String] = [:]) -> ProcessCredentialProvider {
         home.config("[profile tool]\ncredential_process = \(command)\n")
         return ProcessCredentialProvider(context: ProfileContext(environment: environment.merging(["AWS_PROFILE": "tool"]) { $1 }, profile: nil, home: home.path),
-                                         time: CredTime())
+                                         time: FakeClock())
     }
 
     /// Whether a process is gone (or a zombie nobody has reaped yet), waiting up to `seconds`.

@@ -1,6 +1,7 @@
 @testable import AWSKit
 import Foundation
 import HTTPKit
+import IDCSyncTestSupport
 import Testing
 
 // MARK: - Helpers (prefixed `Cred` so they cannot collide with other AWSKit test files)
@@ -39,49 +40,10 @@ final class CredHome: @unchecked Sendable {
     func credentials(_ text: String) { write(".aws/credentials", text) }
 }
 
-/// A transport that answers from routes ("METHOD URL" → answers, the last one repeating) and records
-/// every request. Unknown routes fail to connect, as an unreachable host would.
-final class CredTransport: HTTPTransport, @unchecked Sendable {
-    typealias Answer = Result<HTTPResponse, TransportError>
-    private let lock = NSLock()
-    private var routes: [String: [Answer]]
-    private var recorded: [HTTPRequest] = []
-
-    init(_ routes: [String: [Answer]] = [:]) { self.routes = routes }
-
-    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        let answer: Answer = lock.withLock {
-            recorded.append(request)
-            let key = "\(request.method) \(request.url)"
-            guard var answers = routes[key], let first = answers.first else { return .failure(.connectFailed("no route to \(key)")) }
-            if answers.count > 1 { answers.removeFirst(); routes[key] = answers }
-            return first
-        }
-        return try answer.get()
-    }
-
-    var requests: [HTTPRequest] { lock.withLock { recorded } }
-}
-
-func credAnswer(_ status: Int, _ body: String, headers: [(String, String)] = []) -> CredTransport.Answer {
-    .success(HTTPResponse(status: status, headers: headers.map { (name: $0.0, value: $0.1) }, body: Array(body.utf8)))
-}
-
-/// A clock standing at 2026-11-21T10:00:00Z that records sleeps without sleeping.
-final class CredTime: TimeSource, @unchecked Sendable {
-    private let lock = NSLock()
-    private var sleeps: [Duration] = []
-    let current: Double
-    init(now: Double = 1_795_255_200) { current = now }
-    func now() -> Double { current }
-    func sleep(for duration: Duration) async throws { lock.withLock { sleeps.append(duration) } }
-    var slept: [Duration] { lock.withLock { sleeps } }
-}
-
-let credNow = 1_795_255_200.0 // 2026-11-21T10:00:00Z
+let credNow = FakeClock.start // 2026-11-21T10:00:00Z
 
 func credChain(_ home: CredHome, _ environment: [String: String] = [:], profile: String? = nil,
-               transport: CredTransport = CredTransport(), time: CredTime = CredTime()) -> CredentialChain {
+               transport: ScriptedTransport = ScriptedTransport(routes: [:]), time: FakeClock = FakeClock()) -> CredentialChain {
     CredentialChain(environment: environment, profile: profile, home: home.path, transport: transport, time: time)
 }
 
@@ -149,7 +111,7 @@ struct CredentialChainTests {
         home.write(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json",
                    #"{"accessToken": "TOKEN-SECRET-sso", "expiresAt": "2026-11-21T11:00:00Z"}"#)
         let ssoURL = "https://portal.sso.eu-west-1.amazonaws.com/federation/credentials?account_id=111122223333&role_name=Admin"
-        let transport = CredTransport(["GET \(ssoURL)": [credAnswer(200, #"{"roleCredentials":{"accessKeyId":"AKIASSO","secretAccessKey":"SECRET-sso","sessionToken":"SECRET-tok","expiration":1795258800000}}"#)]])
+        let transport = ScriptedTransport(routes: ["GET \(ssoURL)": [ScriptedTransport.reply(200, #"{"roleCredentials":{"accessKeyId":"AKIASSO","secretAccessKey":"SECRET-sso","sessionToken":"SECRET-tok","expiration":1795258800000}}"#)]])
         let keys = "aws_access_key_id = AKIACONFIG\naws_secret_access_key = SECRET-config\n"
         let sso = "sso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n"
         let session = "[sso-session corp]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\n"
@@ -203,7 +165,7 @@ struct CredentialChainTests {
 
     @Test func theImplicitDefaultProfileMayBeMissing() async throws {
         let home = CredHome()
-        let transport = CredTransport()
+        let transport = ScriptedTransport(routes: [:])
         let error = await credError { try await credChain(home, [:], transport: transport).resolve() }
         guard case .noCredentials(let tried)? = error else { Issue.record("expected noCredentials, got \(String(describing: error))"); return }
         #expect(tried.first == "environment")
@@ -455,7 +417,7 @@ struct CredentialFileTests {
 struct CredentialProcessTests {
     func provider(_ home: CredHome, _ command: String, profile: String = "tool") -> ProcessCredentialProvider {
         home.config("[profile \(profile)]\ncredential_process = \(command)\n")
-        return ProcessCredentialProvider(context: ProfileContext(environment: ["AWS_PROFILE": profile], profile: nil, home: home.path), time: CredTime())
+        return ProcessCredentialProvider(context: ProfileContext(environment: ["AWS_PROFILE": profile], profile: nil, home: home.path), time: FakeClock())
     }
 
     @Test func runsTheCommandAndReadsItsJSON() async throws {
@@ -520,7 +482,7 @@ struct CredentialProcessTests {
     @Test func aProfileWithoutCredentialProcessIsNotConfigured() async throws {
         let home = CredHome()
         home.config("[profile tool]\nregion = eu-west-1\n")
-        let provider = ProcessCredentialProvider(context: ProfileContext(environment: [:], profile: "tool", home: home.path), time: CredTime())
+        let provider = ProcessCredentialProvider(context: ProfileContext(environment: [:], profile: "tool", home: home.path), time: FakeClock())
         #expect(try await provider.credentials() == nil)
     }
 }
@@ -552,14 +514,14 @@ struct CredentialSSOTests {
         return home
     }
 
-    func provider(_ home: CredHome, _ transport: CredTransport, environment: [String: String] = [:]) -> SSOCredentialProvider {
+    func provider(_ home: CredHome, _ transport: ScriptedTransport, environment: [String: String] = [:]) -> SSOCredentialProvider {
         SSOCredentialProvider(context: ProfileContext(environment: environment.merging(["AWS_PROFILE": "admin"]) { $1 }, profile: nil, home: home.path),
-                              transport: transport, time: CredTime())
+                              transport: transport, time: FakeClock())
     }
 
     @Test func ssoSessionProfileReadsTheCachedTokenAndCallsGetRoleCredentials() async throws {
         let home = sessionHome()
-        let transport = CredTransport(["GET \(Self.url)": [credAnswer(200, Self.body)]])
+        let transport = ScriptedTransport(routes: ["GET \(Self.url)": [ScriptedTransport.reply(200, Self.body)]])
         let credentials = try #require(try await provider(home, transport).credentials())
         #expect(credentials == AWSCredentials(accessKeyId: "ASIASSO", secretAccessKey: Secret("SECRET-sso"), sessionToken: Secret("SECRET-session"),
                                               expiration: credNow + 3600, source: "SSO (profile admin)"))
@@ -575,7 +537,7 @@ struct CredentialSSOTests {
         let home = CredHome()
         home.config("[default]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 111122223333\nsso_role_name = AdministratorAccess\n")
         home.write(Self.legacyCache, #"{"accessToken":"TOKEN-SECRET-2","expiresAt":"2026-11-21T12:00:00UTC","region":"eu-west-1"}"#)
-        let transport = CredTransport(["GET \(Self.url)": [credAnswer(200, Self.body)]])
+        let transport = ScriptedTransport(routes: ["GET \(Self.url)": [ScriptedTransport.reply(200, Self.body)]])
         let credentials = try await credChain(home, transport: transport).resolve()
         #expect(credentials.accessKeyId == "ASIASSO")
         #expect(transport.requests.first?.header("x-amz-sso_bearer_token") == "TOKEN-SECRET-2")
@@ -584,7 +546,7 @@ struct CredentialSSOTests {
     @Test func aMissingOrExpiredTokenSaysToLogIn() async throws {
         let home = sessionHome()
         try FileManager.default.removeItem(atPath: home.path + "/" + Self.sessionCache)
-        let transport = CredTransport()
+        let transport = ScriptedTransport(routes: [:])
         let missing = await credError { try await provider(home, transport).credentials() }
         let missingReason = try #require(credentialsReason(missing))
         #expect(missingReason.source == "SSO (profile admin)")
@@ -605,16 +567,16 @@ struct CredentialSSOTests {
 
     @Test func portalErrorsAreExplained() async throws {
         let home = sessionHome()
-        let cases: [(CredTransport.Answer, String)] = [
-            (credAnswer(401, #"{"message":"Session token not found or invalid"}"#, headers: [("x-amzn-ErrorType", "UnauthorizedException:http://internal")]),
+        let cases: [(ScriptedTransport.Answer, String)] = [
+            (ScriptedTransport.reply(401, #"{"message":"Session token not found or invalid"}"#, headers: [("x-amzn-ErrorType", "UnauthorizedException:http://internal")]),
              "rejected the cached token with status 401 (UnauthorizedException: Session token not found or invalid)"),
-            (credAnswer(403, #"{"__type":"com.amazonaws#ForbiddenException","message":"No access"}"#), "refused role AdministratorAccess in account 111122223333 with status 403 (ForbiddenException: No access)"),
-            (credAnswer(404, "{}"), "does not know role AdministratorAccess"),
-            (credAnswer(200, #"{"roleCredentials":{}}"#), "has no roleCredentials"),
+            (ScriptedTransport.reply(403, #"{"__type":"com.amazonaws#ForbiddenException","message":"No access"}"#), "refused role AdministratorAccess in account 111122223333 with status 403 (ForbiddenException: No access)"),
+            (ScriptedTransport.reply(404, "{}"), "does not know role AdministratorAccess"),
+            (ScriptedTransport.reply(200, #"{"roleCredentials":{}}"#), "has no roleCredentials"),
             (.failure(.connectFailed("refused")), "no answer from the SSO portal portal.sso.eu-west-1.amazonaws.com"),
         ]
         for (answer, expected) in cases {
-            let transport = CredTransport(["GET \(Self.url)": [answer]])
+            let transport = ScriptedTransport(routes: ["GET \(Self.url)": [answer]])
             let error = await credError { try await provider(home, transport).credentials() }
             let reason = credentialsReason(error)?.reason ?? "no error"
             #expect(reason.contains(expected), "\(reason)")
@@ -624,8 +586,8 @@ struct CredentialSSOTests {
 
     @Test func throttlingAndServerErrorsAreRetried() async throws {
         let home = sessionHome()
-        let transport = CredTransport(["GET \(Self.url)": [credAnswer(429, "{}"), .failure(.timeout), credAnswer(200, Self.body)]])
-        let time = CredTime()
+        let transport = ScriptedTransport(routes: ["GET \(Self.url)": [ScriptedTransport.reply(429, "{}"), .failure(.timeout), ScriptedTransport.reply(200, Self.body)]])
+        let time = FakeClock()
         let provider = SSOCredentialProvider(context: ProfileContext(environment: ["AWS_PROFILE": "admin"], profile: nil, home: home.path), transport: transport, time: time)
         #expect(try await provider.credentials()?.accessKeyId == "ASIASSO")
         #expect(transport.requests.count == 3)
@@ -637,7 +599,7 @@ struct CredentialSSOTests {
         home.write(Self.sessionCache, #"{"accessToken":"TOKEN-SECRET","expiresAt":"2026-11-21T12:00:00Z"}"#)
         func reason(_ config: String) async -> String {
             home.config(config)
-            let error = await credError { try await provider(home, CredTransport()).credentials() }
+            let error = await credError { try await provider(home, ScriptedTransport(routes: [:])).credentials() }
             return credentialsReason(error)?.reason ?? "no error: \(String(describing: error))"
         }
         #expect(await reason("[profile admin]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = R\n")
@@ -648,17 +610,17 @@ struct CredentialSSOTests {
             .contains("lacks sso_role_name, sso_start_url, sso_region"))
         // A profile with only an sso_session (for tokens) is not an SSO credentials profile.
         home.config("[profile admin]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://x/start\nsso_region = eu-west-1\n")
-        #expect(try await provider(home, CredTransport()).credentials() == nil)
+        #expect(try await provider(home, ScriptedTransport(routes: [:])).credentials() == nil)
     }
 
     @Test func endpointsForChinaAndOverrides() async throws {
         let home = CredHome()
         home.config("[profile admin]\nsso_start_url = https://x/start\nsso_region = cn-north-1\nsso_account_id = 111122223333\nsso_role_name = Ops Role\n")
         home.write(".aws/sso/cache/" + CredentialText.sha1Hex("https://x/start") + ".json", #"{"accessToken":"TOKEN-SECRET","expiresAt":"2026-11-22T00:00:00Z"}"#)
-        let china = CredTransport()
+        let china = ScriptedTransport(routes: [:])
         _ = await credError { try await provider(home, china).credentials() }
         #expect(china.requests.first?.url == "https://portal.sso.cn-north-1.amazonaws.com.cn/federation/credentials?account_id=111122223333&role_name=Ops%20Role")
-        let local = CredTransport()
+        let local = ScriptedTransport(routes: [:])
         _ = await credError { try await provider(home, local, environment: ["AWS_ENDPOINT_URL_SSO": "http://127.0.0.1:4566/"]).credentials() }
         #expect(local.requests.first?.url == "http://127.0.0.1:4566/federation/credentials?account_id=111122223333&role_name=Ops%20Role")
     }
@@ -670,13 +632,13 @@ struct CredentialSSOTests {
 struct CredentialContainerTests {
     static let body = #"{"AccessKeyId":"ASIACONT","SecretAccessKey":"SECRET-cont","Token":"SECRET-tok","Expiration":"2026-11-21T16:00:00Z","RoleArn":"arn:aws:iam::1:role/task"}"#
 
-    func provider(_ environment: [String: String], _ transport: CredTransport, time: CredTime = CredTime()) -> ContainerCredentialProvider {
+    func provider(_ environment: [String: String], _ transport: ScriptedTransport, time: FakeClock = FakeClock()) -> ContainerCredentialProvider {
         ContainerCredentialProvider(environment: environment, transport: transport, time: time)
     }
 
     @Test func relativeURIGoesToTheECSHostWithTheTokenFromTheEnvironment() async throws {
         let url = "http://169.254.170.2/v2/credentials/7f0e8c1a"
-        let transport = CredTransport(["GET \(url)": [credAnswer(200, Self.body)]])
+        let transport = ScriptedTransport(routes: ["GET \(url)": [ScriptedTransport.reply(200, Self.body)]])
         let credentials = try #require(try await provider([
             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/7f0e8c1a", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Basic SECRET-auth",
             "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/ignored",
@@ -694,7 +656,7 @@ struct CredentialContainerTests {
         let home = CredHome()
         let tokenFile = home.write("eks-pod-identity-token", "SECRET-file-token\n")
         let url = "http://169.254.170.23/v1/credentials"
-        let transport = CredTransport(["GET \(url)": [credAnswer(200, Self.body)]])
+        let transport = ScriptedTransport(routes: ["GET \(url)": [ScriptedTransport.reply(200, Self.body)]])
         let credentials = try await provider([
             "AWS_CONTAINER_CREDENTIALS_FULL_URI": url, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
             "AWS_CONTAINER_AUTHORIZATION_TOKEN": "SECRET-env-token",
@@ -706,12 +668,12 @@ struct CredentialContainerTests {
     @Test func onlyHTTPSLoopbackOrContainerHostsAreAllowed() async throws {
         for allowed in ["https://creds.example.com/x", "http://127.0.0.1:8080/x", "http://127.1.2.3/x", "http://[::1]:80/x", "http://localhost:51679/x",
                         "http://169.254.170.2/x", "http://[fd00:ec2::23]/x", "http://[fd00:0ec2:0:0:0:0:0:23]/x"] {
-            let transport = CredTransport(["GET \(allowed)": [credAnswer(200, Self.body)]])
+            let transport = ScriptedTransport(routes: ["GET \(allowed)": [ScriptedTransport.reply(200, Self.body)]])
             let result = await credError { try await provider(["AWS_CONTAINER_CREDENTIALS_FULL_URI": allowed], transport).credentials() }
             #expect(result == nil, "\(allowed): \(String(describing: result))")
         }
         for refused in ["http://example.com/x", "http://169.254.169.254/x", "http://10.0.0.1/x", "ftp://127.0.0.1/x", "not a url", "http://0127.0.0.1/x"] {
-            let transport = CredTransport()
+            let transport = ScriptedTransport(routes: [:])
             let error = await credError { try await provider(["AWS_CONTAINER_CREDENTIALS_FULL_URI": refused], transport).credentials() }
             let reason = credentialsReason(error)
             #expect(reason?.source == "container credentials", "\(refused)")
@@ -721,7 +683,7 @@ struct CredentialContainerTests {
     }
 
     @Test func notConfiguredWithoutTheVariables() async throws {
-        let transport = CredTransport()
+        let transport = ScriptedTransport(routes: [:])
         #expect(try await provider(["AWS_CONTAINER_AUTHORIZATION_TOKEN": "SECRET-x"], transport).credentials() == nil)
         #expect(transport.requests.isEmpty)
     }
@@ -730,36 +692,36 @@ struct CredentialContainerTests {
         let url = "http://127.0.0.1:1/creds"
         let environment = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url]
 
-        let time = CredTime()
-        let down = CredTransport(["GET \(url)": [.failure(.connectFailed("connection refused"))]])
+        let time = FakeClock()
+        let down = ScriptedTransport(routes: ["GET \(url)": [.failure(.connectFailed("connection refused"))]])
         let downError = await credError { try await provider(environment, down, time: time).credentials() }
         #expect(credentialsReason(downError)?.reason == "no answer from \(url) after 3 attempts: could not connect (connection refused)")
         #expect(down.requests.count == 3)
         #expect(time.slept == [.seconds(1), .seconds(1)])
 
-        let busy = CredTransport(["GET \(url)": [credAnswer(503, "busy"), credAnswer(200, Self.body)]])
+        let busy = ScriptedTransport(routes: ["GET \(url)": [ScriptedTransport.reply(503, "busy"), ScriptedTransport.reply(200, Self.body)]])
         #expect(try await provider(environment, busy).credentials()?.accessKeyId == "ASIACONT")
 
-        let denied = CredTransport(["GET \(url)": [credAnswer(401, "invalid authorization token\nmore")]])
+        let denied = ScriptedTransport(routes: ["GET \(url)": [ScriptedTransport.reply(401, "invalid authorization token\nmore")]])
         let deniedError = await credError { try await provider(environment, denied).credentials() }
         #expect(credentialsReason(deniedError)?.reason == "\(url) answered status 401: invalid authorization token")
         #expect(denied.requests.count == 1)
 
         for (body, expected) in [("nope", "not a JSON object"), (#"{"SecretAccessKey":"SECRET-x"}"#, "no AccessKeyId"),
                                  (#"{"AccessKeyId":"A","SecretAccessKey":"SECRET-x","Expiration":"later"}"#, "not an ISO 8601 time")] {
-            let transport = CredTransport(["GET \(url)": [credAnswer(200, body)]])
+            let transport = ScriptedTransport(routes: ["GET \(url)": [ScriptedTransport.reply(200, body)]])
             let error = await credError { try await provider(environment, transport).credentials() }
             #expect(credentialsReason(error)?.reason.contains(expected) == true, "\(body)")
             expectNoSecret(error)
         }
 
         let missingFile = await credError {
-            try await provider(environment.merging(["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/nonexistent/token"]) { $1 }, CredTransport()).credentials()
+            try await provider(environment.merging(["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/nonexistent/token"]) { $1 }, ScriptedTransport(routes: [:])).credentials()
         }
         #expect(credentialsReason(missingFile)?.reason == "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE /nonexistent/token: it does not exist")
 
         let badToken = await credError {
-            try await provider(environment.merging(["AWS_CONTAINER_AUTHORIZATION_TOKEN": "SECRET-x\r\nX-Evil: 1"]) { $1 }, CredTransport()).credentials()
+            try await provider(environment.merging(["AWS_CONTAINER_AUTHORIZATION_TOKEN": "SECRET-x\r\nX-Evil: 1"]) { $1 }, ScriptedTransport(routes: [:])).credentials()
         }
         #expect(credentialsReason(badToken)?.reason.contains("line break") == true)
         expectNoSecret(badToken)
@@ -773,19 +735,19 @@ struct CredentialIMDSTests {
     static let base = "http://169.254.169.254"
     static let roleBody = #"{"Code":"Success","LastUpdated":"2026-11-21T09:00:00Z","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDS","SecretAccessKey":"SECRET-imds","Token":"SECRET-tok","Expiration":"2026-11-21T16:00:00Z"}"#
 
-    func routes(base: String = base, token: [CredTransport.Answer] = [credAnswer(200, "TOKEN-SECRET-imds")],
-                credentials: CredTransport.Answer = credAnswer(200, roleBody)) -> [String: [CredTransport.Answer]] {
+    func routes(base: String = base, token: [ScriptedTransport.Answer] = [ScriptedTransport.reply(200, "TOKEN-SECRET-imds")],
+                credentials: ScriptedTransport.Answer = ScriptedTransport.reply(200, roleBody)) -> [String: [ScriptedTransport.Answer]] {
         ["PUT \(base)/latest/api/token": token,
-         "GET \(base)/latest/meta-data/iam/security-credentials/": [credAnswer(200, "ec2-role\n")],
+         "GET \(base)/latest/meta-data/iam/security-credentials/": [ScriptedTransport.reply(200, "ec2-role\n")],
          "GET \(base)/latest/meta-data/iam/security-credentials/ec2-role": [credentials]]
     }
 
-    func provider(_ transport: CredTransport, _ environment: [String: String] = [:], home: CredHome = CredHome()) -> InstanceMetadataCredentialProvider {
+    func provider(_ transport: ScriptedTransport, _ environment: [String: String] = [:], home: CredHome = CredHome()) -> InstanceMetadataCredentialProvider {
         InstanceMetadataCredentialProvider(context: ProfileContext(environment: environment, profile: nil, home: home.path), transport: transport)
     }
 
     @Test func tokenThenRoleThenCredentials() async throws {
-        let transport = CredTransport(routes())
+        let transport = ScriptedTransport(routes: routes())
         let credentials = try #require(try await provider(transport).credentials())
         #expect(credentials == AWSCredentials(accessKeyId: "ASIAIMDS", secretAccessKey: Secret("SECRET-imds"), sessionToken: Secret("SECRET-tok"),
                                               expiration: credNow + 6 * 3600, source: "IMDSv2 (instance role ec2-role)"))
@@ -804,53 +766,53 @@ struct CredentialIMDSTests {
 
     @Test func unreachableOrDisabledIsNotConfigured() async throws {
         for failure in [TransportError.timeout, .connectFailed("no route to host")] {
-            let transport = CredTransport(["PUT \(Self.base)/latest/api/token": [.failure(failure)]])
+            let transport = ScriptedTransport(routes: ["PUT \(Self.base)/latest/api/token": [.failure(failure)]])
             #expect(try await provider(transport).credentials() == nil)
             #expect(transport.requests.count == 1)
         }
-        let disabled = CredTransport(routes())
+        let disabled = ScriptedTransport(routes: routes())
         #expect(try await provider(disabled, ["AWS_EC2_METADATA_DISABLED": "TRUE"]).credentials() == nil)
         #expect(disabled.requests.isEmpty)
     }
 
     @Test func endpointFromTheEnvironmentOrTheProfile() async throws {
-        let custom = CredTransport(routes(base: "http://127.0.0.1:1338"))
+        let custom = ScriptedTransport(routes: routes(base: "http://127.0.0.1:1338"))
         #expect(try await provider(custom, ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1338/"]).credentials()?.accessKeyId == "ASIAIMDS")
-        let ipv6 = CredTransport(routes(base: "http://[fd00:ec2::254]"))
+        let ipv6 = ScriptedTransport(routes: routes(base: "http://[fd00:ec2::254]"))
         #expect(try await provider(ipv6, ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"]).credentials()?.accessKeyId == "ASIAIMDS")
         let home = CredHome()
         home.config("[default]\nec2_metadata_service_endpoint = http://10.0.0.5\n")
-        let fromProfile = CredTransport(routes(base: "http://10.0.0.5"))
+        let fromProfile = ScriptedTransport(routes: routes(base: "http://10.0.0.5"))
         #expect(try await provider(fromProfile, home: home).credentials()?.accessKeyId == "ASIAIMDS")
-        let bad = await credError { try await provider(CredTransport(), ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "169.254.169.254"]).credentials() }
+        let bad = await credError { try await provider(ScriptedTransport(routes: [:]), ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "169.254.169.254"]).credentials() }
         #expect(configurationText(bad)?.contains("AWS_EC2_METADATA_SERVICE_ENDPOINT") == true)
     }
 
     @Test func aRefusedTokenFallsBackToIMDSv1UnlessDisabled() async throws {
-        let transport = CredTransport(routes(token: [credAnswer(403, "")]))
+        let transport = ScriptedTransport(routes: routes(token: [ScriptedTransport.reply(403, "")]))
         let credentials = try await provider(transport).credentials()
         #expect(credentials?.source == "IMDSv1 (instance role ec2-role)")
         #expect(transport.requests.dropFirst().allSatisfy { $0.header("X-aws-ec2-metadata-token") == nil })
 
-        let strict = CredTransport(routes(token: [credAnswer(403, "")]))
+        let strict = ScriptedTransport(routes: routes(token: [ScriptedTransport.reply(403, "")]))
         let error = await credError { try await provider(strict, ["AWS_EC2_METADATA_V1_DISABLED": "true"]).credentials() }
         #expect(credentialsReason(error)?.reason.contains("IMDSv1 is disabled") == true)
         #expect(strict.requests.count == 1)
     }
 
     @Test func noInstanceProfileIsNotConfiguredButABrokenRoleIsAnError() async throws {
-        let noRole = CredTransport(["PUT \(Self.base)/latest/api/token": [credAnswer(200, "TOKEN-SECRET")],
-                                    "GET \(Self.base)/latest/meta-data/iam/security-credentials/": [credAnswer(404, "")]])
+        let noRole = ScriptedTransport(routes: ["PUT \(Self.base)/latest/api/token": [ScriptedTransport.reply(200, "TOKEN-SECRET")],
+                                    "GET \(Self.base)/latest/meta-data/iam/security-credentials/": [ScriptedTransport.reply(404, "")]])
         #expect(try await provider(noRole).credentials() == nil)
 
-        let broken = CredTransport(routes(credentials: credAnswer(200, #"{"Code":"AssumeRoleUnauthorizedAccess","Message":"EC2 cannot assume the role ec2-role."}"#)))
+        let broken = ScriptedTransport(routes: routes(credentials: ScriptedTransport.reply(200, #"{"Code":"AssumeRoleUnauthorizedAccess","Message":"EC2 cannot assume the role ec2-role."}"#)))
         let error = await credError { try await provider(broken).credentials() }
         let reason = try #require(credentialsReason(error))
         #expect(reason.source == "IMDSv2")
         #expect(reason.reason == "the metadata service has no credentials for the instance role ec2-role: AssumeRoleUnauthorizedAccess: EC2 cannot assume the role ec2-role.")
         expectNoSecret(error)
 
-        let timeout = CredTransport(routes(credentials: .failure(.timeout)))
+        let timeout = ScriptedTransport(routes: routes(credentials: .failure(.timeout)))
         #expect(credentialsReason(await credError { try await provider(timeout).credentials() })?.reason.contains("did not arrive") == true)
     }
 }

@@ -2,6 +2,7 @@
 import Foundation
 import HTTPKit
 import IDCSyncCore
+import IDCSyncTestSupport
 import Testing
 
 // Request bodies below are botocore 1.43's own serialization of the same parameters
@@ -11,8 +12,8 @@ let vpnEndpointId = "cvpn-endpoint-0123456789abcdef0"
 let vpnCertificate = "arn:aws:acm:eu-west-1:111122223333:certificate/0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6"
 let vpnSAMLProvider = "arn:aws:iam::111122223333:saml-provider/okta-clientvpn"
 
-func ec2OK(_ body: String) -> ClientScript.Answer {
-    clientReply(200, body, headers: [("Content-Type", "text/xml;charset=UTF-8")])
+func ec2OK(_ body: String) -> ScriptedTransport.Answer {
+    ScriptedTransport.reply(200, body, headers: [("Content-Type", "text/xml;charset=UTF-8")])
 }
 
 /// The parent of every suite in this file, so `--filter EC2IAMACMTests` selects them all.
@@ -25,7 +26,7 @@ extension EC2IAMACMTests {
     @Suite("EC2: VPC, subnets, security groups")
     struct EC2Network {
         @Test func describeVpcsSendsVpcIdNAndReadsTheCidrAssociations() async throws {
-            let script = ClientScript([ec2OK("""
+            let script = ScriptedTransport(answers: [ec2OK("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
                     <requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId>
@@ -100,7 +101,7 @@ extension EC2IAMACMTests {
                 </item>
                 """
             }
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 ec2OK("""
                     <DescribeSubnetsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
                         <requestId>r1</requestId>
@@ -130,7 +131,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func describeSecurityGroupsByNameAndVpcAndById() async throws {
-            let script = ClientScript([ec2OK("""
+            let script = ScriptedTransport(answers: [ec2OK("""
                 <DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
                     <requestId>r</requestId>
                     <securityGroupInfo>
@@ -165,14 +166,14 @@ extension EC2IAMACMTests {
         }
 
         @Test func noIdsAndNoFiltersSendNothingForTheLists() async throws {
-            let script = ClientScript([ec2OK("<DescribeSecurityGroupsResponse><requestId>r</requestId><securityGroupInfo/></DescribeSecurityGroupsResponse>")])
+            let script = ScriptedTransport(answers: [ec2OK("<DescribeSecurityGroupsResponse><requestId>r</requestId><securityGroupInfo/></DescribeSecurityGroupsResponse>")])
             let groups = try await makeAWSClient(script).describeSecurityGroups(region: "eu-west-1")
             #expect(groups.isEmpty)
             #expect(script.bodies == ["Action=DescribeSecurityGroups&Version=2016-11-15"], "EC2 omits empty lists (Query would send GroupId=)")
         }
 
         @Test func createSecurityGroupWithTagsOnCreate() async throws {
-            let script = ClientScript([ec2OK("""
+            let script = ScriptedTransport(answers: [ec2OK("""
                 <CreateSecurityGroupResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
                    <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>
                    <return>true</return>
@@ -191,7 +192,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func aCreateAnswerWithoutTheIdIsAnInvalidResponse() async {
-            let script = ClientScript([ec2OK("<CreateSecurityGroupResponse><requestId>r</requestId><return>true</return></CreateSecurityGroupResponse>")])
+            let script = ScriptedTransport(answers: [ec2OK("<CreateSecurityGroupResponse><requestId>r</requestId><return>true</return></CreateSecurityGroupResponse>")])
             let error = await clientFailure {
                 try await makeAWSClient(script).createSecurityGroup(.init(groupName: "g", description: "d", vpcId: "vpc-1"), region: "eu-west-1")
             }
@@ -210,7 +211,7 @@ extension EC2IAMACMTests {
             tags: [AWSTag("Name", "okta-vpn"), AWSTag("managed-by", "idcsync")], clientToken: "tok-1", description: "Okta VPN")
 
         @Test func createClientVpnEndpointSendsFederatedAuthenticationAndEveryField() async throws {
-            let script = ClientScript([ec2OK("""
+            let script = ScriptedTransport(answers: [ec2OK("""
                 <CreateClientVpnEndpointResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
                     <requestId>f1e2d3c4-b5a6-9788-6f5e-4d3c2b1aEXAMPLE</requestId>
                     <clientVpnEndpointId>cvpn-endpoint-0123456789abcdef0</clientVpnEndpointId>
@@ -239,8 +240,8 @@ extension EC2IAMACMTests {
         }
 
         @Test func theMinimalCreateSendsLoggingOffPortalDisabledAndAGeneratedTokenKeptAcrossRetries() async throws {
-            let script = ClientScript([
-                clientReply(503, "<Response><Errors><Error><Code>Unavailable</Code><Message>try again</Message></Error></Errors><RequestID>r0</RequestID></Response>"),
+            let script = ScriptedTransport(answers: [
+                ScriptedTransport.reply(503, "<Response><Errors><Error><Code>Unavailable</Code><Message>try again</Message></Error></Errors><RequestID>r0</RequestID></Response>"),
                 ec2OK("<CreateClientVpnEndpointResponse><clientVpnEndpointId>cvpn-endpoint-1</clientVpnEndpointId><status><code>pending-associate</code></status></CreateClientVpnEndpointResponse>"),
             ])
             let result = try await makeAWSClient(script).createClientVpnEndpoint(
@@ -315,7 +316,7 @@ extension EC2IAMACMTests {
             """
 
         @Test func describeClientVpnEndpointsReadsEveryFieldIdcsyncCompares() async throws {
-            let script = ClientScript([ec2OK(Self.describeXML)])
+            let script = ScriptedTransport(answers: [ec2OK(Self.describeXML)])
             let endpoints = try await makeAWSClient(script).describeClientVpnEndpoints(
                 ids: [vpnEndpointId], filters: [EC2Filter("tag:managed-by", ["idcsync"])], region: "eu-west-1")
             #expect(script.bodies == ["Action=DescribeClientVpnEndpoints&Version=2016-11-15&ClientVpnEndpointId.1=cvpn-endpoint-0123456789abcdef0"
@@ -341,7 +342,7 @@ extension EC2IAMACMTests {
 
         @Test func modifyClientVpnEndpointSendsOnlyTheGivenFields() async throws {
             let ok = "<ModifyClientVpnEndpointResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId><return>true</return></ModifyClientVpnEndpointResponse>"
-            let script = ClientScript([ec2OK(ok), ec2OK(ok), ec2OK(ok)])
+            let script = ScriptedTransport(answers: [ec2OK(ok), ec2OK(ok), ec2OK(ok)])
             let client = makeAWSClient(script)
             try await client.modifyClientVpnEndpoint(
                 ModifyClientVpnEndpointRequest(clientVpnEndpointId: vpnEndpointId, serverCertificateArn: "arn:cert2", dnsServers: ["10.0.0.2"],
@@ -360,7 +361,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func aModifyAnsweredWithReturnFalseFails() async {
-            let script = ClientScript([ec2OK("<ModifyClientVpnEndpointResponse><requestId>r</requestId><return>false</return></ModifyClientVpnEndpointResponse>")])
+            let script = ScriptedTransport(answers: [ec2OK("<ModifyClientVpnEndpointResponse><requestId>r</requestId><return>false</return></ModifyClientVpnEndpointResponse>")])
             let error = await clientFailure {
                 try await makeAWSClient(script).modifyClientVpnEndpoint(.init(clientVpnEndpointId: vpnEndpointId, splitTunnel: true), region: "eu-west-1")
             }
@@ -371,7 +372,7 @@ extension EC2IAMACMTests {
     @Suite("EC2: target networks, authorization rules, client configuration")
     struct EC2ClientVPNAttachments {
         @Test func associateClientVpnTargetNetwork() async throws {
-            let script = ClientScript([ec2OK("""
+            let script = ScriptedTransport(answers: [ec2OK("""
                 <AssociateClientVpnTargetNetworkResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
                     <requestId>r</requestId>
                     <associationId>cvpn-assoc-0123456789abcdef0</associationId>
@@ -398,7 +399,7 @@ extension EC2IAMACMTests {
                 </item>
                 """
             }
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 ec2OK("<DescribeClientVpnTargetNetworksResponse><requestId>r</requestId><clientVpnTargetNetworks>\(network("cvpn-assoc-1", "subnet-0aaa", "associated"))</clientVpnTargetNetworks><nextToken>t2</nextToken></DescribeClientVpnTargetNetworksResponse>"),
                 ec2OK("<DescribeClientVpnTargetNetworksResponse><requestId>r</requestId><clientVpnTargetNetworks>\(network("cvpn-assoc-2", "subnet-0bbb", "associating"))</clientVpnTargetNetworks><nextToken></nextToken></DescribeClientVpnTargetNetworksResponse>"),
             ])
@@ -415,7 +416,7 @@ extension EC2IAMACMTests {
 
         @Test func authorizeClientVpnIngressForAGroupOrForEveryone() async throws {
             let ok = "<AuthorizeClientVpnIngressResponse><requestId>r</requestId><status><code>authorizing</code></status></AuthorizeClientVpnIngressResponse>"
-            let script = ClientScript([ec2OK(ok), ec2OK(ok)])
+            let script = ScriptedTransport(answers: [ec2OK(ok), ec2OK(ok)])
             let client = makeAWSClient(script)
             let status = try await client.authorizeClientVpnIngress(
                 AuthorizeClientVpnIngressRequest(clientVpnEndpointId: vpnEndpointId, targetNetworkCidr: "10.0.0.0/16", accessGroupId: "00g1engineers",
@@ -433,7 +434,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func describeClientVpnAuthorizationRules() async throws {
-            let script = ClientScript([ec2OK("""
+            let script = ScriptedTransport(answers: [ec2OK("""
                 <DescribeClientVpnAuthorizationRulesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
                     <requestId>r</requestId>
                     <authorizationRule>
@@ -469,7 +470,7 @@ extension EC2IAMACMTests {
                 + "<ca>\n-----BEGIN CERTIFICATE-----\nMIIDQTCCAimgAwIBAgITBmyfz5m/jAo54vB4ikPmljZbyjANBgkqhkiG9w0BAQsF\n-----END CERTIFICATE-----\n</ca>\n"
                 + "auth-federate\nauth-retry interact\nauth-nocache\nreneg-sec 0\n"
             let escaped = ovpn.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            let script = ClientScript([ec2OK("""
+            let script = ScriptedTransport(answers: [ec2OK("""
                 <ExportClientVpnClientConfigurationResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
                     <requestId>r</requestId>
                     <clientConfiguration>\(escaped)</clientConfiguration>
@@ -484,7 +485,7 @@ extension EC2IAMACMTests {
     @Suite("EC2: errors")
     struct EC2Errors {
         @Test func anEC2ErrorDocumentGivesCodeMessageAndRequestID() async {
-            let script = ClientScript([clientReply(400, """
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(400, """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Response><Errors><Error><Code>InvalidClientVpnEndpointId.NotFound</Code><Message>Endpoint cvpn-endpoint-0123456789abcdef0 does not exist</Message></Error></Errors><RequestID>3f1a6c1e-1d9b-4c35-9b4a-7a0a5EXAMPLE</RequestID></Response>
                 """, headers: [("Content-Type", "text/xml;charset=UTF-8")])])
@@ -498,9 +499,9 @@ extension EC2IAMACMTests {
         }
 
         @Test func requestLimitExceededIsRetriedWithBackoff() async throws {
-            let throttled = clientReply(503, "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>r1</RequestID></Response>")
-            let script = ClientScript([throttled, ec2OK("<DescribeVpcsResponse><requestId>r2</requestId><vpcSet/></DescribeVpcsResponse>")])
-            let clock = ClientClock()
+            let throttled = ScriptedTransport.reply(503, "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>r1</RequestID></Response>")
+            let script = ScriptedTransport(answers: [throttled, ec2OK("<DescribeVpcsResponse><requestId>r2</requestId><vpcSet/></DescribeVpcsResponse>")])
+            let clock = FakeClock()
             let vpcs = try await makeAWSClient(script, clock: clock).describeVpcs(ids: ["vpc-1"], region: "eu-west-1")
             #expect(vpcs.isEmpty)
             #expect(clock.slept == [.milliseconds(100)])
@@ -508,7 +509,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func unauthorizedOperationIsAnAccessError() async {
-            let script = ClientScript([clientReply(403, "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation. User: arn:aws:sts::111122223333:assumed-role/idcsync/ci is not authorized to perform: ec2:CreateClientVpnEndpoint</Message></Error></Errors><RequestID>r9</RequestID></Response>")])
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(403, "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation. User: arn:aws:sts::111122223333:assumed-role/idcsync/ci is not authorized to perform: ec2:CreateClientVpnEndpoint</Message></Error></Errors><RequestID>r9</RequestID></Response>")])
             let error = await clientFailure {
                 try await makeAWSClient(script).createClientVpnEndpoint(EC2ClientVPN.createRequest, region: "eu-west-1")
             }
@@ -518,7 +519,7 @@ extension EC2IAMACMTests {
 
         @Test func parametersFlattenedForQueryAreRefusedByEC2() async {
             let error = await clientFailure {
-                try await makeAWSClient(ClientScript([])).query(.describeVpcs, service: .ec2, region: "eu-west-1", parameters: QueryParameters(.query))
+                try await makeAWSClient(ScriptedTransport(answers: [])).query(.describeVpcs, service: .ec2, region: "eu-west-1", parameters: QueryParameters(.query))
             }
             #expect(error == .configuration("ec2:DescribeVpcs: parameters flattened for query, but ec2 speaks ec2(version: \"2016-11-15\")"))
         }
@@ -565,7 +566,7 @@ extension EC2IAMACMTests {
             ("cn-northwest-1", "https://iam.cn-north-1.amazonaws.com.cn/", "cn-north-1"),
         ])
         func iamGoesToThePartitionsGlobalEndpointSignedForItsRegion(region: String, url: String, signingRegion: String) async throws {
-            let script = ClientScript([clientReply(200, """
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(200, """
                 <ListSAMLProvidersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
                   <ListSAMLProvidersResult><SAMLProviderList/></ListSAMLProvidersResult>
                   <ResponseMetadata><RequestId>fd74fa8d-99f3-11e1-a4c3-27EXAMPLE804</RequestId></ResponseMetadata>
@@ -586,7 +587,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func listSAMLProvidersReadsArnsAndDates() async throws {
-            let script = ClientScript([clientReply(200, """
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(200, """
                 <ListSAMLProvidersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
                   <ListSAMLProvidersResult>
                     <SAMLProviderList>
@@ -614,7 +615,7 @@ extension EC2IAMACMTests {
 
         @Test func getSAMLProviderReadsTheMetadataDocument() async throws {
             let escaped = Self.metadata.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            let script = ClientScript([clientReply(200, """
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(200, """
                 <GetSAMLProviderResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
                   <GetSAMLProviderResult>
                     <SAMLProviderUUID>a1b2c3d4-5678-90ab-cdef-EXAMPLE11111</SAMLProviderUUID>
@@ -632,7 +633,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func createSAMLProviderSendsNameMetadataAndTagsAsMembers() async throws {
-            let script = ClientScript([clientReply(200, """
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(200, """
                 <CreateSAMLProviderResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
                   <CreateSAMLProviderResult>
                     <SAMLProviderArn>arn:aws:iam::111122223333:saml-provider/okta-clientvpn</SAMLProviderArn>
@@ -651,7 +652,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func updateSAMLProviderReplacesTheDocument() async throws {
-            let script = ClientScript([clientReply(200, """
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(200, """
                 <UpdateSAMLProviderResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
                   <UpdateSAMLProviderResult><SAMLProviderArn>arn:aws:iam::111122223333:saml-provider/okta-clientvpn</SAMLProviderArn></UpdateSAMLProviderResult>
                   <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>
@@ -664,7 +665,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func anIAMErrorDocumentGivesCodeMessageAndRequestId() async {
-            let script = ClientScript([clientReply(404, """
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(404, """
                 <ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
                   <Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>Manifest not found for arn arn:aws:iam::111122223333:saml-provider/okta-clientvpn</Message></Error>
                   <RequestId>a1b2c3d4-EXAMPLE</RequestId>
@@ -684,7 +685,7 @@ extension EC2IAMACMTests {
     @Suite("ACM: server certificate")
     struct ACMCertificates {
         @Test func describeCertificateReadsStatusKeyAndExpiry() async throws {
-            let script = ClientScript([clientOK("""
+            let script = ScriptedTransport(answers: [clientOK("""
                 {"Certificate":{"CertificateArn":"\(vpnCertificate)","DomainName":"vpn.example.com",
                  "SubjectAlternativeNames":["vpn.example.com"],"DomainValidationOptions":[{"DomainName":"vpn.example.com","ValidationStatus":"SUCCESS"}],
                  "Serial":"0a:0b","Subject":"CN=vpn.example.com","Issuer":"Amazon","CreatedAt":1795168800.0,"IssuedAt":1795168860.123,
@@ -706,7 +707,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func listCertificatesAsksForRSAKeyTypesAndFollowsNextToken() async throws {
-            let script = ClientScript([
+            let script = ScriptedTransport(answers: [
                 clientOK("""
                     {"NextToken":"page-2","CertificateSummaryList":[{"CertificateArn":"arn:aws:acm:eu-west-1:111122223333:certificate/a",
                      "DomainName":"vpn.example.com","SubjectAlternativeNameSummaries":["vpn.example.com"],"HasAdditionalSubjectAlternativeNames":false,
@@ -734,7 +735,7 @@ extension EC2IAMACMTests {
         }
 
         @Test func anACMErrorIsTyped() async {
-            let script = ClientScript([clientReply(400, #"{"__type":"ResourceNotFoundException","message":"Could not find certificate arn:c."}"#,
+            let script = ScriptedTransport(answers: [ScriptedTransport.reply(400, #"{"__type":"ResourceNotFoundException","message":"Could not find certificate arn:c."}"#,
                                                    headers: [("x-amzn-RequestId", "req-acm")])])
             let error = await clientFailure { try await makeAWSClient(script).describeCertificate(arn: "arn:c", region: "eu-west-1") }
             #expect(error == .service(status: 400, code: "ResourceNotFoundException", message: "Could not find certificate arn:c.",

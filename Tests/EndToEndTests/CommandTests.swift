@@ -1,16 +1,6 @@
 import Foundation
+import IDCSyncTestSupport
 import Testing
-
-/// Compares stdout with a golden file in Tests/EndToEndTests/Fixtures/golden (IDCSYNC_UPDATE_GOLDEN=1 rewrites).
-private func expectGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let url = repositoryRoot.appendingPathComponent("Tests/EndToEndTests/Fixtures/golden/\(name)")
-    if ProcessInfo.processInfo.environment["IDCSYNC_UPDATE_GOLDEN"] == "1" {
-        try actual.write(to: url, atomically: true, encoding: .utf8)
-        return
-    }
-    let expected = try String(contentsOf: url, encoding: .utf8)
-    #expect(actual == expected, "stdout differs from \(name); run scripts/update-golden if intended", sourceLocation: sourceLocation)
-}
 
 @Suite("urls (binary)")
 struct URLsCommandTests {
@@ -21,7 +11,7 @@ struct URLsCommandTests {
             let result = try workspace.run(["urls", "--output", format])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.isEmpty)
-            try expectGolden(result.stdout, golden)
+            expectGolden(result.stdout, golden)
         }
     }
 

@@ -1,4 +1,5 @@
 import IDCSyncCore
+import IDCSyncTestSupport
 import Testing
 
 private func parse(_ yaml: String, environment: [String: String] = [:]) throws -> Config {
@@ -25,7 +26,7 @@ private func onlyError(_ yaml: String, sourceLocation: SourceLocation = #_source
 @Suite("Config parsing")
 struct ConfigParserTests {
     @Test func exampleConfigParsesWithoutDiagnostics() throws {
-        let config = try parse(fixtureConfig("full.yaml"))
+        let config = try parse(fixtureText("configs/full.yaml"))
         #expect(config.diagnostics.isEmpty, "\(config.diagnostics)")
         let target = config.defaultTarget
         #expect(target.instance.arn?.instanceId == "ssoins-7758a1b2c3d4e5f6")

@@ -1,4 +1,5 @@
 @testable import IDCSyncCore
+import IDCSyncTestSupport
 import Testing
 
 private let management = AccountID(value: "111122223333")

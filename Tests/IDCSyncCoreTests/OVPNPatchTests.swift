@@ -1,11 +1,11 @@
 import Foundation
 @testable import IDCSyncCore
+import IDCSyncTestSupport
 import Testing
 
 /// The bytes of an input fixture in Fixtures/ovpn.
 private func ovpnFixture(_ name: String) throws -> [UInt8] {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/ovpn/\(name)")
-    return Array(try Data(contentsOf: url))
+    Array(try Data(contentsOf: fixtureURL("ovpn/\(name)")))
 }
 
 private func patched(_ name: String) throws -> OVPNPatch.Outcome {

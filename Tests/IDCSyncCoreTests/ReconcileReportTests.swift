@@ -1,6 +1,7 @@
 @testable import IDCSyncCore
 import IDCSyncEngine
 import IDCSyncRendering
+import IDCSyncTestSupport
 import Testing
 
 

@@ -1,4 +1,5 @@
 import IDCSyncCore
+import IDCSyncTestSupport
 import Testing
 
 private let instanceArn = try! InstanceARN.parse("arn:aws:sso:::instance/ssoins-7758a1b2c3d4e5f6").get()

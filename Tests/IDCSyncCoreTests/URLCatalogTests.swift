@@ -1,5 +1,6 @@
 import IDCSyncCore
 import IDCSyncRendering
+import IDCSyncTestSupport
 import Testing
 
 private let tokyo = Region(name: "ap-northeast-1", partition: .aws)

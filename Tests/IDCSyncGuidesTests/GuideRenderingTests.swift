@@ -2,6 +2,7 @@
 import Foundation
 import IDCSyncCore
 @testable import IDCSyncGuides
+import IDCSyncTestSupport
 import Testing
 
 /// The 2-Region example of the README: Tokyo primary with a custom alias, replicated to Osaka.

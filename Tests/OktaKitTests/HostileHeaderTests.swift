@@ -1,6 +1,7 @@
 import Foundation
 import HTTPKit
 import IDCSyncCore
+import IDCSyncTestSupport
 @testable import OktaKit
 import Testing
 
@@ -88,7 +89,7 @@ struct OktaHostileHeaderTests {
     /// backoff, then the retry.
     @Test(arguments: hostileNumbers.filter { $0 != "99999999999999999999999999" })
     func a429WithAResetThatIsNoNumberBacksOffAndRetries(reset: String) async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let transport = ScriptedTransport([
             { _ in response(429, #"{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit"}"#, headers: [("X-Rate-Limit-Reset", reset)]) },
             { _ in response(200, appBody) },
@@ -96,13 +97,13 @@ struct OktaHostileHeaderTests {
         let app = try await client(transport, time: time).app(id: "0oa1")
         #expect(app.id == "0oa1")
         #expect(time.slept == [.milliseconds(500)])
-        #expect(transport.sent.count == 2)
+        #expect(transport.requests.count == 2)
     }
 
     /// With all three headers, a hostile reset makes the observation unusable: the same bounded path.
     @Test(arguments: ["1e30", "inf", "nan", "-5", "", "garbage"])
     func a429WithAllThreeHeadersAndAHostileResetBacksOffAndRetries(reset: String) async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let transport = ScriptedTransport([
             { _ in response(429, "{}", headers: [("X-Rate-Limit-Limit", "500"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", reset)]) },
             { _ in response(200, appBody) },
@@ -116,7 +117,7 @@ struct OktaHostileHeaderTests {
     /// sleep or another request.
     @Test(arguments: [false, true])
     func a429WithAResetCenturiesAwayIsTheRateLimitError(withAllHeaders: Bool) async {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let headers = (withAllHeaders ? [("X-Rate-Limit-Limit", "500"), ("X-Rate-Limit-Remaining", "0")] : [])
             + [("X-Rate-Limit-Reset", "99999999999999999999999999")]
         let transport = ScriptedTransport([{ _ in response(429, "{}", headers: headers) }])
@@ -127,13 +128,13 @@ struct OktaHostileHeaderTests {
             return wait == Duration.saturationLimit.wholeSecondsRoundedUp && "\(error)".contains("longer than okta.rateLimitMaxWaitSeconds (120 s); run again later")
         }
         #expect(time.slept.isEmpty)
-        #expect(transport.sent.count == 1)
+        #expect(transport.requests.count == 1)
     }
 
     /// A 200 that empties the bucket with a reset centuries away: the next request is refused
     /// before it is sent, with the rate-limit error.
     @Test func aDrainedBucketWithAResetCenturiesAwayFailsTheNextRequestWithoutSending() async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let registry = OktaRateLimits()
         let transport = ScriptedTransport([
             { _ in response(200, appBody, headers: [("X-Rate-Limit-Limit", "500"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "99999999999999999999999999")]) },
@@ -145,7 +146,7 @@ struct OktaHostileHeaderTests {
             guard case .rateLimited(_, 60, _)? = error as? OktaError else { return false }
             return true
         }
-        #expect(transport.sent.count == 1)
+        #expect(transport.requests.count == 1)
         #expect(time.slept.isEmpty)
     }
 
@@ -153,7 +154,7 @@ struct OktaHostileHeaderTests {
     /// so the next request goes.
     @Test(arguments: ["1e30", "inf", "-inf", "nan", "", "garbage"])
     func aDrainedBucketWithAResetThatIsNoNumberDoesNotHoldUpTheNextRequest(reset: String) async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let registry = OktaRateLimits()
         let transport = ScriptedTransport([
             { _ in response(200, appBody, headers: [("X-Rate-Limit-Limit", "500"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", reset)]) },
@@ -161,14 +162,14 @@ struct OktaHostileHeaderTests {
         ])
         _ = try await client(transport, time: time, rateLimits: registry).app(id: "0oa1")
         _ = try await client(transport, time: time, rateLimits: registry).app(id: "0oa2")
-        #expect(transport.sent.count == 2)
+        #expect(transport.requests.count == 2)
         #expect(time.slept.isEmpty)
     }
 
     /// Hostile `X-Rate-Limit-Limit` and `Remaining` values: no trap; huge counts are clamped.
     @Test(arguments: hostileNumbers)
     func hostileCountsDoNotTrap(count: String) async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let registry = OktaRateLimits()
         let reset = String(Int(serverEpoch) + 30)
         let transport = ScriptedTransport([
@@ -177,12 +178,12 @@ struct OktaHostileHeaderTests {
         ])
         _ = try await client(transport, time: time, rateLimits: registry).app(id: "0oa1")
         _ = try await client(transport, time: time, rateLimits: registry).app(id: "0oa2")
-        #expect(transport.sent.count == 2)
+        #expect(transport.requests.count == 2)
     }
 
     /// A `Date` outside the calendar is no date: the wait is measured on the local clock.
     @Test func aHostileDateFallsBackToTheLocalClock() async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let transport = ScriptedTransport([
             { _ in .success(HTTPResponse(status: 429, headers: [("Date", "Sat, 21 Nov 99999999999999999999 10:00:00 GMT"),
                                                                  ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 10))], body: Array("{}".utf8))) },
@@ -195,7 +196,7 @@ struct OktaHostileHeaderTests {
     /// Without `X-Rate-Limit-Reset`, `Retry-After` says how long; at most a year, so a huge one is
     /// the rate-limit error.
     @Test func retryAfterIsWaitedWhenThereIsNoReset() async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let transport = ScriptedTransport([
             { _ in response(429, "{}", headers: [("Retry-After", "7")]) },
             { _ in response(200, appBody) },
@@ -228,7 +229,7 @@ struct OktaRedirectTests {
                 && text.contains("which idcsync does not follow") && text.contains("check okta.orgUrl: it must be the org's own https base URL")
                 && !text.contains("\n")
         }
-        #expect(transport.sent.count == 1, "not retried, not followed")
+        #expect(transport.requests.count == 1, "not retried, not followed")
     }
 
     @Test func aRedirectWithoutLocationSaysSo() async {

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPKit
 import IDCSyncCore
+import IDCSyncTestSupport
 @testable import OktaKit
 import Testing
 import _CryptoExtras
@@ -56,7 +57,7 @@ struct OAuthTests {
     let ecKey = P256.Signing.PrivateKey()
 
     @Test func tokenHandshakeProofsAndTokenReuse() async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let transport = ScriptedTransport([
             { _ in response(400, #"{"error":"use_dpop_nonce","error_description":"Authorization server requires nonce in DPoP proof."}"#, headers: [("DPoP-Nonce", "nonce-A")]) },
             { _ in response(200, #"{"token_type":"DPoP","expires_in":3600,"access_token":"at-SECRET-123","scope":"okta.apps.read okta.apps.manage"}"#) },
@@ -67,7 +68,7 @@ struct OAuthTests {
         let okta = client(transport, time: time, credentials: .serviceApp(clientId: "0oaclient", key: .es256(ecKey), keyId: "kid-1"))
         _ = try await okta.app(id: "0oa1")
         _ = try await okta.app(id: "0oa1")
-        let sent = transport.sent
+        let sent = transport.requests
         #expect(sent.map(\.method) == ["POST", "POST", "GET", "GET", "GET"], "one token for both calls")
 
         // The client assertion: signed with the service app's key, claims as Okta requires.
@@ -112,7 +113,7 @@ struct OAuthTests {
     }
 
     @Test func readOnlyRunsAskOnlyForTheReadScopeAndExpiredTokensAreRenewed() async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let transport = ScriptedTransport([
             { _ in response(200, #"{"token_type":"DPoP","expires_in":100,"access_token":"at-1"}"#) },
             { _ in response(200, appBody) },
@@ -123,9 +124,9 @@ struct OAuthTests {
         _ = try await okta.app(id: "0oa1")
         try await time.sleep(for: .seconds(50))
         _ = try await okta.app(id: "0oa1")
-        #expect(formFields(transport.sent[0].body)["scope"] == "okta.apps.read")
-        #expect(transport.sent[3].header("Authorization") == "DPoP at-2", "a token within a minute of expiry is renewed")
-        #expect(try DecodedJWT(formFields(transport.sent[0].body)["client_assertion"]!).header["kid"] == nil)
+        #expect(formFields(transport.requests[0].body)["scope"] == "okta.apps.read")
+        #expect(transport.requests[3].header("Authorization") == "DPoP at-2", "a token within a minute of expiry is renewed")
+        #expect(try DecodedJWT(formFields(transport.requests[0].body)["client_assertion"]!).header["kid"] == nil)
     }
 
     @Test func bearerTokensWhenTheAppDoesNotUseDPoP() async throws {
@@ -134,8 +135,8 @@ struct OAuthTests {
             { _ in response(200, appBody) },
         ])
         _ = try await client(transport, credentials: .serviceApp(clientId: "c", key: .es256(ecKey), keyId: nil)).app(id: "0oa1")
-        #expect(transport.sent[1].header("Authorization") == "Bearer at-b")
-        #expect(transport.sent[1].header("DPoP") == nil)
+        #expect(transport.requests[1].header("Authorization") == "Bearer at-b")
+        #expect(transport.requests[1].header("DPoP") == nil)
     }
 
     @Test func rs256ClientAssertions() async throws {
@@ -147,7 +148,7 @@ struct OAuthTests {
             { _ in response(200, appBody) },
         ])
         _ = try await client(transport, credentials: .serviceApp(clientId: "c", key: key, keyId: "r1")).app(id: "0oa1")
-        let assertion = try DecodedJWT(formFields(transport.sent[0].body)["client_assertion"]!)
+        let assertion = try DecodedJWT(formFields(transport.requests[0].body)["client_assertion"]!)
         #expect(assertion.header["alg"] == "RS256")
         #expect(rsa.publicKey.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: assertion.signature), for: assertion.signingInput, padding: .insecurePKCS1v1_5))
     }
@@ -160,7 +161,7 @@ struct OAuthTests {
             guard case .oauth(400, "invalid_scope", _, _)? = error as? OktaError else { return false }
             return "\(error)".contains("grant the service app")
         }
-        #expect(transport.sent.count == 1, "nothing is read without a token")
+        #expect(transport.requests.count == 1, "nothing is read without a token")
     }
 
     @Test func privateKeysLoadFromPEMAndBadKeysSayWhyWithoutKeyMaterial() throws {

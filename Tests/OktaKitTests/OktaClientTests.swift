@@ -2,46 +2,10 @@ import Crypto
 import Foundation
 import HTTPKit
 import IDCSyncCore
+import IDCSyncTestSupport
 @testable import OktaKit
 import Testing
 import _CryptoExtras
-
-/// A transport that answers from a script and records every request.
-final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
-    typealias Responder = @Sendable (HTTPRequest) -> Result<HTTPResponse, TransportError>
-    private let lock = NSLock()
-    private var script: [Responder]
-    private(set) var requests: [HTTPRequest] = []
-
-    init(_ script: [Responder]) { self.script = script }
-
-    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        let responder: Responder = lock.withLock {
-            requests.append(request)
-            guard !script.isEmpty else { return { _ in .failure(.other("script exhausted")) } }
-            return script.removeFirst()
-        }
-        return try responder(request).get()
-    }
-
-    var sent: [HTTPRequest] { lock.withLock { requests } }
-}
-
-/// Time that only moves when the client sleeps.
-final class FakeTime: TimeSource, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Double
-    private(set) var sleeps: [Duration] = []
-    init(now: Double = 1_795_000_000) { current = now }
-    func now() -> Double { lock.withLock { current } }
-    func sleep(for duration: Duration) async throws {
-        lock.withLock {
-            sleeps.append(duration)
-            current += Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
-    }
-    var slept: [Duration] { lock.withLock { sleeps } }
-}
 
 let serverDate = "Sat, 21 Nov 2026 10:00:00 GMT"
 let serverEpoch = 1_795_255_200.0
@@ -52,7 +16,7 @@ func response(_ status: Int, _ body: String = "{}", headers: [(String, String)] 
 
 let appBody = #"{"id":"0oa1","name":"amazon_aws_sso","label":"AWS IAM Identity Center","lastUpdated":"2026-11-21T10:00:00.000Z","settings":{"app":{"acsURL":null}}}"#
 
-func client(_ transport: ScriptedTransport, time: FakeTime = FakeTime(), credentials: OktaCredentials = .apiToken(Secret("tok-SECRET-1")),
+func client(_ transport: ScriptedTransport, time: FakeClock = FakeClock(), credentials: OktaCredentials = .apiToken(Secret("tok-SECRET-1")),
             access: OktaAccess = .readWrite, maximumWait: Duration = .seconds(120), rateLimits: OktaRateLimits = OktaRateLimits(),
             orgURL: String = "https://example.okta.com") -> OktaClient {
     // Each test has its own registry: tests run in parallel, each with its own clock.
@@ -74,12 +38,12 @@ struct OktaClientTests {
             return request.requestId == "req-42" && error.description.contains("GET /api/v1/apps/0oa9 (X-Okta-Request-Id req-42)")
                 && error.description.contains("check okta.appId") && !error.description.contains("SECRET")
         }
-        #expect(transport.sent.first?.header("Authorization") == "SSWS tok-SECRET-1")
-        #expect(transport.sent.first?.url == "https://example.okta.com/api/v1/apps/0oa9")
+        #expect(transport.requests.first?.header("Authorization") == "SSWS tok-SECRET-1")
+        #expect(transport.requests.first?.url == "https://example.okta.com/api/v1/apps/0oa9")
     }
 
     @Test func a429WaitsUntilTheResetOnTheServersClockAndRetriesWithOktaHeaders() async throws {
-        let time = FakeTime()
+        let time = FakeClock()
         let transport = ScriptedTransport([
             { _ in response(429, #"{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests."}"#,
                             headers: [("X-Rate-Limit-Limit", "100"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 3))],
@@ -90,10 +54,10 @@ struct OktaClientTests {
         let app = try await client(transport, time: time).app(id: "0oa1")
         #expect(app.id == "0oa1")
         #expect(time.slept == [.seconds(4), .seconds(2)], "reset - Date + 1 s")
-        let retries = transport.sent.dropFirst()
+        let retries = transport.requests.dropFirst()
         #expect(retries.map { $0.header("X-Okta-Retry-For") } == ["first-429", "first-429"])
         #expect(retries.map { $0.header("X-Okta-Retry-Count") } == ["1", "2"])
-        #expect(transport.sent.first?.header("X-Okta-Retry-For") == nil)
+        #expect(transport.requests.first?.header("X-Okta-Retry-For") == nil)
     }
 
     @Test func aRateLimitWaitLongerThanTheMaximumIsAnError() async {
@@ -104,11 +68,11 @@ struct OktaClientTests {
             guard case .rateLimited(601, 60, _)? = error as? OktaError else { return false }
             return "\(error)".contains("okta.rateLimitMaxWaitSeconds (60 s)")
         }
-        #expect(transport.sent.count == 1)
+        #expect(transport.requests.count == 1)
     }
 
     @Test func requestsArePacedWhenTheBucketIsEmptySoNo429Happens() async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let transport = ScriptedTransport([
             { _ in response(200, appBody, headers: [("X-Rate-Limit-Limit", "2"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 5))]) },
             { _ in response(200, appBody, headers: [("X-Rate-Limit-Limit", "2"), ("X-Rate-Limit-Remaining", "1"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 65))]) },
@@ -122,7 +86,7 @@ struct OktaClientTests {
     }
 
     @Test func getsAreRetriedAfter5xxAndLostConnectionsWithBackoff() async throws {
-        let time = FakeTime()
+        let time = FakeClock()
         let transport = ScriptedTransport([
             { _ in response(500, #"{"errorCode":"E0000009","errorSummary":"Internal Server Error"}"#) },
             { _ in .failure(.connectionReset("eof")) },
@@ -130,7 +94,7 @@ struct OktaClientTests {
             { _ in response(200, appBody) },
         ])
         _ = try await client(transport, time: time).app(id: "0oa1")
-        #expect(transport.sent.count == 4)
+        #expect(transport.requests.count == 4)
         #expect(time.slept == [.milliseconds(500), .seconds(1), .seconds(2)])
     }
 
@@ -142,22 +106,22 @@ struct OktaClientTests {
             guard case .transport(.timeout, 4, _)? = error as? OktaError else { return false }
             return "\(error)".contains("after 4 attempts: the request timed out")
         }
-        #expect(transport.sent.count == 4)
+        #expect(transport.requests.count == 4)
     }
 
     @Test func aPUTIsNotRetriedAfterA5xxOrALostConnectionButIsAfterA429() async throws {
         let app = try OktaApp(json: JSONParser.parse(appBody))
         let failing = ScriptedTransport([{ _ in response(503, "{}") }, { _ in response(200, appBody) }])
         await #expect(throws: OktaError.self) { _ = try await client(failing).replace(app) }
-        #expect(failing.sent.count == 1)
+        #expect(failing.requests.count == 1)
         let reset = ScriptedTransport([{ _ in .failure(.connectionReset("rst")) }, { _ in response(200, appBody) }])
         await #expect(throws: OktaError.self) { _ = try await client(reset).replace(app) }
-        #expect(reset.sent.count == 1)
+        #expect(reset.requests.count == 1)
         let limited = ScriptedTransport([{ _ in response(429, "{}", headers: [("X-Rate-Limit-Reset", String(Int(serverEpoch)))]) }, { _ in response(200, appBody) }])
         _ = try await client(limited).replace(app)
-        #expect(limited.sent.count == 2)
-        #expect(limited.sent[1].method == "PUT")
-        #expect(try JSONParser.parse(limited.sent[1].body ?? []) == app.json, "the PUT body is the app as given")
+        #expect(limited.requests.count == 2)
+        #expect(limited.requests[1].method == "PUT")
+        #expect(try JSONParser.parse(limited.requests[1].body ?? []) == app.json, "the PUT body is the app as given")
     }
 
     @Test func listFollowsLinkPaginationAcrossSeveralLinkHeaders() async throws {
@@ -181,7 +145,7 @@ struct OktaClientTests {
     @Test func aNextLinkToAnotherHostIsRefused() async {
         let transport = ScriptedTransport([{ _ in response(200, "[]", headers: [("Link", "<https://evil.example/api/v1/apps?after=x>; rel=\"next\"")]) }])
         await #expect(throws: OktaError.self) { _ = try await client(transport).apps(filter: "name eq \"x\"") }
-        #expect(transport.sent.count == 1)
+        #expect(transport.requests.count == 1)
     }
 
     @Test func errorsFromWWWAuthenticateAndOAuthAreReadable() {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPKit
 import IDCSyncCore
+import IDCSyncTestSupport
 @testable import OktaKit
 import Testing
 
@@ -20,7 +21,7 @@ struct OktaLifecycleTests {
         #expect(created.status == "INACTIVE")
         #expect(created.json.value(at: ["settings", "notes", "admin"]) == .string("managed by idcsync"))
         _ = try await okta.createApp(app, activate: true)
-        let sent = transport.sent
+        let sent = transport.requests
         #expect(sent.map(\.method) == ["POST", "POST"])
         #expect(sent.map(\.url) == ["https://example.okta.com/api/v1/apps?activate=false", "https://example.okta.com/api/v1/apps?activate=true"])
         #expect(sent[0].header("Content-Type") == "application/json")
@@ -34,19 +35,19 @@ struct OktaLifecycleTests {
             { _ in response(200, bookmarkBody) },
         ])
         _ = try await client(limited).createApp(app, activate: true)
-        #expect(limited.sent.count == 2)
-        #expect(limited.sent[1].header("X-Okta-Retry-For") == "r429")
+        #expect(limited.requests.count == 2)
+        #expect(limited.requests[1].header("X-Okta-Retry-For") == "r429")
 
         let failing = ScriptedTransport([{ _ in response(500, #"{"errorCode":"E0000009","errorSummary":"Internal Server Error"}"#) }, { _ in response(200, bookmarkBody) }])
         await #expect { _ = try await client(failing).createApp(app, activate: true) } throws: { ($0 as? OktaError)?.status == 500 }
-        #expect(failing.sent.count == 1, "Okta may have created the app: a blind retry could make a second tile")
+        #expect(failing.requests.count == 1, "Okta may have created the app: a blind retry could make a second tile")
 
         let lost = ScriptedTransport([{ _ in .failure(.timeout) }, { _ in response(200, bookmarkBody) }])
         await #expect { _ = try await client(lost).createApp(app, activate: true) } throws: { error in
             guard case .transport(.timeout, 1, let request)? = error as? OktaError else { return false }
             return request.method == "POST" && request.path == "/api/v1/apps"
         }
-        #expect(lost.sent.count == 1)
+        #expect(lost.requests.count == 1)
     }
 
     @Test func lifecycleCallsArePOSTsWithoutABody() async throws {
@@ -54,20 +55,20 @@ struct OktaLifecycleTests {
         let okta = client(transport)
         try await okta.activateApp(id: "0oaB1")
         try await okta.deactivateApp(id: "0oa/B 2")
-        #expect(transport.sent.map(\.method) == ["POST", "POST"])
-        #expect(transport.sent.map(\.url) == [
+        #expect(transport.requests.map(\.method) == ["POST", "POST"])
+        #expect(transport.requests.map(\.url) == [
             "https://example.okta.com/api/v1/apps/0oaB1/lifecycle/activate",
             "https://example.okta.com/api/v1/apps/0oa%2FB%202/lifecycle/deactivate",
         ])
-        #expect(transport.sent.allSatisfy { $0.body == nil && $0.header("Content-Type") == nil })
+        #expect(transport.requests.allSatisfy { $0.body == nil && $0.header("Content-Type") == nil })
     }
 
     @Test func deleteAcceptsA204WithNoBody() async throws {
         let transport = ScriptedTransport([{ _ in .success(HTTPResponse(status: 204, headers: [("X-Okta-Request-Id", "r1")], body: [])) }])
         try await client(transport).deleteApp(id: "0oaB1")
-        #expect(transport.sent.first?.method == "DELETE")
-        #expect(transport.sent.first?.url == "https://example.okta.com/api/v1/apps/0oaB1")
-        #expect(transport.sent.first?.body == nil)
+        #expect(transport.requests.first?.method == "DELETE")
+        #expect(transport.requests.first?.url == "https://example.okta.com/api/v1/apps/0oaB1")
+        #expect(transport.requests.first?.body == nil)
     }
 
     /// The body Okta documents for deleting an ACTIVE app (okta/okta.github.io, apps.md).
@@ -83,7 +84,7 @@ struct OktaLifecycleTests {
                 && request.path == "/api/v1/apps/0oaB1" && request.requestId == "req-del" && error.code == "E0000056"
                 && error.description.contains("must be deactivated before deletion")
         }
-        #expect(transport.sent.count == 1)
+        #expect(transport.requests.count == 1)
     }
 
     @Test func aValidationErrorOnCreateCarriesItsCauses() async throws {
@@ -114,18 +115,18 @@ struct OktaLifecycleTests {
         ])
         let groups = try await client(transport).appGroups(appId: "0oaB1", limit: 2)
         #expect(groups == [OktaAppGroup(id: "00g1", priority: 0), OktaAppGroup(id: "00g2", priority: 1), OktaAppGroup(id: "00g3", priority: nil)])
-        #expect(transport.sent.count == 2)
+        #expect(transport.requests.count == 2)
     }
 
     @Test func appGroupsRefusesANextLinkToAnotherHostAndRetriesGETsAfter5xx() async throws {
         let evil = ScriptedTransport([{ _ in response(200, "[]", headers: [("Link", "<https://evil.example/api/v1/apps/0oaB1/groups?after=x>; rel=\"next\"")]) }])
         await #expect(throws: OktaError.self) { _ = try await client(evil).appGroups(appId: "0oaB1") }
-        #expect(evil.sent.count == 1)
+        #expect(evil.requests.count == 1)
 
         let flaky = ScriptedTransport([{ _ in response(503, "{}") }, { _ in response(200, #"[{"id":"00g1"}]"#) }])
         #expect(try await client(flaky).appGroups(appId: "0oaB1").map(\.id) == ["00g1"])
-        #expect(flaky.sent.count == 2)
-        #expect(flaky.sent[0].url == "https://example.okta.com/api/v1/apps/0oaB1/groups?limit=200")
+        #expect(flaky.requests.count == 2)
+        #expect(flaky.requests[0].url == "https://example.okta.com/api/v1/apps/0oaB1/groups?limit=200")
     }
 
     @Test func assignAndUnassignAGroup() async throws {
@@ -136,7 +137,7 @@ struct OktaLifecycleTests {
         let okta = client(transport)
         try await okta.assignGroup(appId: "0oaB1", groupId: "00g1")
         try await okta.unassignGroup(appId: "0oaB1", groupId: "00g1")
-        let sent = transport.sent
+        let sent = transport.requests
         #expect(sent.map(\.method) == ["PUT", "DELETE"])
         #expect(sent.map(\.url) == ["https://example.okta.com/api/v1/apps/0oaB1/groups/00g1", "https://example.okta.com/api/v1/apps/0oaB1/groups/00g1"])
         #expect(sent[0].body.map { String(decoding: $0, as: UTF8.self) } == "{}")

@@ -1,13 +1,14 @@
 import Foundation
 import HTTPKit
 import IDCSyncCore
+import IDCSyncTestSupport
 @testable import OktaKit
 import Testing
 
 /// Okta's fixed-window buckets on a fake clock: a window opens with its first request and ends
 /// `window` seconds later (`X-Rate-Limit-Reset` rounded up, `Date` rounded down, as Okta sends them);
-/// over the limit it answers 429 E0000047.
-final class BucketServer: HTTPTransport, @unchecked Sendable {
+/// over the limit it answers 429 E0000047. Clients reach it through `ScriptedTransport(handler: answer)`.
+final class BucketServer: @unchecked Sendable {
     struct Served: Equatable {
         var time: Double
         var path: String
@@ -15,19 +16,19 @@ final class BucketServer: HTTPTransport, @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private let time: FakeTime
+    private let time: FakeClock
     private let limits: [String: (limit: Int, window: Double)]
     private var windows: [String: (start: Double, count: Int)] = [:]
     private var log: [Served] = []
 
-    init(time: FakeTime, limits: [String: (limit: Int, window: Double)]) {
+    init(time: FakeClock, limits: [String: (limit: Int, window: Double)]) {
         self.time = time
         self.limits = limits
     }
 
     var served: [Served] { lock.withLock { log } }
 
-    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+    func answer(_ request: HTTPRequest) -> ScriptedTransport.Answer {
         let path = String(request.url.dropFirst("https://example.okta.com".count))
         let bucket = OktaClient.bucket(method: request.method, path: path)
         return lock.withLock {
@@ -47,7 +48,7 @@ final class BucketServer: HTTPTransport, @unchecked Sendable {
             ]
             let body = !allowed ? #"{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests."}"#
                 : bucket == "apps" ? "[]" : appBody
-            return HTTPResponse(status: status, headers: headers, body: Array(body.utf8))
+            return .success(HTTPResponse(status: status, headers: headers, body: Array(body.utf8)))
         }
     }
 
@@ -63,13 +64,14 @@ final class BucketServer: HTTPTransport, @unchecked Sendable {
 @Suite("Okta client: rate limits shared by the clients of an org")
 struct OktaRateGovernorTests {
     @Test func concurrentClientsOfOneOrgStayWithinTheBucketAndGoAgainTogetherAfterTheReset() async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let server = BucketServer(time: time, limits: ["app": (10, 60)])
+        let transport = ScriptedTransport(handler: server.answer)
         let registry = OktaRateLimits()
         // Eight clients, as reconcile makes one per target, all of one org.
         let shared = (0..<8).map { _ in
             OktaClient(configuration: OktaClientConfiguration(orgURL: "https://example.okta.com", credentials: .apiToken(Secret("t")), access: .read),
-                       transport: server, time: time, rateLimits: registry)
+                       transport: transport, time: time, rateLimits: registry)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<25 {
@@ -90,7 +92,7 @@ struct OktaRateGovernorTests {
     }
 
     @Test func a429IsStillWaitedOutOnceAndRetriedWithOktaHeaders() async throws {
-        let time = FakeTime()
+        let time = FakeClock()
         let registry = OktaRateLimits()
         let transport = ScriptedTransport([
             { _ in response(429, #"{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests."}"#,
@@ -103,13 +105,13 @@ struct OktaRateGovernorTests {
         // Another client of the org after the reset: no further wait.
         _ = try await client(transport, time: time, rateLimits: registry).app(id: "0oa1")
         #expect(time.slept == [.seconds(31)], "reset - Date + 1 s, once")
-        #expect(transport.sent[1].header("X-Okta-Retry-For") == "limited")
-        #expect(transport.sent[1].header("X-Okta-Retry-Count") == "1")
-        #expect(transport.sent[2].header("X-Okta-Retry-For") == nil)
+        #expect(transport.requests[1].header("X-Okta-Retry-For") == "limited")
+        #expect(transport.requests[1].header("X-Okta-Retry-Count") == "1")
+        #expect(transport.requests[2].header("X-Okta-Retry-For") == nil)
     }
 
     @Test func aWaitLongerThanTheMaximumIsAnErrorWithoutSending() async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let registry = OktaRateLimits()
         let transport = ScriptedTransport([
             { _ in response(200, appBody, headers: [("X-Rate-Limit-Limit", "500"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 600))]) },
@@ -121,12 +123,12 @@ struct OktaRateGovernorTests {
             guard case .rateLimited(601, 60, _)? = error as? OktaError else { return false }
             return true
         }
-        #expect(transport.sent.count == 1)
+        #expect(transport.requests.count == 1)
         #expect(time.slept.isEmpty)
     }
 
     @Test func anEmptyBucketDoesNotHoldUpOtherBucketsOrOtherOrgs() async throws {
-        let time = FakeTime(now: serverEpoch)
+        let time = FakeClock(now: serverEpoch)
         let registry = OktaRateLimits()
         let empty = [("X-Rate-Limit-Limit", "500"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 60))]
         let transport = ScriptedTransport([
@@ -147,14 +149,14 @@ struct OktaRateGovernorTests {
     }
 
     @Test func concurrentRequestsWithoutRateLimitHeadersAllGo() async throws {
-        let time = FakeTime()
+        let time = FakeClock()
         let transport = ScriptedTransport(Array(repeating: { _ in response(200, appBody) }, count: 12))
         let okta = client(transport, time: time)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<12 { group.addTask { _ = try await okta.app(id: "0oa\(index)") } }
             try await group.waitForAll()
         }
-        #expect(transport.sent.count == 12)
+        #expect(transport.requests.count == 12)
         #expect(time.slept.isEmpty)
     }
 
