@@ -84,6 +84,7 @@ let package = Package(
             name: "idcsync",
             dependencies: [
                 "IDCSyncCore",
+                "SystemKit",
                 "IDCSyncEngine",
                 "IDCSyncRendering",
                 "OktaKit",
@@ -106,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IDCSyncCoreTests",
-            dependencies: ["IDCSyncCore", "IDCSyncEngine", "IDCSyncRendering", "IDCSyncTestSupport"],
+            dependencies: ["SystemKit", "IDCSyncCore", "IDCSyncEngine", "IDCSyncRendering", "IDCSyncTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import AWSKit
 import Foundation
 import IDCSyncCore
+import SystemKit
 import Logging
 import OktaKit
 
@@ -207,7 +208,7 @@ public enum Doctor {
             return DoctorCheck(id: "bookmark-guides", title: title, status: .warn, detail: "bookmarks.out is not set, so doctor cannot find the guides",
                                fix: "set bookmarks.out in the config and run `idcsync bookmarks`")
         }
-        let folder = OktaSession.resolve(out, relativeTo: config.source)
+        let folder = Paths.resolve(out, relativeTo: config.source)
         let status = GuideFiles.status(outDir: folder, expectedRegions: world.enabledRegions, instanceId: world.instanceArn.instanceId,
                                        formats: config.bookmarks.formats, languages: config.bookmarks.languages)
         switch status {
@@ -230,7 +231,7 @@ public enum Doctor {
             return DoctorCheck(id: "break-glass-runbook", title: title, status: .warn, detail: "\(place) is a URL; doctor does not fetch it",
                                fix: "make sure it is reachable without Okta (an IdP outage is when it is needed)")
         }
-        let path = OktaSession.resolve(place, relativeTo: config.source)
+        let path = Paths.resolve(place, relativeTo: config.source)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         guard let size, size > 0 else {
             return DoctorCheck(id: "break-glass-runbook", title: title, status: .fail, detail: "no break-glass runbook at \(path)",

@@ -1,5 +1,6 @@
 import AWSKit
 import IDCSyncCore
+import SystemKit
 import IDCSyncGuides
 import Logging
 
@@ -70,7 +71,7 @@ public enum BookmarkGuides {
 
     /// `bookmarks.out` resolved against the config file's folder (a relative `--out` is the caller's, relative to the working directory).
     public static func configuredOutDirectory(_ config: Config) -> String? {
-        config.bookmarks.out.map { OktaSession.resolve($0, relativeTo: config.source) }
+        config.bookmarks.out.map { Paths.resolve($0, relativeTo: config.source) }
     }
 
     /// Regenerates the guides of `config.bookmarks` for a target whose Regions just changed (the last

@@ -46,7 +46,7 @@ public enum OktaSession {
                 return .apiToken(Secret(token))
             }
             if let tokenFile {
-                return .apiToken(Secret(try readTokenFile(resolve(tokenFile, relativeTo: configFile), configFile: configFile)))
+                return .apiToken(Secret(try readTokenFile(Paths.resolve(tokenFile, relativeTo: configFile), configFile: configFile)))
             }
             throw .config("config.no-token", "no Okta API token: set OKTA_API_TOKEN (or OKTA_CLIENT_TOKEN), or okta.auth.tokenFile, or use okta.auth.mode: privateKey",
                           field: "okta.auth", file: configFile)
@@ -59,7 +59,7 @@ public enum OktaSession {
                 pem = inline
                 source = (privateKeyVariable, "\(privateKeyVariable) (environment)", nil)
             } else if let privateKeyFile {
-                let path = resolve(privateKeyFile, relativeTo: configFile)
+                let path = Paths.resolve(privateKeyFile, relativeTo: configFile)
                 source = ("the private key file \(path) (okta.auth.privateKeyFile)", "okta.auth.privateKeyFile", configFile)
                 switch TextFile.contents(of: path, limit: maximumKeyFileBytes) {
                 case .success(let text):
@@ -117,13 +117,6 @@ public enum OktaSession {
         if text.hasSuffix("\r\n") { return String(text.dropLast()) }  // "\r\n" is one Character
         if text.hasSuffix("\n") { return String(text.dropLast()) }
         return text
-    }
-
-    /// A path from the config, relative to the config file's folder unless absolute.
-    public static func resolve(_ path: String, relativeTo configFile: String) -> String {
-        if path.hasPrefix("/") { return path }
-        let folder = (configFile as NSString).deletingLastPathComponent
-        return folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import IDCSyncCore
+import SystemKit
 import Logging
 import OktaKit
 
@@ -304,6 +305,6 @@ extension OktaSync {
     /// `--backup-dir`, else `okta.backupDir` (relative to the config file).
     public static func backupDirectory(config: Config, target: Target, override: String?) -> String {
         if let override { return override }
-        return OktaSession.resolve((target.okta ?? OktaConfig()).backupDir, relativeTo: config.source)
+        return Paths.resolve((target.okta ?? OktaConfig()).backupDir, relativeTo: config.source)
     }
 }

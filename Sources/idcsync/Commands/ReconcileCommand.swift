@@ -1,5 +1,6 @@
 import ArgumentParser
 import IDCSyncCore
+import SystemKit
 import IDCSyncEngine
 import IDCSyncRendering
 
@@ -54,7 +55,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let config = try console.loadConfig()
             let targets = try Reconcile.targets(config: config, named: target).map { console.aws?.apply(to: $0) ?? $0 }
-            let lock = try InstanceLock(directory: OktaSession.resolve(".idcsync-locks", relativeTo: config.source), name: "idcsync-reconcile.lock") { holder, path in
+            let lock = try InstanceLock(directory: Paths.resolve(".idcsync-locks", relativeTo: config.source), name: "idcsync-reconcile.lock") { holder, path in
                 "another idcsync reconcile is running with this config (\(holder), lock \(path)); this run did nothing. If runs overlap often, schedule them further apart or lower the work per run."
             }
             let report = await Reconcile.run(config: config, targets: targets,

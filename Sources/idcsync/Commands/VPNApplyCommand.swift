@@ -1,5 +1,6 @@
 import ArgumentParser
 import IDCSyncCore
+import SystemKit
 import IDCSyncEngine
 import IDCSyncRendering
 
@@ -32,7 +33,7 @@ struct VPNApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, report, cloud, okta) = try await VPNSession.plan(console: console, access: .readWrite)
-            let path = ovpnOut ?? OktaSession.resolve("client-vpn.ovpn", relativeTo: config.source)
+            let path = ovpnOut ?? Paths.resolve("client-vpn.ovpn", relativeTo: config.source)
             try VPNWorkflow.checkClientConfigurationDestination(path)
             console.report(report.diagnostics)
             if global.output == .text { console.write(VPNRenderer.text(report.plan, style: console.out)) }

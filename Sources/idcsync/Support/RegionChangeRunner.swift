@@ -1,5 +1,6 @@
 import AWSKit
 import IDCSyncCore
+import SystemKit
 import IDCSyncEngine
 import IDCSyncRendering
 import OktaKit
@@ -45,7 +46,7 @@ enum RegionChangeRunner {
             }
             if change.dryRun { return await finish("dry-run", steps: plan.steps, status: .changes) }
 
-            let lock = try InstanceLock(directory: OktaSession.resolve(".idcsync-locks", relativeTo: config.source),
+            let lock = try InstanceLock(directory: Paths.resolve(".idcsync-locks", relativeTo: config.source),
                                         instanceId: plan.world.instanceArn.instanceId)
             let pending = plan.steps.filter { $0.state == .pending }.count
             guard try console.confirm("Run these \(pending) step\(pending == 1 ? "" : "s")?", yes: write.yes) else {
