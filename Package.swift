@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSKitTests",
-            dependencies: ["AWSKit", "HTTPKit", "IDCSyncCore", "IDCSyncTestSupport"]
+            dependencies: ["AWSKit", "HTTPKit", "SystemKit", "IDCSyncCore", "IDCSyncTestSupport"]
         ),
         // Runs the built idcsync binary as a user would.
         .testTarget(

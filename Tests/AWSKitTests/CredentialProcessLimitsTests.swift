@@ -1,4 +1,5 @@
 @testable import AWSKit
+import SystemKit
 import Foundation
 import IDCSyncTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import HTTPKit
+import SystemKit
 import IDCSyncCore
 
 /// The profile's `credential_process`, as botocore's `ProcessProvider`: the command runs through

@@ -6,7 +6,6 @@ import Musl
 import Darwin
 #endif
 import Dispatch
-import SystemKit
 
 /// Runs a command line through `/bin/sh -c` with `posix_spawn` (no Foundation), capturing stdout and
 /// stderr. stdin is inherited, as botocore's `Popen` call leaves it. The blocking wait runs on a
@@ -18,20 +17,20 @@ import SystemKit
 /// the kill reaches its children too, except when stdin is a terminal: a process outside the
 /// terminal's foreground group that reads a prompt answer (an MFA code) would be stopped by
 /// SIGTTIN, so there it stays in idcsync's group and only the shell is killed.
-enum ShellCommand {
-    enum Termination: Sendable, Equatable {
+public enum ShellCommand {
+    public enum Termination: Sendable, Equatable {
         case exited(Int32)
         case signaled(Int32)
     }
 
-    struct Output: Sendable {
-        var termination: Termination
-        var stdout: [UInt8]
-        var stderr: [UInt8]
+    public struct Output: Sendable {
+        public var termination: Termination
+        public var stdout: [UInt8]
+        public var stderr: [UInt8]
     }
 
-    struct Failure: Error, Sendable, Equatable {
-        enum Kind: Sendable, Equatable {
+    public struct Failure: Error, Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
             /// The command could not be started or waited for.
             case system
             /// Still running after the timeout; it was killed.
@@ -39,16 +38,16 @@ enum ShellCommand {
             /// It printed more than the cap on stdout; it was killed.
             case tooMuchOutput(Int)
         }
-        var kind: Kind = .system
-        var reason: String
+        public var kind: Kind = .system
+        public var reason: String
     }
 
-    static let defaultTimeout: Duration = .seconds(60)
-    static let maximumStdout = 1024 * 1024
-    static let maximumStderr = 64 * 1024
+    public static let defaultTimeout: Duration = .seconds(60)
+    public static let maximumStdout = 1024 * 1024
+    public static let maximumStderr = 64 * 1024
 
     /// `ownProcessGroup`: nil decides by whether stdin is a terminal (see above).
-    static func run(_ command: String, environment: [String: String], timeout: Duration = defaultTimeout,
+    public static func run(_ command: String, environment: [String: String], timeout: Duration = defaultTimeout,
                     maximumStdout: Int = maximumStdout, ownProcessGroup: Bool? = nil) async -> Result<Output, Failure> {
         await withCheckedContinuation { (continuation: CheckedContinuation<Result<Output, Failure>, Never>) in
             DispatchQueue.global().async {
@@ -58,7 +57,7 @@ enum ShellCommand {
         }
     }
 
-    static func runBlocking(_ command: String, environment: [String: String], timeout: Duration = defaultTimeout,
+    public static func runBlocking(_ command: String, environment: [String: String], timeout: Duration = defaultTimeout,
                             maximumStdout: Int = maximumStdout, ownProcessGroup: Bool? = nil) -> Result<Output, Failure> {
         let deadline = monotonicNanoseconds() + timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         let ownGroup = ownProcessGroup ?? (isatty(0) == 0)
