@@ -118,9 +118,7 @@ public actor AWSClient {
             if (200..<300).contains(response.status) { return .done(response) }
             let error = Self.error(from: response, service: service, operation: operation, region: region)
             guard Self.isRetryable(status: response.status, code: error.code) else { return .failed(error, .stop) }
-            if attempt.number < configuration.retry.maximumAttempts {
-                logger.debug("aws request retried", metadata: ["operation": "\(operation.rawValue)", "code": "\(error.code ?? "-")"])
-            }
+            logger.debug("aws request retryable", metadata: ["operation": "\(operation.rawValue)", "code": "\(error.code ?? "-")"])
             return .failed(error, .retry)
         }
     }

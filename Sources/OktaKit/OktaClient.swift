@@ -31,11 +31,15 @@ public struct OktaClientConfiguration: Sendable {
     public var access: OktaAccess
     /// The limit for each request, connect to last byte.
     public var timeout: Duration
-    /// The longest wait for a rate-limit reset before giving up.
-    public var maximumRateLimitWait: Duration
     /// Per request: attempts for server errors, timeouts and resets (4, backoff from 500 ms up to
     /// 8 s) and waits for a rate-limit reset (10, each bounded by `maximumRateLimitWait`).
     public var retry: RetryPolicy
+    /// The longest wait for a rate-limit reset before giving up: a longer one is refused
+    /// (`rateLimited`), never cut short.
+    public var maximumRateLimitWait: Duration {
+        get { retry.maximumServerDelay }
+        set { retry.maximumServerDelay = newValue }
+    }
 
     public init(orgURL: String, credentials: OktaCredentials, access: OktaAccess, timeout: Duration = .seconds(30),
                 maximumRateLimitWait: Duration = .seconds(120),
@@ -44,10 +48,8 @@ public struct OktaClientConfiguration: Sendable {
         self.credentials = credentials
         self.access = access
         self.timeout = timeout
-        self.maximumRateLimitWait = maximumRateLimitWait
         self.retry = retry
-        // Longer waits are refused (`rateLimited`), never cut short.
-        self.retry.maximumServerDelay = maximumRateLimitWait
+        self.maximumRateLimitWait = maximumRateLimitWait
     }
 }
 
