@@ -129,12 +129,14 @@ struct OktaRateGovernorTests {
     @Test func aCancelledWaitForTheResetEndsWithCancellation() async throws {
         let registry = OktaRateLimits()
         let transport = ScriptedTransport([
-            { _ in response(200, appBody, headers: [("X-Rate-Limit-Limit", "500"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 30))]) },
+            { _ in response(200, appBody, headers: [("X-Rate-Limit-Limit", "500"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 3000))]) },
             { _ in response(200, appBody) },
         ])
-        // The real clock: its sleep is the one a cancelled task cuts short.
+        // The real clock: its sleep is the one a cancelled task cuts short. The reset is far off, so
+        // a slow machine never sees the window end before the second request.
         func okta() -> OktaClient {
-            OktaClient(configuration: OktaClientConfiguration(orgURL: "https://example.okta.com", credentials: .apiToken(Secret("t")), access: .read),
+            OktaClient(configuration: OktaClientConfiguration(orgURL: "https://example.okta.com", credentials: .apiToken(Secret("t")), access: .read,
+                                                              maximumRateLimitWait: .seconds(3600)),
                        transport: transport, time: SystemTime(), rateLimits: registry)
         }
         _ = try await okta().app(id: "0oa1")
