@@ -11,15 +11,14 @@ public actor AWSClient {
     public struct Configuration: Sendable {
         public var environment: [String: String]
         public var timeout: Duration
-        public var maximumAttempts: Int
-        public var backoff: Backoff
+        /// 5 attempts, backoff from 300 ms up to 10 s.
+        public var retry: RetryPolicy
 
-        public init(environment: [String: String], timeout: Duration = .seconds(30), maximumAttempts: Int = 5,
-                    backoff: Backoff = Backoff(base: .milliseconds(300), maximum: .seconds(10))) {
+        public init(environment: [String: String], timeout: Duration = .seconds(30),
+                    retry: RetryPolicy = RetryPolicy(maximumAttempts: 5, base: .milliseconds(300), cap: .seconds(10))) {
             self.environment = environment
             self.timeout = timeout
-            self.maximumAttempts = maximumAttempts
-            self.backoff = backoff
+            self.retry = retry
         }
     }
 
@@ -98,9 +97,7 @@ public actor AWSClient {
                       body: [UInt8]) async throws(AWSError) -> HTTPResponse {
         let endpoint = try AWSEndpoint.url(for: service, region: region, environment: configuration.environment)
         let signingRegion = AWSEndpoint.signingRegion(for: service, region: region)
-        var attempt = 0
-        while true {
-            attempt += 1
+        return try await configuration.retry.run(time: time, cancelled: .cancelled("\(operation.rawValue) in \(region)")) { attempt async throws(AWSError) -> RetryStep<HTTPResponse, AWSError> in
             let credentials = try await self.credentials()
             let unsigned = HTTPRequest(method: "POST", url: endpoint + "/", headers: headers + [("User-Agent", "idcsync")],
                                        body: body, timeout: configuration.timeout)
@@ -108,33 +105,22 @@ public actor AWSClient {
             let request = signer.sign(unsigned, date: time.now())
             requestCounts[operation, default: 0] += 1
             let response: HTTPResponse
-            do {
+            do throws(TransportError) {
                 response = try await transport.send(request)
             } catch {
                 logger.debug("aws request failed", metadata: ["operation": "\(operation.rawValue)", "region": "\(region)", "error": "\(error)"])
-                guard error.isTransient, attempt < configuration.maximumAttempts else {
-                    throw .transport(error, attempts: attempt, operation: operation.rawValue, region: region)
-                }
-                try await sleep(configuration.backoff.delay(attempt: attempt))
-                continue
+                return .failed(.transport(error, attempts: attempt.number, operation: operation.rawValue, region: region), error.isTransient ? .retry : .stop)
             }
             let requestId = response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id")
             logger.debug("aws request", metadata: [
                 "operation": "\(operation.rawValue)", "region": "\(region)", "status": "\(response.status)", "requestId": "\(requestId ?? "-")",
             ])
-            if (200..<300).contains(response.status) { return response }
+            if (200..<300).contains(response.status) { return .done(response) }
             let error = Self.error(from: response, service: service, operation: operation, region: region)
-            if Self.isRetryable(status: response.status, code: error.code), attempt < configuration.maximumAttempts {
-                logger.debug("aws request retried", metadata: ["operation": "\(operation.rawValue)", "code": "\(error.code ?? "-")"])
-                try await sleep(configuration.backoff.delay(attempt: attempt))
-                continue
-            }
-            throw error
+            guard Self.isRetryable(status: response.status, code: error.code) else { return .failed(error, .stop) }
+            logger.debug("aws request retryable", metadata: ["operation": "\(operation.rawValue)", "code": "\(error.code ?? "-")"])
+            return .failed(error, .retry)
         }
-    }
-
-    private func sleep(_ duration: Duration) async throws(AWSError) {
-        do { try await time.sleep(for: duration) } catch { throw .configuration("interrupted while waiting to retry") }
     }
 
     // MARK: Errors

@@ -14,6 +14,8 @@ public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     case noCredentials(tried: [String])
     /// A setting idcsync cannot use (Region, endpoint, profile), found before any request.
     case configuration(String)
+    /// The task was cancelled while waiting to retry (the text says which call).
+    case cancelled(String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no AWS credentials found (tried \(tried.joined(separator: ", "))); set AWS_PROFILE or aws.profile, or run where the environment, a profile, SSO, a container or the instance provides them"
         case .configuration(let detail):
             return detail
+        case .cancelled(let call):
+            return "\(call): cancelled while waiting to retry"
         }
     }
 

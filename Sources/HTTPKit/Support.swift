@@ -41,27 +41,6 @@ public enum LinkHeader {
     }
 }
 
-/// Exponential backoff with full jitter, bounded.
-public struct Backoff: Sendable {
-    public var base: Duration
-    public var maximum: Duration
-    /// Maps the computed delay to the one used; the default picks uniformly in [delay/2, delay].
-    public var jitter: @Sendable (Duration) -> Duration
-
-    public init(base: Duration = .milliseconds(500), maximum: Duration = .seconds(8),
-                jitter: @escaping @Sendable (Duration) -> Duration = { $0 * Double.random(in: 0.5...1) }) {
-        self.base = base
-        self.maximum = maximum
-        self.jitter = jitter
-    }
-
-    /// The delay before retry number `attempt` (1 for the first retry).
-    public func delay(attempt: Int) -> Duration {
-        let exponential = base * (1 << min(max(attempt - 1, 0), 16))
-        return jitter(min(exponential, maximum))
-    }
-}
-
 /// Time for retry logic: the real clock, or a scripted one in tests.
 public protocol TimeSource: Sendable {
     /// Seconds since 1970.

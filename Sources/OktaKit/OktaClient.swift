@@ -31,25 +31,25 @@ public struct OktaClientConfiguration: Sendable {
     public var access: OktaAccess
     /// The limit for each request, connect to last byte.
     public var timeout: Duration
-    /// The longest wait for a rate-limit reset before giving up.
-    public var maximumRateLimitWait: Duration
-    /// Attempts per request for server errors, timeouts and resets.
-    public var maximumAttempts: Int
-    /// Waits for a rate-limit reset per request (each bounded by `maximumRateLimitWait`).
-    public var maximumRateLimitRetries: Int
-    public var backoff: Backoff
+    /// Per request: attempts for server errors, timeouts and resets (4, backoff from 500 ms up to
+    /// 8 s) and waits for a rate-limit reset (10, each bounded by `maximumRateLimitWait`).
+    public var retry: RetryPolicy
+    /// The longest wait for a rate-limit reset before giving up: a longer one is refused
+    /// (`rateLimited`), never cut short.
+    public var maximumRateLimitWait: Duration {
+        get { retry.maximumServerDelay }
+        set { retry.maximumServerDelay = newValue }
+    }
 
     public init(orgURL: String, credentials: OktaCredentials, access: OktaAccess, timeout: Duration = .seconds(30),
-                maximumRateLimitWait: Duration = .seconds(120), maximumAttempts: Int = 4, maximumRateLimitRetries: Int = 10,
-                backoff: Backoff = Backoff()) {
+                maximumRateLimitWait: Duration = .seconds(120),
+                retry: RetryPolicy = RetryPolicy(maximumAttempts: 4, base: .milliseconds(500), cap: .seconds(8), maximumWaits: 10)) {
         self.orgURL = orgURL
         self.credentials = credentials
         self.access = access
         self.timeout = timeout
+        self.retry = retry
         self.maximumRateLimitWait = maximumRateLimitWait
-        self.maximumAttempts = maximumAttempts
-        self.maximumRateLimitRetries = maximumRateLimitRetries
-        self.backoff = backoff
     }
 }
 
@@ -150,16 +150,12 @@ public actor OktaClient {
         let governor = governor(bucket: Self.bucket(method: method, path: path))
         let idempotent = method == "GET"
         var retryFor: String?
-        var retryCount = 0
-        var attempt = 0
-        var nonceRetried = false
-        while true {
-            attempt += 1
-            let info = OktaError.RequestInfo(method: method, path: Self.loggable(path))
+        let info = OktaError.RequestInfo(method: method, path: Self.loggable(path))
+        return try await configuration.retry.run(time: time, cancelled: .cancelled(request: info)) { attempt async throws(OktaError) -> RetryStep<HTTPResponse, OktaError> in
             try await governor.acquire(maximumWait: configuration.maximumRateLimitWait, request: info)
             var headers: [(name: String, value: String)] = [("Accept", accept), ("User-Agent", "idcsync")]
             if body != nil { headers.append(("Content-Type", "application/json")) }
-            do {
+            do throws(OktaError) {
                 headers += try await authorization(method: method, url: url)
             } catch {
                 await governor.release()
@@ -167,21 +163,17 @@ public actor OktaClient {
             }
             if let retryFor {
                 headers.append(("X-Okta-Retry-For", retryFor))
-                headers.append(("X-Okta-Retry-Count", String(retryCount)))
+                headers.append(("X-Okta-Retry-Count", String(attempt.waits)))
             }
             let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: configuration.timeout)
             let response: HTTPResponse
-            do {
+            do throws(TransportError) {
                 requestsSent += 1
                 response = try await transport.send(request)
             } catch {
                 await governor.release()
                 logger.debug("okta request failed", metadata: ["method": "\(method)", "path": "\(Self.loggable(path))", "error": "\(error)"])
-                guard error.isTransient, idempotent, attempt < configuration.maximumAttempts else {
-                    throw .transport(error, attempts: attempt, request: info)
-                }
-                try await sleep(configuration.backoff.delay(attempt: attempt))
-                continue
+                return .failed(.transport(error, attempts: attempt.number, request: info), error.isTransient && idempotent ? .retry : .stop)
             }
             let requestId = response.header("X-Okta-Request-Id")
             let learned = await governor.complete(observation(response), rateLimited: response.status == 429)
@@ -190,38 +182,32 @@ public actor OktaClient {
                 "requestId": "\(requestId ?? "-")", "remaining": "\(response.header("X-Rate-Limit-Remaining") ?? "-")",
             ])
             let identified = OktaError.RequestInfo(method: method, path: Self.loggable(path), requestId: requestId)
-
+            if (200..<300).contains(response.status) { return .done(response) }
+            let error = Self.error(from: response, request: identified)
             switch response.status {
-            case 200..<300:
-                return response
-            case 429 where retryCount < configuration.maximumRateLimitRetries:
+            case 429 where attempt.waits < configuration.retry.maximumWaits:
+                // A 429 is not a failed attempt; it has its own bound.
                 retryFor = retryFor ?? requestId
-                retryCount += 1
-                attempt -= 1  // a 429 is not a failed attempt; it has its own bound
                 if learned {
                     // The governor now knows the bucket is empty: it waits for the reset, once for every client of the org.
                     logger.info("Okta rate limit reached; waiting for the reset", metadata: ["path": "\(Self.loggable(path))"])
-                    continue
+                    return .failed(error, .wait(.zero))
                 }
                 let wait = rateLimitWait(response)
                 guard wait <= configuration.maximumRateLimitWait else {
                     throw .rateLimited(waitSeconds: wait.wholeSecondsRoundedUp, maximumSeconds: configuration.maximumRateLimitWait.wholeSecondsRoundedUp, request: identified)
                 }
                 logger.info("Okta rate limit reached; waiting for the reset", metadata: ["seconds": "\(wait.components.seconds)", "path": "\(Self.loggable(path))"])
-                try await sleep(wait)
-                continue
-            case 401 where !nonceRetried && Self.challenge(response)?.contains("use_dpop_nonce") == true:
+                return .failed(error, .wait(wait))
+            case 401 where Self.challenge(response)?.contains("use_dpop_nonce") == true:
                 // The resource server wants a DPoP nonce: take it and send the request once more.
-                nonceRetried = true
                 resourceNonce = response.header("DPoP-Nonce")
-                attempt -= 1
-                continue
-            case 500..<600 where idempotent && attempt < configuration.maximumAttempts:
-                logger.debug("okta server error; retrying", metadata: ["status": "\(response.status)", "requestId": "\(requestId ?? "-")"])
-                try await sleep(configuration.backoff.delay(attempt: attempt))
-                continue
+                return .failed(error, .resend)
+            case 500..<600 where idempotent:
+                logger.debug("okta server error", metadata: ["status": "\(response.status)", "requestId": "\(requestId ?? "-")"])
+                return .failed(error, .retry)
             default:
-                throw Self.error(from: response, request: identified)
+                return .failed(error, .stop)
             }
         }
     }
@@ -247,7 +233,7 @@ public actor OktaClient {
         if let seconds = HeaderValue.retryAfterSeconds(response.header("Retry-After"), now: serverNow) {
             return .saturating(seconds: seconds)
         }
-        return configuration.backoff.delay(attempt: 1)
+        return configuration.retry.backoff(retry: 1)
     }
 
     /// The response's `Date`, else the local clock.
@@ -257,10 +243,6 @@ public actor OktaClient {
 
     private func localTime(ofServerTime serverTime: Double, _ response: HTTPResponse) -> Double {
         time.now() + (serverTime - self.serverTime(response))
-    }
-
-    private func sleep(_ duration: Duration) async throws(OktaError) {
-        do { try await time.sleep(for: duration) } catch { throw .configuration("interrupted while waiting") }
     }
 
     // MARK: Authentication
@@ -286,19 +268,16 @@ public actor OktaClient {
         }
         let tokenURL = configuration.orgURL + "/oauth2/v1/token"
         let path = "/oauth2/v1/token"
-        var attempt = 0
-        var rateLimitRetries = 0
-        var nonceRetried = false
         let governor = governor(bucket: "token")
-        while true {
-            attempt += 1
-            try await governor.acquire(maximumWait: configuration.maximumRateLimitWait, request: .init(method: "POST", path: path))
+        let info = OktaError.RequestInfo(method: "POST", path: path)
+        return try await configuration.retry.run(time: time, cancelled: .cancelled(request: info)) { attempt async throws(OktaError) -> RetryStep<(token: Secret, type: String), OktaError> in
+            try await governor.acquire(maximumWait: configuration.maximumRateLimitWait, request: info)
             let now = time.now()
             var header: JSONObject = ["typ": "JWT"]
             if let keyId { header["kid"] = .string(keyId) }
             let assertion: String
             let proof: String
-            do {
+            do throws(OktaError) {
                 assertion = try key.sign(header: header, claims: [
                     "iss": .string(clientId), "sub": .string(clientId), "aud": .string(tokenURL),
                     "iat": .int(Int(now)), "exp": .int(Int(now) + 300), "jti": .string(UUID().uuidString),
@@ -318,16 +297,13 @@ public actor OktaClient {
                 ("Accept", "application/json"), ("Content-Type", "application/x-www-form-urlencoded"),
                 ("User-Agent", "idcsync"), ("DPoP", proof),
             ], body: Array(form.utf8), timeout: configuration.timeout)
-            let info = OktaError.RequestInfo(method: "POST", path: path)
             let response: HTTPResponse
-            do {
+            do throws(TransportError) {
                 requestsSent += 1
                 response = try await transport.send(request)
             } catch {
                 await governor.release()
-                guard error.isTransient, attempt < configuration.maximumAttempts else { throw .transport(error, attempts: attempt, request: info) }
-                try await sleep(configuration.backoff.delay(attempt: attempt))
-                continue
+                return .failed(.transport(error, attempts: attempt.number, request: info), error.isTransient ? .retry : .stop)
             }
             let learned = await governor.complete(observation(response), rateLimited: response.status == 429)
             let identified = OktaError.RequestInfo(method: "POST", path: path, requestId: response.header("X-Okta-Request-Id"))
@@ -343,32 +319,24 @@ public actor OktaClient {
                     return nil
                 } ?? 3600
                 accessToken = (Secret(token), type, time.now() + lifetime)
-                return (Secret(token), type)
+                return .done((Secret(token), type))
             }
-            let error = (try? Self.json(response.body, request: identified))?["error"]?.stringValue
-            if response.status == 400, error == "use_dpop_nonce", let nonce = response.header("DPoP-Nonce"), !nonceRetried {
+            let oauthError = (try? Self.json(response.body, request: identified))?["error"]?.stringValue
+            let failure = Self.error(from: response, request: identified)
+            if response.status == 400, oauthError == "use_dpop_nonce", let nonce = response.header("DPoP-Nonce") {
                 // The DPoP handshake: the first proof has no nonce; Okta answers with one to use.
                 tokenNonce = nonce
-                nonceRetried = true
-                attempt -= 1
-                continue
+                return .failed(failure, .resend)
             }
-            if response.status == 429 && rateLimitRetries < configuration.maximumRateLimitRetries {
-                rateLimitRetries += 1
-                attempt -= 1
-                if learned { continue }  // the governor waits for the reset
+            if response.status == 429 && attempt.waits < configuration.retry.maximumWaits {
+                if learned { return .failed(failure, .wait(.zero)) }  // the governor waits for the reset
                 let wait = rateLimitWait(response)
                 guard wait <= configuration.maximumRateLimitWait else {
                     throw .rateLimited(waitSeconds: wait.wholeSecondsRoundedUp, maximumSeconds: configuration.maximumRateLimitWait.wholeSecondsRoundedUp, request: identified)
                 }
-                try await sleep(wait)
-                continue
+                return .failed(failure, .wait(wait))
             }
-            if (500..<600).contains(response.status) && attempt < configuration.maximumAttempts {
-                try await sleep(configuration.backoff.delay(attempt: attempt))
-                continue
-            }
-            throw Self.error(from: response, request: identified)
+            return .failed(failure, (500..<600).contains(response.status) ? .retry : .stop)
         }
     }
 

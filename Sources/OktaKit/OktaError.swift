@@ -18,6 +18,8 @@ public enum OktaError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidResponse(String, request: RequestInfo)
     /// Credentials or settings idcsync cannot use, found before any request.
     case configuration(String)
+    /// The task was cancelled while waiting to retry or for a rate-limit reset.
+    case cancelled(request: RequestInfo)
 
     public struct RequestInfo: Sendable, Equatable, CustomStringConvertible {
         public var method: String
@@ -56,6 +58,8 @@ public enum OktaError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(request): unexpected response from Okta: \(detail)"
         case .configuration(let detail):
             return detail
+        case .cancelled(let request):
+            return "\(request): cancelled while waiting to send it"
         }
     }
 

@@ -101,7 +101,7 @@ public actor OktaRateGovernor {
             } catch {
                 sleepingUntil = nil
                 wakeAll()
-                throw .configuration("interrupted while waiting for Okta's rate limit to reset")
+                throw .cancelled(request: request)
             }
             sleepingUntil = nil
             // A response during the sleep may have moved the window on; then it is already current.

@@ -36,13 +36,15 @@ let clientKeyArn = "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd5
 let clientSessionKeys = AWSCredentials(accessKeyId: "ASIAEXAMPLE", secretAccessKey: Secret("wJalr-SECRET-key"),
                                        sessionToken: Secret("tok-SECRET-session"), source: "test")
 let clientLongTermKeys = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: Secret("wJalr-SECRET-key"), source: "test")
-/// Backoff without jitter: 100 ms, 200 ms, 400 ms, 800 ms, then 1 s.
-let clientExactBackoff = Backoff(base: .milliseconds(100), maximum: .seconds(1), jitter: { $0 })
+/// Backoff at its ceiling (no jitter): 100 ms, 200 ms, 400 ms, 800 ms, then 1 s.
+func clientExactRetry(maximumAttempts: Int = 5, base: Duration = .milliseconds(100), cap: Duration = .seconds(1)) -> RetryPolicy {
+    RetryPolicy(maximumAttempts: maximumAttempts, base: base, cap: cap, jitter: { $0 })
+}
 
 func makeAWSClient(_ script: ScriptedTransport, clock: FakeClock = FakeClock(), environment: [String: String] = [:],
-                   maximumAttempts: Int = 5, backoff: Backoff = clientExactBackoff, timeout: Duration = .seconds(30),
+                   maximumAttempts: Int = 5, retry: RetryPolicy? = nil, timeout: Duration = .seconds(30),
                    keys: ClientKeySource = ClientKeySource([.success(clientSessionKeys)])) -> AWSClient {
-    AWSClient(configuration: .init(environment: environment, timeout: timeout, maximumAttempts: maximumAttempts, backoff: backoff),
+    AWSClient(configuration: .init(environment: environment, timeout: timeout, retry: retry ?? clientExactRetry(maximumAttempts: maximumAttempts)),
               credentials: keys.source, transport: script, time: clock)
 }
 
@@ -585,10 +587,10 @@ extension AWSClientTests {
     struct Retries {
         @Test func throttlingAnd5xxAnd429AreRetriedWithJitteredBackoffThenTheAnswerReturns() async throws {
             let defaults = AWSClient.Configuration(environment: [:])
-            #expect(defaults.maximumAttempts == 5)
+            #expect(defaults.retry.maximumAttempts == 5)
             #expect(defaults.timeout == .seconds(30))
-            #expect(defaults.backoff.base == .milliseconds(300))
-            #expect(defaults.backoff.maximum == .seconds(10))
+            #expect(defaults.retry.base == .milliseconds(300))
+            #expect(defaults.retry.cap == .seconds(10))
             let clock = FakeClock()
             let failures: [ScriptedTransport.Answer] = [
                 ScriptedTransport.reply(400, #"{"__type":"com.amazonaws.swbexternalservice#ThrottlingException","Message":"Rate exceeded"}"#),
@@ -600,17 +602,19 @@ extension AWSClientTests {
                 ScriptedTransport.reply(400, #"{"__type":"ThrottlingException"}"#),
             ]
             let script = ScriptedTransport(answers: failures + [clientOK(#"{"RegionName":"eu-central-1","Status":"ACTIVE","IsPrimaryRegion":false}"#)])
-            let client = makeAWSClient(script, clock: clock, maximumAttempts: 8, backoff: defaults.backoff)
+            var retry = defaults.retry
+            retry.maximumAttempts = 8
+            let client = makeAWSClient(script, clock: clock, retry: retry)
             let region = try await client.describeRegion(instance: clientInstance, name: "eu-central-1", region: "eu-west-1")
             #expect(region == IdentityCenterRegion(name: "eu-central-1", status: "ACTIVE", addedDate: nil, isPrimary: false))
             #expect(script.requests.count == 8)
             let slept = clock.slept
             #expect(slept.count == 7)
-            // Exponential from 300 ms, capped at 10 s; the default jitter picks in [delay/2, delay].
+            // Exponential from 300 ms, capped at 10 s; the default (full) jitter picks in [0, delay].
             let ceilings = [0.3, 0.6, 1.2, 2.4, 4.8, 9.6, 10.0]
             for (index, (duration, ceiling)) in zip(slept, ceilings).enumerated() {
                 let seconds = clientSeconds(duration)
-                #expect(seconds >= ceiling / 2 && seconds <= ceiling, "sleep \(index + 1): \(duration) not in [\(ceiling / 2), \(ceiling)] s")
+                #expect(seconds >= 0 && seconds <= ceiling, "sleep \(index + 1): \(duration) not in [0, \(ceiling)] s")
             }
             #expect(await client.requestCounts == [.describeRegion: 8])
         }
@@ -618,7 +622,7 @@ extension AWSClientTests {
         @Test func eachRetryWaitsTheBackoffAndIsSignedAgainAtTheNewTime() async throws {
             let clock = FakeClock()
             let script = ScriptedTransport(answers: [ScriptedTransport.reply(503, ""), ScriptedTransport.reply(503, ""), ScriptedTransport.reply(503, ""), clientOK(#"{"Status":"ADDING"}"#)])
-            let client = makeAWSClient(script, clock: clock, backoff: Backoff(base: .seconds(2), maximum: .seconds(5), jitter: { $0 }))
+            let client = makeAWSClient(script, clock: clock, retry: clientExactRetry(base: .seconds(2), cap: .seconds(5)))
             _ = try await client.addRegion(instance: clientInstance, name: "eu-central-1", primaryRegion: "eu-west-1")
             #expect(clock.slept == [.seconds(2), .seconds(4), .seconds(5)])
             #expect(script.requests.map { $0.header("X-Amz-Date") } == ["20261121T100000Z", "20261121T100002Z", "20261121T100006Z", "20261121T100011Z"])
@@ -724,12 +728,14 @@ extension AWSClientTests {
             #expect(await client.requestsSent == 6)
         }
 
-        @Test func anInterruptedWaitStopsRetrying() async {
+        @Test func anInterruptedWaitStopsRetryingWithCancellation() async {
             let script = ScriptedTransport(answers: [ScriptedTransport.reply(503, ""), clientOK("{}")])
             let clock = FakeClock(interruptSleeps: true)
             let error = await clientFailure { try await makeAWSClient(script, clock: clock).describeKey("k", region: "eu-west-1") }
-            #expect(error == .configuration("interrupted while waiting to retry"))
+            #expect(error == .cancelled("kms:DescribeKey in eu-west-1"))
+            #expect(error.map { "\($0)" } == "kms:DescribeKey in eu-west-1: cancelled while waiting to retry")
             #expect(script.requests.count == 1)
+            #expect(clock.slept == [.milliseconds(100)])
         }
     }
 }

@@ -594,6 +594,18 @@ struct CredentialSSOTests {
         #expect(time.slept.count == 2)
     }
 
+    @Test func aCancelledRetryWaitEndsWithCancellationAndNoFurtherRequest() async throws {
+        let home = sessionHome()
+        let transport = ScriptedTransport(routes: ["GET \(Self.url)": [ScriptedTransport.reply(503, "{}"), ScriptedTransport.reply(200, Self.body)]])
+        let clock = FakeClock(interruptSleeps: true)
+        let provider = SSOCredentialProvider(context: ProfileContext(environment: ["AWS_PROFILE": "admin"], profile: nil, home: home.path),
+                                             transport: transport, time: clock)
+        let error = await credError { try await provider.credentials() }
+        #expect(error == .cancelled("the SSO portal call for role AdministratorAccess in account 111122223333"))
+        #expect(transport.requests.count == 1)
+        #expect(clock.slept.count == 1)
+    }
+
     @Test func configurationMistakesAreNamed() async throws {
         let home = CredHome()
         home.write(Self.sessionCache, #"{"accessToken":"TOKEN-SECRET","expiresAt":"2026-11-21T12:00:00Z"}"#)
@@ -694,13 +706,21 @@ struct CredentialContainerTests {
 
         let time = FakeClock()
         let down = ScriptedTransport(routes: ["GET \(url)": [.failure(.connectFailed("connection refused"))]])
-        let downError = await credError { try await provider(environment, down, time: time).credentials() }
+        var atCeiling = provider(environment, down, time: time)
+        atCeiling.retry.jitter = { $0 }
+        let downError = await credError { try await atCeiling.credentials() }
         #expect(credentialsReason(downError)?.reason == "no answer from \(url) after 3 attempts: could not connect (connection refused)")
         #expect(down.requests.count == 3)
         #expect(time.slept == [.seconds(1), .seconds(1)])
 
         let busy = ScriptedTransport(routes: ["GET \(url)": [ScriptedTransport.reply(503, "busy"), ScriptedTransport.reply(200, Self.body)]])
         #expect(try await provider(environment, busy).credentials()?.accessKeyId == "ASIACONT")
+
+        let interrupted = ScriptedTransport(routes: ["GET \(url)": [ScriptedTransport.reply(503, "busy"), ScriptedTransport.reply(200, Self.body)]])
+        let clock = FakeClock(interruptSleeps: true)
+        let cancelled = await credError { try await ContainerCredentialProvider(environment: environment, transport: interrupted, time: clock).credentials() }
+        #expect(cancelled == .cancelled("the container credentials call to \(url)"), "a cancelled wait ends the retries with cancellation")
+        #expect(interrupted.requests.count == 1)
 
         let denied = ScriptedTransport(routes: ["GET \(url)": [ScriptedTransport.reply(401, "invalid authorization token\nmore")]])
         let deniedError = await credError { try await provider(environment, denied).credentials() }

@@ -164,6 +164,23 @@ struct OAuthTests {
         #expect(transport.requests.count == 1, "nothing is read without a token")
     }
 
+    @Test func aCancelledRetryWaitAtTheTokenEndpointEndsWithCancellation() async {
+        let time = FakeClock(now: serverEpoch)
+        let transport = ScriptedTransport([
+            { _ in
+                withUnsafeCurrentTask { $0?.cancel() }
+                return response(503, #"{"error":"server_error"}"#)
+            },
+            { _ in response(200, #"{"access_token":"SECRET-at","token_type":"Bearer","expires_in":3600}"#) },
+        ])
+        let okta = client(transport, time: time, credentials: .serviceApp(clientId: "c", key: .es256(ecKey), keyId: nil))
+        let error = await Task { () async -> OktaError? in
+            do throws(OktaError) { _ = try await okta.app(id: "0oa1"); return nil } catch { return error }
+        }.value
+        #expect(error == .cancelled(request: .init(method: "POST", path: "/oauth2/v1/token")))
+        #expect(transport.requests.count == 1, "no token request after the cancelled wait, and no API call")
+    }
+
     @Test func privateKeysLoadFromPEMAndBadKeysSayWhyWithoutKeyMaterial() throws {
         #expect(try JWTSigningKey.load(pem: P256.Signing.PrivateKey().pemRepresentation).algorithm == "ES256")
         let pkcs1 = try _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation

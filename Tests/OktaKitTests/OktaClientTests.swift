@@ -22,7 +22,8 @@ func client(_ transport: ScriptedTransport, time: FakeClock = FakeClock(), crede
     // Each test has its own registry: tests run in parallel, each with its own clock.
     OktaClient(configuration: OktaClientConfiguration(
         orgURL: orgURL, credentials: credentials, access: access, maximumRateLimitWait: maximumWait,
-        backoff: Backoff(base: .milliseconds(500), maximum: .seconds(8), jitter: { $0 })), transport: transport, time: time, rateLimits: rateLimits)
+        retry: RetryPolicy(maximumAttempts: 4, base: .milliseconds(500), cap: .seconds(8), maximumWaits: 10, jitter: { $0 })),
+        transport: transport, time: time, rateLimits: rateLimits)
 }
 
 @Suite("Okta client: requests, errors, retries")
@@ -107,6 +108,28 @@ struct OktaClientTests {
             return "\(error)".contains("after 4 attempts: the request timed out")
         }
         #expect(transport.requests.count == 4)
+    }
+
+    /// A run cancelled while a request waits to be retried (after a 5xx, or for a 429's reset) ends
+    /// with cancellation, not another kind of error, and sends nothing more.
+    @Test(arguments: [500, 429])
+    func aCancelledRetryWaitEndsWithCancellation(status: Int) async {
+        let time = FakeClock(now: serverEpoch)
+        let transport = ScriptedTransport([
+            { _ in
+                withUnsafeCurrentTask { $0?.cancel() }
+                return response(status, "{}", headers: [("X-Rate-Limit-Reset", String(Int(serverEpoch) + 5))])
+            },
+            { _ in response(200, appBody) },
+        ])
+        // A task of its own: the cancellation must not reach the test's task.
+        let error = await Task { () async -> OktaError? in
+            do throws(OktaError) { _ = try await client(transport, time: time).app(id: "0oa1"); return nil } catch { return error }
+        }.value
+        #expect(error == .cancelled(request: .init(method: "GET", path: "/api/v1/apps/0oa1")))
+        #expect(error.map { "\($0)" } == "GET /api/v1/apps/0oa1: cancelled while waiting to send it")
+        #expect(transport.requests.count == 1)
+        #expect(time.slept == [status == 429 ? .seconds(6) : .milliseconds(500)])
     }
 
     @Test func aPUTIsNotRetriedAfterA5xxOrALostConnectionButIsAfterA429() async throws {

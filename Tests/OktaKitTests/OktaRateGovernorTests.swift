@@ -127,6 +127,30 @@ struct OktaRateGovernorTests {
         #expect(time.slept.isEmpty)
     }
 
+    /// Cancelled while it waits for the reset: cancellation, not a configuration error, and nothing sent.
+    @Test func aCancelledWaitForTheResetEndsWithCancellation() async throws {
+        let registry = OktaRateLimits()
+        let transport = ScriptedTransport([
+            { _ in response(200, appBody, headers: [("X-Rate-Limit-Limit", "500"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", String(Int(serverEpoch) + 3000))]) },
+            { _ in response(200, appBody) },
+        ])
+        // The real clock: its sleep is the one a cancelled task cuts short. The reset is far off, so
+        // a slow machine never sees the window end before the second request.
+        func okta() -> OktaClient {
+            OktaClient(configuration: OktaClientConfiguration(orgURL: "https://example.okta.com", credentials: .apiToken(Secret("t")), access: .read,
+                                                              maximumRateLimitWait: .seconds(3600)),
+                       transport: transport, time: SystemTime(), rateLimits: registry)
+        }
+        _ = try await okta().app(id: "0oa1")
+        let waiting = Task { () async -> OktaError? in
+            do throws(OktaError) { _ = try await okta().app(id: "0oa2"); return nil } catch { return error }
+        }
+        waiting.cancel()
+        #expect(await waiting.value == .cancelled(request: .init(method: "GET", path: "/api/v1/apps/0oa2")))
+        #expect(transport.requests.count == 1)
+        #expect(await registry.governor(orgURL: "https://example.okta.com", bucket: "app").snapshot.inFlight == 0)
+    }
+
     @Test func anEmptyBucketDoesNotHoldUpOtherBucketsOrOtherOrgs() async throws {
         let time = FakeClock(now: serverEpoch)
         let registry = OktaRateLimits()

@@ -19,10 +19,9 @@ public struct ContainerCredentialProvider: CredentialProvider {
     let environment: [String: String]
     let transport: any HTTPTransport
     let time: any TimeSource
-    /// As botocore: 2 s per attempt, 3 attempts, 1 s apart.
+    /// As botocore: 2 s per attempt, 3 attempts, up to 1 s apart (botocore waits 1 s; here jittered).
     var timeout: Duration = .seconds(2)
-    var attempts = 3
-    var pause: Duration = .seconds(1)
+    var retry = RetryPolicy(maximumAttempts: 3, base: .seconds(1), cap: .seconds(1))
 
     static let ecsHost = "169.254.170.2"
     static let allowedHosts = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost"]
@@ -85,25 +84,17 @@ public struct ContainerCredentialProvider: CredentialProvider {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if let token = try authorization() { headers.append(("Authorization", token.reveal())) }
         let request = HTTPRequest(method: "GET", url: url, headers: headers, timeout: timeout)
-        var attempt = 0
-        while true {
-            attempt += 1
+        return try await retry.run(time: time, cancelled: .cancelled("the container credentials call to \(url)")) { attempt async throws(AWSError) -> RetryStep<AWSCredentials, AWSError> in
             let response: HTTPResponse
-            do {
+            do throws(TransportError) {
                 response = try await transport.send(request)
             } catch {
-                guard attempt < attempts else {
-                    throw failure("no answer from \(url) after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(error)")
-                }
-                try? await time.sleep(for: pause)
-                continue
+                return .failed(failure("no answer from \(url) after \(attempt.number) attempt\(attempt.number == 1 ? "" : "s"): \(error)"), .retry)
             }
             // botocore retries every failure; a 4xx answer will not change, so only 5xx is retried here.
-            if response.status >= 500 && attempt < attempts {
-                try? await time.sleep(for: pause)
-                continue
+            do throws(AWSError) { return .done(try credentials(from: response, url: url)) } catch {
+                return .failed(error, response.status >= 500 ? .retry : .stop)
             }
-            return try credentials(from: response, url: url)
         }
     }
 

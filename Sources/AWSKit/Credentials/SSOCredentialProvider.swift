@@ -20,9 +20,9 @@ public struct SSOCredentialProvider: CredentialProvider {
     let context: ProfileContext
     let transport: any HTTPTransport
     let time: any TimeSource
-    /// Attempts of the role-credentials call on a transient failure (throttling, 5xx, timeouts).
-    var attempts = 3
-    var backoff = Backoff(base: .milliseconds(500), maximum: .seconds(4))
+    /// The role-credentials call on a transient failure (throttling, 5xx, timeouts): 3 attempts,
+    /// backoff from 500 ms up to 4 s.
+    var retry = RetryPolicy(maximumAttempts: 3, base: .milliseconds(500), cap: .seconds(4))
 
     init(context: ProfileContext, transport: any HTTPTransport, time: any TimeSource) {
         self.context = context
@@ -127,24 +127,16 @@ public struct SSOCredentialProvider: CredentialProvider {
             + "&role_name=" + CredentialText.percentEncode(settings.roleName)
         let request = HTTPRequest(method: "GET", url: url, headers: [("x-amz-sso_bearer_token", token.reveal())], timeout: .seconds(15))
         let target = "role \(settings.roleName) in account \(settings.accountId)"
-        var attempt = 0
-        while true {
-            attempt += 1
+        return try await retry.run(time: time, cancelled: .cancelled("the SSO portal call for \(target)")) { _ async throws(AWSError) -> RetryStep<AWSCredentials, AWSError> in
             let response: HTTPResponse
-            do {
+            do throws(TransportError) {
                 response = try await transport.send(request)
             } catch {
-                if error.isTransient && attempt < attempts {
-                    try? await time.sleep(for: backoff.delay(attempt: attempt))
-                    continue
-                }
-                throw failure("no answer from the SSO portal \(CredentialURL(url)?.host ?? url) for \(target): \(error)")
+                return .failed(failure("no answer from the SSO portal \(CredentialURL(url)?.host ?? url) for \(target): \(error)"), error.isTransient ? .retry : .stop)
             }
-            if (response.status == 429 || response.status >= 500) && attempt < attempts {
-                try? await time.sleep(for: backoff.delay(attempt: attempt))
-                continue
+            do throws(AWSError) { return .done(try credentials(from: response, target: target)) } catch {
+                return .failed(error, response.status == 429 || response.status >= 500 ? .retry : .stop)
             }
-            return try credentials(from: response, target: target)
         }
     }
 

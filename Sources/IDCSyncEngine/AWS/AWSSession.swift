@@ -44,6 +44,8 @@ extension IDCSyncError {
         switch error {
         case .configuration, .noCredentials, .credentials:
             return IDCSyncError(.configuration, diagnostics)
+        case .cancelled:
+            return IDCSyncError(.cancelled, diagnostics)
         case .service(_, _, _, let operation, _, let requestId):
             return IDCSyncError(.remote(service: "AWS", operation: operation, requestId: requestId), diagnostics)
         case .transport(_, _, let operation, _), .invalidResponse(_, let operation):

@@ -196,23 +196,21 @@ public enum RegionsWorkflow {
     }
 
     static func waitForReplica(_ plan: RegionChangePlan, aws: AWSClient, time: SystemTime) async throws(IDCSyncError) -> String {
-        let start = time.now()
-        while true {
+        let outcome = try await poll(time: time, timeout: .seconds(300), interval: .seconds(1),
+                                     cancelled: cancelledWait(plan, for: "the replica key in \(plan.region.name) to be Enabled")) { () async throws(IDCSyncError) -> String in
             let key: KMSKey
-            do { key = try await aws.describeKey(plan.replicaArn, region: plan.region.name) } catch { throw .aws(error) }
-            switch key.state {
-            case "Enabled": return "Enabled after \(Int(time.now() - start)) s"
-            case "Creating": break
-            default:
+            do throws(AWSError) { key = try await aws.describeKey(plan.replicaArn, region: plan.region.name) } catch { throw .aws(error) }
+            guard key.state == "Enabled" || key.state == "Creating" else {
                 throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.replica-state",
                     "the replica key in \(plan.region.name) is \(key.state), not Enabled; enable it, then run again")])
             }
-            guard time.now() - start < 300 else {
-                throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.replica-timeout",
-                    "the replica key in \(plan.region.name) is still Creating after 5 minutes; run again later")])
-            }
-            try? await time.sleep(for: .seconds(1))
+            return key.state
+        } until: { $0 == "Enabled" }
+        guard case .reached(_, let elapsed) = outcome else {
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.replica-timeout",
+                "the replica key in \(plan.region.name) is still Creating after 5 minutes; run again later")])
         }
+        return "Enabled after \(Int(elapsed)) s"
     }
 
     static func addRegion(_ plan: RegionChangePlan, aws: AWSClient) async throws(IDCSyncError) -> String {
@@ -235,31 +233,33 @@ public enum RegionsWorkflow {
     /// Polls DescribeRegion until the Region has `status` (or is gone when `status` is nil).
     static func waitFor(_ plan: RegionChangePlan, until status: String?, aws: AWSClient, time: SystemTime, timeout: Duration,
                         events: @Sendable (WorkflowEvent) -> Void) async throws(IDCSyncError) -> String {
-        let start = time.now()
-        let limit = Double(timeout.components.seconds)
-        var interval = 1.0
-        while true {
-            var current: String?
-            do {
-                current = try await aws.describeRegion(instance: plan.world.instanceArn.value, name: plan.region.name, region: plan.world.primaryRegion.name).status
+        let outcome = try await poll(time: time, timeout: timeout, interval: .seconds(1), growth: 1.5, maximumInterval: .seconds(15),
+                                     cancelled: cancelledWait(plan, for: "\(plan.region.name) to be \(status ?? "removed")")) { () async throws(IDCSyncError) -> String? in
+            do throws(AWSError) {
+                return try await aws.describeRegion(instance: plan.world.instanceArn.value, name: plan.region.name, region: plan.world.primaryRegion.name).status
             } catch where error.code == "ResourceNotFoundException" {
-                current = nil
+                return nil
             } catch {
                 throw .aws(error)
             }
-            let elapsed = time.now() - start
-            if current == status {
-                return status.map { "\($0) after \(format(elapsed))" } ?? "removed after \(format(elapsed))"
-            }
+        } until: { $0 == status } progress: { current, elapsed in
             events(.waiting(region: plan.region.name, status: current ?? "removed", elapsed: elapsed))
-            guard elapsed < limit else {
-                let verb = plan.action == .add ? "add" : "remove"
-                throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.timeout",
-                    "\(plan.region.name) is still \(current ?? "present") after \(format(elapsed)); AWS carries on by itself. Run `idcsync regions \(verb) \(plan.region.name)` again later to finish the remaining steps")])
-            }
-            try? await time.sleep(for: .milliseconds(Int64(min(interval, max(0.1, limit - elapsed)) * 1000)))
-            interval = min(interval * 1.5, 15)
         }
+        switch outcome {
+        case .reached(_, let elapsed):
+            return status.map { "\($0) after \(format(elapsed))" } ?? "removed after \(format(elapsed))"
+        case .timedOut(let current, let elapsed):
+            let verb = plan.action == .add ? "add" : "remove"
+            throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.timeout",
+                "\(plan.region.name) is still \(current ?? "present") after \(format(elapsed)); AWS carries on by itself. Run `idcsync regions \(verb) \(plan.region.name)` again later to finish the remaining steps")])
+        }
+    }
+
+    /// The task was cancelled during a wait: what AWS started goes on without idcsync.
+    static func cancelledWait(_ plan: RegionChangePlan, for what: String) -> IDCSyncError {
+        let verb = plan.action == .add ? "add" : "remove"
+        return IDCSyncError(.cancelled, [Diagnostic(.error, code: "regions.cancelled",
+            "cancelled while waiting for \(what); AWS carries on by itself. Run `idcsync regions \(verb) \(plan.region.name)` again to finish the remaining steps")])
     }
 
     static func oktaApply(_ plan: RegionChangePlan, okta: OktaClient?, options: Options, configFile: String,

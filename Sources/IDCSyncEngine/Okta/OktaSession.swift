@@ -128,6 +128,8 @@ extension IDCSyncError {
         switch error {
         case .configuration:
             return IDCSyncError(.configuration, diagnostics)
+        case .cancelled:
+            return IDCSyncError(.cancelled, diagnostics)
         case .api(_, _, _, _, let request), .oauth(_, _, _, let request), .authenticate(_, _, let request),
              .rateLimited(_, _, let request), .transport(_, _, let request), .invalidResponse(_, let request):
             return IDCSyncError(.remote(service: "Okta", operation: "\(request.method) \(request.path)", requestId: request.requestId), diagnostics)
