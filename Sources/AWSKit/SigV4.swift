@@ -185,27 +185,8 @@ public struct SigV4Signer: Sendable {
 
     /// UTC `yyyyMMdd'T'HHmmss'Z'` for seconds since 1970 (fractions dropped).
     static func timestamp(_ date: Double) -> Stamp {
-        let seconds = Int64(date.rounded(.down))
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        let dayText = pad(year, 4) + pad(month, 2) + pad(day, 2)
-        let time = pad(secondOfDay / 3600, 2) + pad(secondOfDay % 3600 / 60, 2) + pad(secondOfDay % 60, 2)
-        return Stamp(dateTime: "\(dayText)T\(time)Z", day: dayText)
+        let stamp = Timestamp.sigV4(date)
+        return Stamp(dateTime: stamp.dateTime, day: stamp.day)
     }
 
     static func hexSHA256(_ bytes: [UInt8]) -> String {

@@ -252,7 +252,8 @@ public actor OktaClient {
 
     /// The response's `Date`, else the local clock.
     private func serverTime(_ response: HTTPResponse) -> Double {
-        response.header("Date").flatMap(HTTPDate.parse) ?? time.now()
+        let now = time.now()
+        return response.header("Date").flatMap { Timestamp.parseHTTPDate($0, now: now) } ?? now
     }
 
     private func localTime(ofServerTime serverTime: Double, _ response: HTTPResponse) -> Double {

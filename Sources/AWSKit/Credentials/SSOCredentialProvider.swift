@@ -98,11 +98,11 @@ public struct SSOCredentialProvider: CredentialProvider {
         else {
             throw failure("the cached SSO token \(shown) is not valid (it needs accessToken and expiresAt); \(login)")
         }
-        guard let expiresAt = ISO8601Timestamp.parse(expiresText) else {
+        guard let expiresAt = Timestamp.parseISO8601(expiresText) else {
             throw failure("the cached SSO token \(shown) has an expiresAt that is not an ISO 8601 time; \(login)")
         }
         guard expiresAt > time.now() else {
-            throw failure("the cached SSO token for \(subject) expired at \(ISO8601Timestamp.format(expiresAt)); \(login)")
+            throw failure("the cached SSO token for \(subject) expired at \(Timestamp.iso8601(expiresAt)); \(login)")
         }
         return Secret(accessToken)
     }
