@@ -149,7 +149,7 @@ public struct SigV4Signer: Sendable {
 
         if let token, omitSessionToken { added.append(("X-Amz-Security-Token", token)) }
         added.append(("X-Amz-Signature", signature))
-        let appended = added.map { "\(SigV4Signer.uriEncode(Array($0.key.utf8)))=\(SigV4Signer.uriEncode(Array($0.value.utf8)))" }
+        let appended = added.map { "\(PercentEncoding.encode($0.key))=\(PercentEncoding.encode($0.value))" }
             .joined(separator: "&")
         var signed = request
         signed.url = url.appendingQuery(appended)
@@ -205,26 +205,6 @@ public struct SigV4Signer: Sendable {
 
     // MARK: - Canonical parts
 
-    /// RFC 3986 percent-encoding: everything but `A-Z a-z 0-9 - _ . ~`, upper-case hex.
-    static func uriEncode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.append(byte)
-            default:
-                out.append(UInt8(ascii: "%"))
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0F)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// `%XX` escapes decoded; a `%` not followed by two hex digits stays as it is.
     static func percentDecode(_ text: Substring) -> [UInt8] {
         let bytes = Array(text.utf8)
@@ -269,7 +249,7 @@ public struct SigV4Signer: Sendable {
             segments = [[]] + kept + (trailing ? [[]] : [])
             if kept.isEmpty { return "/" }
         }
-        let encoded = segments.map { uriEncode($0) }.joined(separator: "/")
+        let encoded = PercentEncoding.encode(bytes: Array(segments.joined(separator: [UInt8(ascii: "/")])), keepingSlash: true)
         return encoded.hasPrefix("/") ? encoded : "/" + encoded
     }
 
@@ -287,7 +267,7 @@ public struct SigV4Signer: Sendable {
     /// Encoded `key=value` pairs sorted by encoded key, then encoded value, joined with `&`.
     static func canonicalQuery(_ parameters: [(key: [UInt8], value: [UInt8])]) -> String {
         parameters
-            .map { (key: uriEncode($0.key), value: uriEncode($0.value)) }
+            .map { (key: PercentEncoding.encode(bytes: $0.key), value: PercentEncoding.encode(bytes: $0.value)) }
             .sorted { lhs, rhs in
                 lhs.key == rhs.key ? lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
                     : lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)

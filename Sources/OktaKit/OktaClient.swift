@@ -454,11 +454,7 @@ public actor OktaClient {
     static func pathComponent(_ text: String) -> String { queryValue(text) }
 
     /// RFC 3986 percent-encoding: only ASCII letters, digits and `-._~` stay as they are.
-    static func queryValue(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
-    }
-
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    static func queryValue(_ text: String) -> String { PercentEncoding.encode(text) }
 
     static func formValue(_ text: String) -> String { queryValue(text) }
 }

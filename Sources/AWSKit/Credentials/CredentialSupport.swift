@@ -25,24 +25,6 @@ enum CredentialText {
         return result
     }
 
-    /// RFC 3986 percent-encoding of a query value (everything but unreserved characters).
-    static func percentEncode(_ text: String) -> String {
-        let hexDigits = Array("0123456789ABCDEF")
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                result.append(Character(Unicode.Scalar(byte)))
-            default:
-                result.append("%")
-                result.append(hexDigits[Int(byte >> 4)])
-                result.append(hexDigits[Int(byte & 0x0F)])
-            }
-        }
-        return result
-    }
-
     /// The first line of a text, trimmed and cut to `limit` characters (for quoting stderr or an
     /// error body in a message).
     static func firstLine(_ text: String, limit: Int = 200) -> String {

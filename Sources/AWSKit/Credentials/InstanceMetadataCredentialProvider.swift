@@ -102,7 +102,7 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         else { return nil }
 
         // 3. The role's credentials.
-        let roleURL = url(Self.credentialsPath + CredentialText.percentEncode(role))
+        let roleURL = url(Self.credentialsPath + PercentEncoding.encode(role))
         let response: HTTPResponse
         do {
             response = try await transport.send(HTTPRequest(method: "GET", url: roleURL, headers: headers, timeout: timeout))

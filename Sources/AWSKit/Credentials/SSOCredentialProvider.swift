@@ -123,8 +123,8 @@ public struct SSOCredentialProvider: CredentialProvider {
     }
 
     func roleCredentials(_ settings: Settings, token: Secret) async throws(AWSError) -> AWSCredentials {
-        let url = endpoint(region: settings.region) + "/federation/credentials?account_id=" + CredentialText.percentEncode(settings.accountId)
-            + "&role_name=" + CredentialText.percentEncode(settings.roleName)
+        let url = endpoint(region: settings.region) + "/federation/credentials?account_id=" + PercentEncoding.encode(settings.accountId)
+            + "&role_name=" + PercentEncoding.encode(settings.roleName)
         let request = HTTPRequest(method: "GET", url: url, headers: [("x-amz-sso_bearer_token", token.reveal())], timeout: .seconds(15))
         let target = "role \(settings.roleName) in account \(settings.accountId)"
         var attempt = 0
