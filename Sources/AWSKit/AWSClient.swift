@@ -85,7 +85,7 @@ public actor AWSClient {
         case .json: throw .configuration("\(service.id) does not speak the Query protocol")
         }
         let form = ([("Action", Self.operationName(operation)), ("Version", version)] + parameters)
-            .map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+            .map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
         let response = try await send(operation, service: service, region: region,
                                       headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: Array(form.utf8))
         return XMLResponse(response.body)
@@ -178,11 +178,4 @@ public actor AWSClient {
     static func operationName(_ operation: AWSOperation) -> String {
         String(operation.rawValue.split(separator: ":").last ?? "")
     }
-
-    /// RFC 3986 percent-encoding: only ASCII letters, digits and `-._~` stay as they are.
-    static func formEncode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
-    }
-
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

@@ -149,7 +149,7 @@ public struct SigV4Signer: Sendable {
 
         if let token, omitSessionToken { added.append(("X-Amz-Security-Token", token)) }
         added.append(("X-Amz-Signature", signature))
-        let appended = added.map { "\(SigV4Signer.uriEncode(Array($0.key.utf8)))=\(SigV4Signer.uriEncode(Array($0.value.utf8)))" }
+        let appended = added.map { "\(PercentEncoding.encode($0.key))=\(PercentEncoding.encode($0.value))" }
             .joined(separator: "&")
         var signed = request
         signed.url = url.appendingQuery(appended)
@@ -185,27 +185,8 @@ public struct SigV4Signer: Sendable {
 
     /// UTC `yyyyMMdd'T'HHmmss'Z'` for seconds since 1970 (fractions dropped).
     static func timestamp(_ date: Double) -> Stamp {
-        let seconds = Int64(date.rounded(.down))
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        let dayText = pad(year, 4) + pad(month, 2) + pad(day, 2)
-        let time = pad(secondOfDay / 3600, 2) + pad(secondOfDay % 3600 / 60, 2) + pad(secondOfDay % 60, 2)
-        return Stamp(dateTime: "\(dayText)T\(time)Z", day: dayText)
+        let stamp = Timestamp.sigV4(date)
+        return Stamp(dateTime: stamp.dateTime, day: stamp.day)
     }
 
     static func hexSHA256(_ bytes: [UInt8]) -> String {
@@ -223,26 +204,6 @@ public struct SigV4Signer: Sendable {
     }
 
     // MARK: - Canonical parts
-
-    /// RFC 3986 percent-encoding: everything but `A-Z a-z 0-9 - _ . ~`, upper-case hex.
-    static func uriEncode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.append(byte)
-            default:
-                out.append(UInt8(ascii: "%"))
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0F)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     /// `%XX` escapes decoded; a `%` not followed by two hex digits stays as it is.
     static func percentDecode(_ text: Substring) -> [UInt8] {
@@ -288,7 +249,7 @@ public struct SigV4Signer: Sendable {
             segments = [[]] + kept + (trailing ? [[]] : [])
             if kept.isEmpty { return "/" }
         }
-        let encoded = segments.map { uriEncode($0) }.joined(separator: "/")
+        let encoded = PercentEncoding.encode(bytes: Array(segments.joined(separator: [UInt8(ascii: "/")])), keepingSlash: true)
         return encoded.hasPrefix("/") ? encoded : "/" + encoded
     }
 
@@ -306,7 +267,7 @@ public struct SigV4Signer: Sendable {
     /// Encoded `key=value` pairs sorted by encoded key, then encoded value, joined with `&`.
     static func canonicalQuery(_ parameters: [(key: [UInt8], value: [UInt8])]) -> String {
         parameters
-            .map { (key: uriEncode($0.key), value: uriEncode($0.value)) }
+            .map { (key: PercentEncoding.encode(bytes: $0.key), value: PercentEncoding.encode(bytes: $0.value)) }
             .sorted { lhs, rhs in
                 lhs.key == rhs.key ? lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
                     : lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)

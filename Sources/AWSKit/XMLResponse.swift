@@ -1,69 +1,33 @@
 import Foundation
 
-/// Reads the few values idcsync needs from AWS Query/XML responses (`<Account>`, `<Code>`, ...)
-/// without an XML library: element text by name, entities decoded. Enough for flat response and
-/// error documents; not a general XML parser.
+/// An AWS Query/XML response or error document, read once by `XMLNode.parse` (the one XML reader):
+/// the few flat values idcsync needs (`<Account>`, `<Code>`, ...) by name, and the whole tree for
+/// nested responses.
 public struct XMLResponse: Sendable {
     public let text: String
+    /// The document element as a tree (for nested responses: EC2 `<xxxSet><item>`, Query `<member>`),
+    /// or `nil` when the text holds no element.
+    public let document: XMLNode?
 
-    public init(_ bytes: [UInt8]) { text = String(decoding: bytes, as: UTF8.self) }
+    public init(_ bytes: [UInt8]) {
+        text = String(decoding: bytes, as: UTF8.self)
+        document = XMLNode.parse(bytes)
+    }
 
     /// The text of the first element with this local name (namespace prefixes ignored).
     public func value(_ name: String) -> String? { values(name).first }
 
-    /// The text of every element with this local name, in document order.
+    /// The text of every element with this local name that holds only text, in document order (an
+    /// empty element, `<Item/>` or `<Item></Item>`, is the empty string).
     public func values(_ name: String) -> [String] {
         var results: [String] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "<") {
-            rest = rest[open.upperBound...]
-            guard let close = rest.firstIndex(of: ">") else { break }
-            let tag = rest[..<close]
-            rest = rest[rest.index(after: close)...]
-            guard !tag.hasPrefix("/"), !tag.hasPrefix("?"), !tag.hasPrefix("!"), !tag.hasSuffix("/") else { continue }
-            let qualified = tag.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
-            let local = qualified.split(separator: ":").last.map(String.init) ?? qualified
-            guard local == name, let end = rest.range(of: "</\(qualified)>") else { continue }
-            let content = rest[..<end.lowerBound]
-            if !content.contains("<") { results.append(Self.decode(String(content))) }
+        func visit(_ node: XMLNode) {
+            if node.name == name, node.children.isEmpty { results.append(node.text) }
+            for child in node.children { visit(child) }
         }
+        if let document { visit(document) }
         return results
     }
-
-    static func decode(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let amp = rest.firstIndex(of: "&") {
-            result += rest[..<amp]
-            rest = rest[amp...]
-            guard let semi = rest.firstIndex(of: ";") else { break }
-            let entity = rest[rest.index(after: rest.startIndex)..<semi]
-            switch entity {
-            case "amp": result += "&"
-            case "lt": result += "<"
-            case "gt": result += ">"
-            case "quot": result += "\""
-            case "apos": result += "'"
-            default:
-                if entity.hasPrefix("#x"), let code = UInt32(entity.dropFirst(2), radix: 16), let scalar = Unicode.Scalar(code) {
-                    result.unicodeScalars.append(scalar)
-                } else if entity.hasPrefix("#"), let code = UInt32(entity.dropFirst()), let scalar = Unicode.Scalar(code) {
-                    result.unicodeScalars.append(scalar)
-                } else {
-                    result += "&\(entity);"
-                }
-            }
-            rest = rest[rest.index(after: semi)...]
-        }
-        return result + rest
-    }
-}
-
-extension XMLResponse {
-    /// The document element as a tree (for nested responses: EC2 `<xxxSet><item>`, Query `<member>`),
-    /// or `nil` when the text holds no element.
-    public var document: XMLNode? { XMLNode.parse(Array(text.utf8)) }
 }
 
 /// One element of an XML document: its local name (namespace prefix dropped), its own text
@@ -154,7 +118,7 @@ public struct XMLNode: Sendable, Equatable {
             guard bytes[index] == UInt8(ascii: "<") else {
                 var end = index
                 while end < count, bytes[end] != UInt8(ascii: "<") { end += 1 }
-                texts[texts.count - 1] += XMLResponse.decode(String(decoding: bytes[index..<end], as: UTF8.self))
+                texts[texts.count - 1] += decode(String(decoding: bytes[index..<end], as: UTF8.self))
                 index = end
                 continue
             }
@@ -201,5 +165,35 @@ public struct XMLNode: Sendable, Equatable {
         }
         while stack.count > 1 { close() }
         return stack[0].children.first
+    }
+
+    /// Text with the predefined and numeric character references decoded; an unknown one stays as written.
+    static func decode(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let amp = rest.firstIndex(of: "&") {
+            result += rest[..<amp]
+            rest = rest[amp...]
+            guard let semi = rest.firstIndex(of: ";") else { break }
+            let entity = rest[rest.index(after: rest.startIndex)..<semi]
+            switch entity {
+            case "amp": result += "&"
+            case "lt": result += "<"
+            case "gt": result += ">"
+            case "quot": result += "\""
+            case "apos": result += "'"
+            default:
+                if entity.hasPrefix("#x"), let code = UInt32(entity.dropFirst(2), radix: 16), let scalar = Unicode.Scalar(code) {
+                    result.unicodeScalars.append(scalar)
+                } else if entity.hasPrefix("#"), let code = UInt32(entity.dropFirst()), let scalar = Unicode.Scalar(code) {
+                    result.unicodeScalars.append(scalar)
+                } else {
+                    result += "&\(entity);"
+                }
+            }
+            rest = rest[rest.index(after: semi)...]
+        }
+        return result + rest
     }
 }

@@ -36,7 +36,7 @@ public enum HeaderValue {
         guard let text else { return nil }
         let year = 365.0 * 86_400
         if let digits = digits(text) { return digits.count > 8 ? year : min(year, Double(digits)!) }
-        guard let date = HTTPDate.parse(text), now.isFinite else { return nil }
+        guard now.isFinite, let date = Timestamp.parseHTTPDate(text, now: now) else { return nil }
         return min(year, max(0, date - now))
     }
 
@@ -57,52 +57,6 @@ public enum HeaderValue {
         while let first = value.first, first == " " || first == "\t" { value.removeFirst() }
         while let last = value.last, last == " " || last == "\t" { value.removeLast() }
         return value
-    }
-}
-
-/// IMF-fixdate (`Sat, 21 Nov 2026 10:00:00 GMT`), the form of the `Date` header, read by hand:
-/// years 1970 to 9999, and no calendar arithmetic on values a server chose.
-public enum HTTPDate {
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    /// Seconds since 1970, or nil when the text is not such a date.
-    public static func parse(_ text: String) -> Double? {
-        let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5] == "GMT", parts[1].count <= 2, parts[3].count == 4,
-              let day = small(parts[1]), let year = small(parts[3]), year >= 1970,
-              let monthIndex = months.firstIndex(of: String(parts[2]))
-        else { return nil }
-        let clock = parts[4].split(separator: ":", omittingEmptySubsequences: false)
-        guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }),
-              let hour = small(clock[0]), let minute = small(clock[1]), let second = small(clock[2]),
-              hour <= 23, minute <= 59, second <= 60
-        else { return nil }
-        let month = monthIndex + 1
-        guard day >= 1, day <= daysIn(month: month, year: year) else { return nil }
-        return Double(daysSince1970(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + min(second, 59))
-    }
-
-    private static func small(_ text: Substring) -> Int? {
-        guard !text.isEmpty, text.count <= 4, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return Int(text)
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Howard Hinnant's `days_from_civil`.
-    private static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = y / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
 

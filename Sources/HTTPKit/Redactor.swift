@@ -38,7 +38,7 @@ public enum Redactor {
             if !text.hasPrefix("-----") { add(text) }
         }
         add(jsonEscaped(trimmed))
-        add(trimmed.addingPercentEncoding(withAllowedCharacters: unreserved) ?? trimmed)
+        add(PercentEncoding.encode(trimmed))
         registry.add(forms)
     }
 
@@ -313,8 +313,6 @@ public enum Redactor {
     }
 
     // MARK: Helpers
-
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     private static func jsonEscaped(_ text: String) -> String {
         var out = ""

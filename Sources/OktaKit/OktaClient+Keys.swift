@@ -1,4 +1,4 @@
-import Foundation
+import HTTPKit
 import IDCSyncCore
 
 /// An app's SAML signing certificate, as `GET /api/v1/apps/{id}/credentials/keys` lists it.
@@ -22,16 +22,8 @@ extension OktaClient {
         return elements.compactMap { element in
             guard let kid = element["kid"]?.stringValue else { return nil }
             let expires = element["expiresAt"]?.stringValue
-            return OktaSigningKey(kid: kid, expiresAt: expires, expiresAtSeconds: expires.flatMap(Self.parseTimestamp))
+            return OktaSigningKey(kid: kid, expiresAt: expires, expiresAtSeconds: expires.flatMap(Timestamp.parseISO8601))
         }
-    }
-
-    static func parseTimestamp(_ text: String) -> Double? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)?.timeIntervalSince1970
     }
 }
 

@@ -238,7 +238,8 @@ public actor OktaClient {
 
     /// The response's `Date`, else the local clock.
     private func serverTime(_ response: HTTPResponse) -> Double {
-        response.header("Date").flatMap(HTTPDate.parse) ?? time.now()
+        let now = time.now()
+        return response.header("Date").flatMap { Timestamp.parseHTTPDate($0, now: now) } ?? now
     }
 
     private func localTime(ofServerTime serverTime: Double, _ response: HTTPResponse) -> Double {
@@ -421,11 +422,7 @@ public actor OktaClient {
     static func pathComponent(_ text: String) -> String { queryValue(text) }
 
     /// RFC 3986 percent-encoding: only ASCII letters, digits and `-._~` stay as they are.
-    static func queryValue(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
-    }
-
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    static func queryValue(_ text: String) -> String { PercentEncoding.encode(text) }
 
     static func formValue(_ text: String) -> String { queryValue(text) }
 }

@@ -187,8 +187,8 @@ struct OktaClientTests {
         #expect(LinkHeader.target(rel: "next", in: [#"<https://a/1>; rel="self", <https://a/2>; rel="next""#]) == "https://a/2")
         #expect(LinkHeader.target(rel: "next", in: [#"<https://a/x?q=1,2>; rel="prev next""#]) == "https://a/x?q=1,2")
         #expect(LinkHeader.target(rel: "next", in: [#"<https://a/1>; rel="self""#]) == nil)
-        #expect(HTTPDate.parse(serverDate) == serverEpoch)
-        #expect(HTTPDate.parse("yesterday") == nil)
+        #expect(Timestamp.parseHTTPDate(serverDate, now: serverEpoch) == serverEpoch)
+        #expect(Timestamp.parseHTTPDate("yesterday", now: serverEpoch) == nil)
     }
 
     @Test func secretsNeverPrint() {

@@ -115,7 +115,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
         let token = CredentialJSON.string(document["Token"]).flatMap { $0.isEmpty ? nil : $0 }
         var expiration: Double?
         if let text = CredentialJSON.string(document["Expiration"]) {
-            guard let seconds = ISO8601Timestamp.parse(text) else {
+            guard let seconds = Timestamp.parseISO8601(text) else {
                 throw failure("the answer of \(url) has an Expiration that is not an ISO 8601 time")
             }
             expiration = seconds

@@ -39,7 +39,7 @@ public struct EnvironmentCredentialProvider: CredentialProvider {
             let token = value("AWS_SECURITY_TOKEN") ?? value("AWS_SESSION_TOKEN")
             var expiration: Double?
             if let text = value("AWS_CREDENTIAL_EXPIRATION") {
-                guard let seconds = ISO8601Timestamp.parse(text) else {
+                guard let seconds = Timestamp.parseISO8601(text) else {
                     throw AWSError.credentials(source: name, reason: "AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time (e.g. 2026-11-21T10:00:00Z)")
                 }
                 expiration = seconds

@@ -102,7 +102,7 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         else { return nil }
 
         // 3. The role's credentials.
-        let roleURL = url(Self.credentialsPath + CredentialText.percentEncode(role))
+        let roleURL = url(Self.credentialsPath + PercentEncoding.encode(role))
         let response: HTTPResponse
         do {
             response = try await transport.send(HTTPRequest(method: "GET", url: roleURL, headers: headers, timeout: timeout))
@@ -126,7 +126,7 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         else {
             throw failure("the credentials of the instance role \(role) lack AccessKeyId, SecretAccessKey, Token or Expiration")
         }
-        guard let expiration = ISO8601Timestamp.parse(expirationText) else {
+        guard let expiration = Timestamp.parseISO8601(expirationText) else {
             throw failure("the credentials of the instance role \(role) have an Expiration that is not an ISO 8601 time")
         }
         return AWSCredentials(accessKeyId: accessKey, secretAccessKey: Secret(secretKey), sessionToken: Secret(sessionToken),

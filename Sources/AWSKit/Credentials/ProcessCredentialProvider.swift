@@ -75,11 +75,11 @@ public struct ProcessCredentialProvider: CredentialProvider {
         let token = CredentialJSON.string(document["SessionToken"]).flatMap { $0.isEmpty ? nil : $0 }
         var expiration: Double?
         if let value = document["Expiration"], !value.isNull {
-            guard let text = CredentialJSON.string(value), let seconds = ISO8601Timestamp.parse(text) else {
+            guard let text = CredentialJSON.string(value), let seconds = Timestamp.parseISO8601(text) else {
                 throw failure("the output of \(program) has an Expiration that is not an ISO 8601 time (e.g. 2026-11-21T10:00:00Z)")
             }
             guard seconds > time.now() else {
-                throw failure("\(program) returned credentials that expired at \(ISO8601Timestamp.format(seconds))")
+                throw failure("\(program) returned credentials that expired at \(Timestamp.iso8601(seconds))")
             }
             expiration = seconds
         }

@@ -98,11 +98,11 @@ public struct SSOCredentialProvider: CredentialProvider {
         else {
             throw failure("the cached SSO token \(shown) is not valid (it needs accessToken and expiresAt); \(login)")
         }
-        guard let expiresAt = ISO8601Timestamp.parse(expiresText) else {
+        guard let expiresAt = Timestamp.parseISO8601(expiresText) else {
             throw failure("the cached SSO token \(shown) has an expiresAt that is not an ISO 8601 time; \(login)")
         }
         guard expiresAt > time.now() else {
-            throw failure("the cached SSO token for \(subject) expired at \(ISO8601Timestamp.format(expiresAt)); \(login)")
+            throw failure("the cached SSO token for \(subject) expired at \(Timestamp.iso8601(expiresAt)); \(login)")
         }
         return Secret(accessToken)
     }
@@ -123,8 +123,8 @@ public struct SSOCredentialProvider: CredentialProvider {
     }
 
     func roleCredentials(_ settings: Settings, token: Secret) async throws(AWSError) -> AWSCredentials {
-        let url = endpoint(region: settings.region) + "/federation/credentials?account_id=" + CredentialText.percentEncode(settings.accountId)
-            + "&role_name=" + CredentialText.percentEncode(settings.roleName)
+        let url = endpoint(region: settings.region) + "/federation/credentials?account_id=" + PercentEncoding.encode(settings.accountId)
+            + "&role_name=" + PercentEncoding.encode(settings.roleName)
         let request = HTTPRequest(method: "GET", url: url, headers: [("x-amz-sso_bearer_token", token.reveal())], timeout: .seconds(15))
         let target = "role \(settings.roleName) in account \(settings.accountId)"
         return try await retry.run(time: time, cancelled: .cancelled("the SSO portal call for \(target)")) { _ async throws(AWSError) -> RetryStep<AWSCredentials, AWSError> in

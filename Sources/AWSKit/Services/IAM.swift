@@ -1,3 +1,4 @@
+import HTTPKit
 import IDCSyncCore
 
 // IAM SAML providers for Client VPN federated authentication. IAM is a global Query service: any
@@ -24,8 +25,8 @@ extension AWSClient {
     public func listSAMLProviders(region: String) async throws(AWSError) -> [IAMSAMLProviderSummary] {
         let response = try await iam(.listSAMLProviders, region: region, parameters: QueryParameters(for: .iam))
         return response.list("SAMLProviderList").map { item in
-            IAMSAMLProviderSummary(arn: item.string("Arn") ?? "", validUntil: item.string("ValidUntil").flatMap(ISO8601Timestamp.parse),
-                                   createDate: item.string("CreateDate").flatMap(ISO8601Timestamp.parse))
+            IAMSAMLProviderSummary(arn: item.string("Arn") ?? "", validUntil: item.string("ValidUntil").flatMap(Timestamp.parseISO8601),
+                                   createDate: item.string("CreateDate").flatMap(Timestamp.parseISO8601))
         }
     }
 
@@ -35,8 +36,8 @@ extension AWSClient {
         let response = try await iam(.getSAMLProvider, region: region, parameters: parameters)
         return IAMSAMLProvider(
             metadataDocument: try Self.required(response.string("SAMLMetadataDocument"), "SAMLMetadataDocument", .getSAMLProvider),
-            validUntil: response.string("ValidUntil").flatMap(ISO8601Timestamp.parse),
-            createDate: response.string("CreateDate").flatMap(ISO8601Timestamp.parse))
+            validUntil: response.string("ValidUntil").flatMap(Timestamp.parseISO8601),
+            createDate: response.string("CreateDate").flatMap(Timestamp.parseISO8601))
     }
 
     /// CreateSAMLProvider; returns the new provider's ARN. Tags need `iam:TagSAMLProvider` too.

@@ -45,13 +45,9 @@ public struct OktaBackup: Sendable, Equatable {
 public enum Backups {
     public static func save(_ app: OktaApp, orgURL: String, directory: String, now: Date) throws(IDCSyncError) -> String {
         try prepareDirectory(directory)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
-        let stamp = formatter.string(from: now)
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
-        let backup = OktaBackup(orgURL: orgURL, appId: app.id, appName: app.name, savedAt: formatter.string(from: now), app: app)
+        let stamp = Timestamp.fileStamp(now.timeIntervalSince1970)
+        let savedAt = Timestamp.iso8601(now.timeIntervalSince1970, milliseconds: true)
+        let backup = OktaBackup(orgURL: orgURL, appId: app.id, appName: app.name, savedAt: savedAt, app: app)
         let safeId = String(app.id.filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
         var path = (directory as NSString).appendingPathComponent("okta-app-\(safeId)-\(stamp).json")
         var suffix = 1
