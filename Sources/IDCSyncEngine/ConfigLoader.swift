@@ -9,7 +9,7 @@ public struct ConfigLoader: Sendable {
 
     public var environment: [String: String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(environment: [String: String]) {
         self.environment = environment
     }
 

@@ -9,7 +9,7 @@ import Logging
 /// start discovery in.
 public enum AWSSession {
     public static func client(target: Target, environment: [String: String], logger: Logger,
-                              transport: any HTTPTransport = AsyncHTTPTransport(), time: any TimeSource = SystemTime()) -> AWSClient {
+                              transport: any HTTPTransport, time: any TimeSource) -> AWSClient {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let chain = CredentialChain(environment: environment, profile: target.aws.profile, home: home, transport: transport, time: time)
         return AWSClient(configuration: .init(environment: environment), credentials: { () async throws(AWSError) -> AWSCredentials in

@@ -15,18 +15,18 @@ public struct CompletedTarget: Sendable, Equatable {
 /// the same `Discovery` helpers, so `policy kms` prints the policy `reconcile` enforces.
 public enum ConfigCompletion {
     public static func complete(_ target: Target, command: String, needs: (Target) -> [MissingKey], offline: Bool,
-                                configFile: String, environment: [String: String], logger: Logger) async throws(IDCSyncError) -> CompletedTarget {
+                                configFile: String, context: EngineContext) async throws(IDCSyncError) -> CompletedTarget {
         let initial = needs(target)
         guard !initial.isEmpty else { return CompletedTarget(target: target, diagnostics: []) }
         if offline {
             return try unresolved(target, initial, command: command, reason: "--offline forbids reading it from AWS", notes: [], configFile: configFile)
         }
         let home: Region
-        do { home = try AWSSession.homeRegion(target: target, environment: environment, configFile: configFile) } catch {
+        do { home = try AWSSession.homeRegion(target: target, environment: context.environment, configFile: configFile) } catch {
             return try unresolved(target, initial, command: command,
                                   reason: "there is no AWS Region to read it from (set aws.region or AWS_REGION)", notes: [], configFile: configFile)
         }
-        let client = AWSSession.client(target: target, environment: environment, logger: logger)
+        let client = context.aws(target)
         var completed = target
         var notes: [Diagnostic] = []
         do {

@@ -52,9 +52,9 @@ public enum RegionsWorkflow {
     // MARK: Planning
 
     public static func plan(_ action: RegionChangePlan.Action, region: Region, config: Config, target: Target, aws: AWSClient,
-                            okta: OktaClient?, environment: [String: String], logger: Logger, wait: Bool) async throws(IDCSyncError) -> RegionChangePlan {
-        let home = try AWSSession.homeRegion(target: target, environment: environment, configFile: config.source)
-        let world = try await Discovery.discover(target: target, client: aws, homeRegion: home, configFile: config.source, logger: logger)
+                            okta: OktaClient?, context: EngineContext, wait: Bool) async throws(IDCSyncError) -> RegionChangePlan {
+        let home = try AWSSession.homeRegion(target: target, environment: context.environment, configFile: config.source)
+        let world = try await Discovery.discover(target: target, client: aws, homeRegion: home, configFile: config.source, logger: context.logger)
         var diagnostics: [Diagnostic] = []
         let primary = world.primaryRegion
         guard region.partition == primary.partition else {
@@ -128,9 +128,9 @@ public enum RegionsWorkflow {
     /// Runs the pending steps in order. Each step re-checks the world where it matters (AddRegion
     /// after a ConflictException, ReplicateKey after AlreadyExistsException, Okta re-read before writing).
     public static func execute(_ plan: RegionChangePlan, aws: AWSClient, okta: OktaClient?, options: Options, configFile: String,
-                               logger: Logger, events: @Sendable (WorkflowEvent) -> Void) async throws(IDCSyncError) -> [RegionStep] {
+                               context: EngineContext, events: @Sendable (WorkflowEvent) -> Void) async throws(IDCSyncError) -> [RegionStep] {
         var finished: [RegionStep] = []
-        let time = SystemTime()
+        let time = context.time
         let region = plan.region
         let primary = plan.world.primaryRegion
         for var step in plan.steps {
@@ -161,10 +161,10 @@ public enum RegionsWorkflow {
             case .waitForRemoval:
                 outcome = try await waitFor(plan, until: nil, aws: aws, time: time, timeout: options.timeout, events: events)
             case .oktaApply:
-                outcome = try await oktaApply(plan, okta: okta, options: options, configFile: configFile, logger: logger)
+                outcome = try await oktaApply(plan, okta: okta, options: options, configFile: configFile, context: context)
             case .oktaTiles:
                 guard let okta, let tiles = plan.tiles else { outcome = "skipped"; break }
-                let done = try await OktaTiles.apply(tiles, client: okta, backupDirectory: options.backupDirectory, logger: logger)
+                let done = try await OktaTiles.apply(tiles, client: okta, backupDirectory: options.backupDirectory, now: context.date, logger: context.logger)
                 outcome = done.joined(separator: "; ")
             case .bookmarks:
                 outcome = try BookmarkGuides.regenerate(config: plan.config, target: plan.target)
@@ -195,7 +195,7 @@ public enum RegionsWorkflow {
         }
     }
 
-    static func waitForReplica(_ plan: RegionChangePlan, aws: AWSClient, time: SystemTime) async throws(IDCSyncError) -> String {
+    static func waitForReplica(_ plan: RegionChangePlan, aws: AWSClient, time: any TimeSource) async throws(IDCSyncError) -> String {
         let outcome = try await poll(time: time, timeout: .seconds(300), interval: .seconds(1),
                                      cancelled: cancelledWait(plan, for: "the replica key in \(plan.region.name) to be Enabled")) { () async throws(IDCSyncError) -> String in
             let key: KMSKey
@@ -231,7 +231,7 @@ public enum RegionsWorkflow {
     }
 
     /// Polls DescribeRegion until the Region has `status` (or is gone when `status` is nil).
-    static func waitFor(_ plan: RegionChangePlan, until status: String?, aws: AWSClient, time: SystemTime, timeout: Duration,
+    static func waitFor(_ plan: RegionChangePlan, until status: String?, aws: AWSClient, time: any TimeSource, timeout: Duration,
                         events: @Sendable (WorkflowEvent) -> Void) async throws(IDCSyncError) -> String {
         let outcome = try await poll(time: time, timeout: timeout, interval: .seconds(1), growth: 1.5, maximumInterval: .seconds(15),
                                      cancelled: cancelledWait(plan, for: "\(plan.region.name) to be \(status ?? "removed")")) { () async throws(IDCSyncError) -> String? in
@@ -263,14 +263,14 @@ public enum RegionsWorkflow {
     }
 
     static func oktaApply(_ plan: RegionChangePlan, okta: OktaClient?, options: Options, configFile: String,
-                          logger: Logger) async throws(IDCSyncError) -> String {
+                          context: EngineContext) async throws(IDCSyncError) -> String {
         guard let okta else { return "skipped" }
         // Read the app again: the Region may have taken minutes, and the write is guarded from this read.
         let app = try await OktaSync.locateApp(plan.target.okta ?? OktaConfig(), client: okta)
         let world = try OktaSync.world(app: app, target: plan.target, configFile: configFile)
         let report = try OktaSync.plan(world: world, target: plan.target, configFile: configFile)
         guard report.plan.hasChanges else { return "the slots are already in sync" }
-        let backup = try await OktaSync.write(report, client: okta, options: .init(backupDirectory: options.backupDirectory), logger: logger)
+        let backup = try await OktaSync.write(report, client: okta, options: .init(backupDirectory: options.backupDirectory, now: context.date), logger: context.logger)
         return "\(report.plan.changes.count) slot change\(report.plan.changes.count == 1 ? "" : "s") written and read back (backup \(backup))"
     }
 

@@ -14,7 +14,7 @@ public enum OktaSession {
     public static let modeVariable = "OKTA_CLIENT_AUTHORIZATIONMODE"
 
     public static func client(target: Target, configFile: String, environment: [String: String], access: OktaAccess,
-                              transport: any HTTPTransport = AsyncHTTPTransport(), time: any TimeSource = SystemTime(),
+                              transport: any HTTPTransport, time: any TimeSource,
                               logger: Logger) throws(IDCSyncError) -> OktaClient {
         guard let okta = target.okta, let orgURL = okta.orgUrl else {
             throw .config("config.missing", "okta.orgUrl is not set; give the org's base URL (e.g. https://example.okta.com) or set OKTA_CLIENT_ORGURL",

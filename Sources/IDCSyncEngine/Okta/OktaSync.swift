@@ -168,7 +168,7 @@ public enum OktaSync {
     public struct WriteOptions: Sendable {
         public var backupDirectory: String
         public var now: Date
-        public init(backupDirectory: String, now: Date = Date()) {
+        public init(backupDirectory: String, now: Date) {
             self.backupDirectory = backupDirectory
             self.now = now
         }
@@ -294,9 +294,9 @@ public enum OktaSync {
 
 extension OktaSync {
     /// The whole read side: client, app, what it says, the plan.
-    public static func planTarget(config: Config, target: Target, environment: [String: String], access: OktaAccess,
-                                  logger: Logger) async throws(IDCSyncError) -> (report: OktaPlanReport, client: OktaClient) {
-        let client = try OktaSession.client(target: target, configFile: config.source, environment: environment, access: access, logger: logger)
+    public static func planTarget(config: Config, target: Target, access: OktaAccess,
+                                  context: EngineContext) async throws(IDCSyncError) -> (report: OktaPlanReport, client: OktaClient) {
+        let client = try context.okta(target, configFile: config.source, access: access)
         let app = try await locateApp(target.okta ?? OktaConfig(), client: client)
         let world = try world(app: app, target: target, configFile: config.source)
         return (try plan(world: world, target: target, configFile: config.source), client)

@@ -66,7 +66,7 @@ public enum OktaTiles {
     /// Runs the steps in order. Updates go through the guarded full-object write (backup, re-read,
     /// PUT, read-back); a new tile carries its marker from the first request, so a rerun after any
     /// failure finds it instead of creating a second one. Returns one line per step done.
-    public static func apply(_ report: TilesReport, client: OktaClient, backupDirectory: String, now: Date = Date(), logger: Logger,
+    public static func apply(_ report: TilesReport, client: OktaClient, backupDirectory: String, now: Date, logger: Logger,
                              progress: @Sendable (String) -> Void = { _ in }) async throws(IDCSyncError) -> [String] {
         var done: [String] = []
         func record(_ line: String) {
@@ -85,7 +85,7 @@ public enum OktaTiles {
             case .update(let appId, let region, let changes):
                 guard let current = report.apps.first(where: { $0.app.id == appId })?.app else { continue }
                 let backup = try await OktaSync.guardedReplace(current, with: TilePlanner.updated(current, changes: changes), client: client,
-                                                               options: .init(backupDirectory: backupDirectory), logger: logger)
+                                                               options: .init(backupDirectory: backupDirectory, now: now), logger: logger)
                 record("updated tile \(appId) (\(region)): \(changes.map(\.field).joined(separator: ", ")) (backup \(backup))")
             case .activate(let appId, let region):
                 do { try await client.activateApp(id: appId) } catch { throw .okta(error) }

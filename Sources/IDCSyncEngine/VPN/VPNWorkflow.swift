@@ -54,7 +54,7 @@ public enum VPNWorkflow {
 
     /// Checks the config, reads AWS and Okta, checks the world, plans. Any rule broken is a
     /// configuration error (exit 64) naming the field, before anything is written.
-    public static func plan(config: Config, cloud: any VPNCloud, okta: OktaClient, now: Date = Date()) async throws(IDCSyncError) -> VPNReport {
+    public static func plan(config: Config, cloud: any VPNCloud, okta: OktaClient, now: Date) async throws(IDCSyncError) -> VPNReport {
         guard let vpn = config.vpn else {
             throw .config("config.missing", "the config has no vpn section; see examples/idcsync.yaml", field: "vpn", file: config.source)
         }
@@ -120,7 +120,7 @@ public enum VPNWorkflow {
     /// exists, so a rerun after a failure continues. Returns one line per step and the client
     /// configuration as exported.
     public static func apply(_ report: VPNReport, config: Config, cloud: any VPNCloud, okta: OktaClient, backupDirectory: String,
-                             logger: Logger, progress: @Sendable (String) -> Void = { _ in }) async throws(IDCSyncError) -> (done: [String], clientConfiguration: String) {
+                             now: Date, logger: Logger, progress: @Sendable (String) -> Void = { _ in }) async throws(IDCSyncError) -> (done: [String], clientConfiguration: String) {
         guard let vpn = config.vpn else { return ([], "") }
         var done: [String] = []
         func record(_ line: String) {
@@ -149,7 +149,7 @@ public enum VPNWorkflow {
             case .setOktaPort(let appId, let from):
                 let app = report.oktaApp
                 let desired = app.applying([(key: "port", value: VPNRules.oktaPortValue(replacing: app.settingsApp?["port"]))])
-                let backup = try await OktaSync.guardedReplace(app, with: desired, client: okta, options: .init(backupDirectory: backupDirectory),
+                let backup = try await OktaSync.guardedReplace(app, with: desired, client: okta, options: .init(backupDirectory: backupDirectory, now: now),
                                                                logger: logger)
                 record("set the Okta app \(appId)'s port \(from ?? "(none)") → \(VPNRules.oktaPort) (backup \(backup))")
             case .createSecurityGroup(let vpcId):

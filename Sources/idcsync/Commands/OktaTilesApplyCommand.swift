@@ -44,7 +44,7 @@ struct OktaTilesApplyCommand: AsyncParsableCommand {
                 let quiet = global.quiet
                 done = try await OktaTiles.apply(report, client: client,
                                                  backupDirectory: OktaWorkflow.backupDirectory(config: config, target: target, override: writeOptions.backupDir),
-                                                 logger: console.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
+                                                 now: console.engineContext.date, logger: console.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
             }
             if global.output == .json {
                 var document = TilesRenderer.json(report.plan, idcAppId: report.idcAppId, idcGroups: report.idcGroups)

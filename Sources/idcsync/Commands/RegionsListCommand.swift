@@ -27,7 +27,7 @@ struct RegionsListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
-            let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
+            let aws = console.engineContext.aws(target)
             let okta = target.okta == nil ? nil : try OktaWorkflow.client(config: config, target: target, console: console, access: .read)
             let report = try await RegionsInventory.list(config: config, target: target, aws: aws, okta: okta,
                                                          environment: console.environment, logger: console.logger)

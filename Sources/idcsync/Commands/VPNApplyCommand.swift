@@ -46,7 +46,7 @@ struct VPNApplyCommand: AsyncParsableCommand {
             let quiet = global.quiet
             let result = try await VPNWorkflow.apply(report, config: config, cloud: cloud, okta: okta,
                                                      backupDirectory: OktaSync.backupDirectory(config: config, target: config.defaultTarget, override: writeOptions.backupDir),
-                                                     logger: console.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
+                                                     now: console.engineContext.date, logger: console.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
             if !result.clientConfiguration.isEmpty {
                 try VPNWorkflow.writeClientConfiguration(result.clientConfiguration, to: path)
                 if !quiet { console.writeError("Client configuration (SAML): \(path) (mode 0600). Import it into the AWS provided client.") }

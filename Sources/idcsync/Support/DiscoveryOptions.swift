@@ -16,7 +16,7 @@ extension Console {
     func complete(_ target: Target, config: Config, command: String, offline: Bool,
                   needs: (Target) -> [MissingKey]) async throws(IDCSyncError) -> CompletedTarget {
         let completed = try await ConfigCompletion.complete(target, command: command, needs: needs, offline: offline,
-                                                            configFile: config.source, environment: environment, logger: logger)
+                                                            configFile: config.source, context: engineContext)
         report(completed.diagnostics)
         return completed
     }

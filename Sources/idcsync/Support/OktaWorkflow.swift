@@ -7,19 +7,19 @@ import OktaKit
 /// The Okta commands' shared steps, with the console's environment and logger.
 enum OktaWorkflow {
     static func client(config: Config, target: Target, console: Console, access: OktaAccess) throws(IDCSyncError) -> OktaClient {
-        try OktaSession.client(target: target, configFile: config.source, environment: console.environment, access: access, logger: console.logger)
+        try console.engineContext.okta(target, configFile: config.source, access: access)
     }
 
     /// The Okta plan for the instance's Regions: `instance.regions` in offline mode, else asked of AWS.
     static func plan(config: Config, target: Target, console: Console, access: OktaAccess) async throws(IDCSyncError) -> (report: OktaPlanReport, client: OktaClient) {
         let effective = try await withRegions(config: config, target: target, console: console)
-        return try await OktaSync.planTarget(config: config, target: effective, environment: console.environment, access: access, logger: console.logger)
+        return try await OktaSync.planTarget(config: config, target: effective, access: access, context: console.engineContext)
     }
 
     /// The target with the instance and its Regions: `instance.regions` in offline mode, else asked of AWS.
     static func withRegions(config: Config, target: Target, console: Console) async throws(IDCSyncError) -> Target {
         guard target.instance.regions == nil else { return target }
-        let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
+        let aws = console.engineContext.aws(target)
         let home = try AWSSession.homeRegion(target: target, environment: console.environment, configFile: config.source)
         let effective = try await Discovery.regions(target: target, client: aws, homeRegion: home, configFile: config.source)
         console.logger.debug("regions from AWS", metadata: ["regions": "\(effective.instance.regions?.map(\.name) ?? [])"])

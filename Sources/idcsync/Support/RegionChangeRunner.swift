@@ -11,12 +11,12 @@ enum RegionChangeRunner {
                     write: WriteOptions) async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(name)
-            let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
+            let aws = console.engineContext.aws(target)
             let okta = target.okta == nil ? nil
                 : try OktaWorkflow.client(config: config, target: target, console: console, access: change.dryRun ? .read : .readWrite)
             let region = change.parsedRegion
             let plan = try await RegionsWorkflow.plan(action, region: region, config: config, target: target, aws: aws, okta: okta,
-                                                      environment: console.environment, logger: console.logger, wait: !change.noWait)
+                                                      context: console.engineContext, wait: !change.noWait)
             console.report(plan.diagnostics)
             let heading = "regions \(action.rawValue) \(region.name): instance \(plan.world.instanceArn.instanceId), primary Region \(plan.world.primaryRegion.name)"
             if global.output == .text {
@@ -58,7 +58,7 @@ enum RegionChangeRunner {
                 plan, aws: aws, okta: okta,
                 options: .init(wait: !change.noWait, timeout: DurationText.parse(change.timeout) ?? .seconds(3600),
                                backupDirectory: OktaSync.backupDirectory(config: config, target: target, override: write.backupDir)),
-                configFile: config.source, logger: console.logger, events: { progress.handle($0) })
+                configFile: config.source, context: console.engineContext, events: { progress.handle($0) })
             // The lock is held until every step has run (the kernel also drops it if the process dies).
             withExtendedLifetime(lock) {}
             progress.end()

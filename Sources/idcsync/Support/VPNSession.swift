@@ -17,10 +17,10 @@ enum VPNSession {
         if target.okta == nil {
             throw .config("config.missing", "the vpn commands use the okta section's orgUrl and credentials; add okta.orgUrl", field: "okta.orgUrl", file: config.source)
         }
-        let aws = AWSSession.client(target: target, environment: console.environment, logger: console.logger)
+        let aws = console.engineContext.aws(target)
         let cloud = AWSVPNCloud(client: aws, region: region.name)
         let okta = try OktaWorkflow.client(config: config, target: target, console: console, access: access)
-        let report = try await VPNWorkflow.plan(config: config, cloud: cloud, okta: okta)
+        let report = try await VPNWorkflow.plan(config: config, cloud: cloud, okta: okta, now: console.engineContext.date)
         return (config, report, cloud, okta)
     }
 }
