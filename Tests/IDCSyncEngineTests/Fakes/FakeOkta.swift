@@ -29,6 +29,8 @@ final class FakeOkta: @unchecked Sendable {
         case lostBeforeWrite
         /// The request never lands, and meanwhile someone else edits the app (its label).
         case lostWhileSomeoneElseEdits
+        /// Okta answers 400 (a validation error): a clear answer, nothing stored.
+        case rejected
     }
 
     let orgURL: String
@@ -131,6 +133,8 @@ final class FakeOkta: @unchecked Sendable {
         switch fault {
         case .lostBeforeWrite?:
             return .failure(.connectionReset("connection reset by peer"))
+        case .rejected?:
+            return .success(error(400, "E0000001", "Api validation failed: settings.app"))
         case .lostWhileSomeoneElseEdits?:
             var edited = old
             edited.set("AWS IAM Identity Center (edited)", at: ["label"])
