@@ -5,7 +5,8 @@ import IDCSyncCore
 /// An in-memory AWS account with one IAM Identity Center instance and its multi-Region KMS key,
 /// answering the calls discovery, reconcile, doctor and `regions` planning make: STS
 /// GetCallerIdentity (Query/XML), sso-admin ListInstances / DescribeInstance / ListRegions /
-/// DescribeRegion, kms DescribeKey / GetKeyPolicy / PutKeyPolicy, organizations
+/// DescribeRegion / AddRegion (ADDING; ConflictException while another Region is changing), kms
+/// DescribeKey / GetKeyPolicy / PutKeyPolicy / ReplicateKey (Enabled at once), organizations
 /// ListDelegatedAdministrators. Requests are routed by `X-Amz-Target` (JSON 1.1) or `Action`
 /// (Query); the Region is the one the request is signed for. Anything else is answered as AWS
 /// answers an unknown operation, so an unexpected call fails the test.
@@ -110,6 +111,24 @@ final class FakeAWS: @unchecked Sendable {
                 return error(400, "ResourceNotFoundException", "Region not found")
             }
             return ok(regionMetadata(state))
+        case ("sso-admin", "AddRegion"):
+            guard regionStates.allSatisfy({ $0.status == "ACTIVE" }) else {
+                return error(400, "ConflictException", "Another region operation is in progress for this instance")
+            }
+            guard let name = input["RegionName"]?.stringValue, !regionStates.contains(where: { $0.name == name }) else {
+                return error(400, "ConflictException", "The Region is already enabled")
+            }
+            regionStates.append((name: name, status: "ADDING"))
+            return ok(["Status": "ADDING"])
+        case ("kms", "ReplicateKey"):
+            guard region == primaryRegion, refersToKey(input["KeyId"]?.stringValue, region: region),
+                  let replicaRegion = input["ReplicaRegion"]?.stringValue else {
+                return error(400, "NotFoundException", "Key does not exist")
+            }
+            guard keys[replicaRegion] == nil else { return error(400, "AlreadyExistsException", "Replica key already exists in \(replicaRegion)") }
+            keys[replicaRegion] = Key(policy: input["Policy"]?.stringValue ?? "{}")
+            return ok(["ReplicaKeyMetadata": .object(keyMetadata(keys[replicaRegion]!, region: replicaRegion)),
+                       "ReplicaPolicy": .string(keys[replicaRegion]!.policy)])
         case ("kms", "DescribeKey"):
             guard let key = keys[region], refersToKey(input["KeyId"]?.stringValue, region: region) else {
                 return error(400, "NotFoundException", "Key '\(input["KeyId"]?.stringValue ?? "")' does not exist")
