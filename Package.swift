@@ -123,6 +123,13 @@ let package = Package(
             name: "AWSKitTests",
             dependencies: ["AWSKit", "HTTPKit", "SystemKit", "IDCSyncCore", "IDCSyncTestSupport"]
         ),
+        // The engine's workflows in-process, against Swift fakes of AWS and Okta behind one transport
+        // and a fake clock: no sockets, no Python.
+        .testTarget(
+            name: "IDCSyncEngineTests",
+            dependencies: ["IDCSyncEngine", "IDCSyncCore", "IDCSyncTestSupport", "HTTPKit", "AWSKit", "OktaKit",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         // Runs the built idcsync binary as a user would.
         .testTarget(
             name: "EndToEndTests",
