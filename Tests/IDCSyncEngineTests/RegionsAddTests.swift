@@ -18,10 +18,10 @@ struct RegionsAddTests {
         let client = context.aws(target)
         let okta = try context.okta(target, configFile: config.source, access: .readWrite)
         let plan = try await RegionsWorkflow.plan(.add, region: try Region.parse(EngineWorld.osaka).get(), config: config, target: target, aws: client,
-                                                  okta: okta, environment: context.environment, logger: EngineWorld.quietLogger, wait: false)
+                                                  okta: okta, context: context, wait: false)
         world.aws.clearCalls()
         let steps = try await RegionsWorkflow.execute(plan, aws: client, okta: okta, options: .init(wait: false, backupDirectory: world.folder.path),
-                                                      configFile: config.source, logger: EngineWorld.quietLogger, events: { _ in })
+                                                      configFile: config.source, context: context, events: { _ in })
         return (world, plan, steps)
     }
 

@@ -19,7 +19,7 @@ struct RegionsRefusalTests {
         let context = world.context
         let error = await #expect(throws: IDCSyncError.self) {
             _ = try await RegionsWorkflow.plan(.add, region: try Region.parse(region).get(), config: config, target: target, aws: context.aws(target),
-                                               okta: nil, environment: context.environment, logger: EngineWorld.quietLogger, wait: false)
+                                               okta: nil, context: context, wait: false)
         }
         #expect(world.aws.calls.allSatisfy { !$0.contains(":Put") && !$0.contains(":Add") && !$0.contains(":Replicate") }, "refused before any write")
         return (error, world)
