@@ -1,5 +1,6 @@
 import Foundation
 import HTTPKit
+import IDCSyncTestSupport
 import Testing
 
 @Suite("Timestamps: ISO 8601, HTTP dates, SigV4 and file stamps")
@@ -192,17 +193,3 @@ struct TimestampTests {
     }
 }
 
-/// A small deterministic generator, so the comparison with Foundation covers the same instants every run.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

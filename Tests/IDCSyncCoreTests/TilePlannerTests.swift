@@ -1,4 +1,5 @@
 @testable import IDCSyncCore
+import IDCSyncTestSupport
 import Testing
 
 @Suite("Okta dashboard tiles planner")

@@ -44,27 +44,22 @@ public enum DiscoveryNeeds {
     /// `idcsync urls`. With `--region`, the Regions to show are given, so the instance's own list is
     /// only a note ("not one of the instance's Regions") and not required.
     public static func urls(_ target: Target, regionsGiven: Bool) -> [MissingKey] {
-        var needs = instanceBasics(target)
-        if target.instance.regions == nil {
-            needs.append(MissingKey("instance.regions", .regions, required: !regionsGiven, "the instance's Regions, whose URLs are listed"))
-        }
-        if target.instance.arn == nil {
-            needs.append(MissingKey("instance.arn", .instance, required: false, "the instance id in the additional Regions' portal hosts"))
-        }
-        if target.instance.identityStoreId == nil {
-            needs.append(MissingKey("instance.identityStoreId", .instance, required: false, "the classic access portal URL (https://d-xxxxxxxxxx.awsapps.com/start)"))
-        }
-        return needs
+        portals(target, regionsRequired: !regionsGiven, arnRequired: false, regionsPurpose: "the instance's Regions, whose URLs are listed")
     }
 
     /// `idcsync bookmarks`: the guides name every Region's portal, which starts with the instance id.
     public static func guides(_ target: Target) -> [MissingKey] {
+        portals(target, regionsRequired: true, arnRequired: true, regionsPurpose: "the instance's Regions, which the guides cover")
+    }
+
+    /// The keys behind every Region's portal and ACS URLs.
+    private static func portals(_ target: Target, regionsRequired: Bool, arnRequired: Bool, regionsPurpose: String) -> [MissingKey] {
         var needs = instanceBasics(target)
         if target.instance.regions == nil {
-            needs.append(MissingKey("instance.regions", .regions, required: true, "the instance's Regions, which the guides cover"))
+            needs.append(MissingKey("instance.regions", .regions, required: regionsRequired, regionsPurpose))
         }
         if target.instance.arn == nil {
-            needs.append(MissingKey("instance.arn", .instance, required: true, "the instance id in the additional Regions' portal hosts"))
+            needs.append(MissingKey("instance.arn", .instance, required: arnRequired, "the instance id in the additional Regions' portal hosts"))
         }
         if target.instance.identityStoreId == nil {
             needs.append(MissingKey("instance.identityStoreId", .instance, required: false, "the classic access portal URL (https://d-xxxxxxxxxx.awsapps.com/start)"))
