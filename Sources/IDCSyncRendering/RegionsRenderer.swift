@@ -82,3 +82,28 @@ extension String {
         return text
     }
 }
+
+extension RegionsRenderer {
+    /// `regions add|remove --output json`: what was planned or done, and the requests it took.
+    public static func changeDocument(action: String, region: String, instanceArn: String, outcome: String, steps: [RegionStep],
+                                      awsRequests: Int, oktaRequests: Int, diagnostics: [Diagnostic]) -> JSONValue {
+        .object([
+            "action": .string(action), "region": .string(region),
+            "instanceArn": .string(instanceArn), "outcome": .string(outcome),
+            "steps": stepsJSON(steps),
+            "requests": .object(["aws": .int(awsRequests), "okta": .int(oktaRequests)]),
+            "diagnostics": DiagnosticsRenderer.json(diagnostics),
+        ])
+    }
+
+    /// `regions list --output json`.
+    public static func listDocument(instanceArn: String, primaryRegion: String, keyArn: String, oktaAppId: String?, rows: [RegionRow],
+                                    diagnostics: [Diagnostic]) -> JSONValue {
+        .object([
+            "instanceArn": .string(instanceArn), "primaryRegion": .string(primaryRegion),
+            "kmsKeyArn": .string(keyArn), "oktaAppId": oktaAppId.map(JSONValue.string) ?? .null,
+            "regions": json(rows),
+            "diagnostics": DiagnosticsRenderer.json(diagnostics),
+        ])
+    }
+}

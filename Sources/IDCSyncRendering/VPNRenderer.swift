@@ -52,3 +52,26 @@ public enum VPNRenderer {
         ])
     }
 }
+
+extension VPNRenderer {
+    /// `vpn apply --output json`: the planned steps, the ones done, and where the client configuration went.
+    public static func applyDocument(_ plan: VPNPlan, done: [String], clientConfigurationPath: String?) -> JSONValue {
+        .object(["steps": .strings(plan.steps.map(describe)), "done": .strings(done),
+                 "clientConfiguration": clientConfigurationPath.map(JSONValue.string) ?? .null])
+    }
+
+    /// `vpn ovpn --output json`: the file read, where it went and what the patch changed.
+    public static func ovpnDocument(file: String, destination: String, written: Bool, patch: OVPNPatch.Outcome) -> JSONValue {
+        .object([
+            "file": .string(file),
+            "out": .string(destination),
+            "changed": .bool(patch.changed),
+            "written": .bool(written),
+            "added": .strings(patch.added),
+            "replaced": .array(patch.replaced.map { replacement in
+                .object(["line": .int(replacement.line), "from": .string(replacement.from), "to": .string(replacement.to)])
+            }),
+            "lineEnding": .string(patch.lineEnding.rawValue),
+        ])
+    }
+}

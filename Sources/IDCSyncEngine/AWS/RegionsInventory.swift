@@ -13,10 +13,10 @@ public struct RegionsInventoryReport: Sendable {
 }
 
 public enum RegionsInventory {
-    public static func list(config: Config, target: Target, aws: AWSClient, okta: OktaClient?, environment: [String: String],
-                            logger: Logger) async throws(IDCSyncError) -> RegionsInventoryReport {
-        let home = try AWSSession.homeRegion(target: target, environment: environment, configFile: config.source)
-        let world = try await Discovery.discover(target: target, client: aws, homeRegion: home, configFile: config.source, logger: logger)
+    public static func list(config: Config, target: Target, aws: AWSClient, okta: OktaClient?,
+                            context: EngineContext) async throws(IDCSyncError) -> RegionsInventoryReport {
+        let home = try AWSSession.homeRegion(target: target, environment: context.environment, configFile: config.source)
+        let world = try await Discovery.discover(target: target, client: aws, homeRegion: home, configFile: config.source, logger: context.logger)
         let effective = world.effectiveTarget(target)
         let expected = try PolicyGeneration.keyPolicy(target: effective, pinned: false, configFile: config.source).keyPolicy.document
         var diagnostics: [Diagnostic] = []

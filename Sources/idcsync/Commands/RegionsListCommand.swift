@@ -29,16 +29,12 @@ struct RegionsListCommand: AsyncParsableCommand {
             let (config, target) = try console.loadTarget(targetOptions.target)
             let aws = console.engineContext.aws(target)
             let okta = target.okta == nil ? nil : try OktaWorkflow.client(config: config, target: target, console: console, access: .read)
-            let report = try await RegionsInventory.list(config: config, target: target, aws: aws, okta: okta,
-                                                         environment: console.environment, logger: console.logger)
+            let report = try await RegionsInventory.list(config: config, target: target, aws: aws, okta: okta, context: console.engineContext)
             console.report(report.diagnostics)
             if global.output == .json {
-                console.writeJSON(.object([
-                    "instanceArn": .string(report.world.instanceArn.value), "primaryRegion": .string(report.world.primaryRegion.name),
-                    "kmsKeyArn": .string(report.world.key.value), "oktaAppId": report.oktaAppId.map(JSONValue.string) ?? .null,
-                    "regions": RegionsRenderer.json(report.rows),
-                    "diagnostics": DiagnosticsRenderer.json(config.diagnostics + report.diagnostics),
-                ]))
+                console.writeJSON(RegionsRenderer.listDocument(
+                    instanceArn: report.world.instanceArn.value, primaryRegion: report.world.primaryRegion.name, keyArn: report.world.key.value,
+                    oktaAppId: report.oktaAppId, rows: report.rows, diagnostics: config.diagnostics + report.diagnostics))
             } else {
                 console.write("Instance \(report.world.instanceArn.instanceId) in account \(report.world.account), key \(report.world.key.keyId)\n\n")
                 console.write(RegionsRenderer.table(report.rows, style: console.out))

@@ -52,8 +52,8 @@ struct VPNApplyCommand: AsyncParsableCommand {
                 if !quiet { console.writeError("Client configuration (SAML): \(path) (mode 0600). Import it into the AWS provided client.") }
             }
             if global.output == .json {
-                console.writeJSON(.object(["steps": .strings(report.plan.steps.map(VPNRenderer.describe)), "done": .strings(result.done),
-                                           "clientConfiguration": result.clientConfiguration.isEmpty ? .null : .string(path)]))
+                console.writeJSON(VPNRenderer.applyDocument(report.plan, done: result.done,
+                                                            clientConfigurationPath: result.clientConfiguration.isEmpty ? nil : path))
             }
             return .ok
         }

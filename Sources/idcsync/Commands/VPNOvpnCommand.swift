@@ -1,6 +1,7 @@
 import ArgumentParser
 import IDCSyncCore
 import IDCSyncEngine
+import IDCSyncRendering
 
 struct VPNOvpnCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,17 +41,8 @@ struct VPNOvpnCommand: AsyncParsableCommand {
         try await CommandRunner.run(global) { console in
             let outcome = try OVPNFile.patch(file: file, out: out)
             if global.output == .json {
-                console.writeJSON(.object([
-                    "file": .string(outcome.file),
-                    "out": .string(outcome.destination),
-                    "changed": .bool(outcome.patch.changed),
-                    "written": .bool(outcome.written),
-                    "added": .strings(outcome.patch.added),
-                    "replaced": .array(outcome.patch.replaced.map { replacement in
-                        .object(["line": .int(replacement.line), "from": .string(replacement.from), "to": .string(replacement.to)])
-                    }),
-                    "lineEnding": .string(outcome.patch.lineEnding.rawValue),
-                ]))
+                console.writeJSON(VPNRenderer.ovpnDocument(file: outcome.file, destination: outcome.destination, written: outcome.written,
+                                                           patch: outcome.patch))
             } else if !global.quiet {
                 console.writeError(Self.summary(outcome))
             }

@@ -27,13 +27,9 @@ enum RegionChangeRunner {
                 let awsRequests = await aws.requestsSent
                 let oktaRequests = await okta?.requestsSent ?? 0
                 if global.output == .json {
-                    console.writeJSON(.object([
-                        "action": .string(action.rawValue), "region": .string(region.name),
-                        "instanceArn": .string(plan.world.instanceArn.value), "outcome": .string(outcome),
-                        "steps": RegionsRenderer.stepsJSON(steps),
-                        "requests": .object(["aws": .int(awsRequests), "okta": .int(oktaRequests)]),
-                        "diagnostics": DiagnosticsRenderer.json(config.diagnostics + plan.diagnostics),
-                    ]))
+                    console.writeJSON(RegionsRenderer.changeDocument(
+                        action: action.rawValue, region: region.name, instanceArn: plan.world.instanceArn.value, outcome: outcome, steps: steps,
+                        awsRequests: awsRequests, oktaRequests: oktaRequests, diagnostics: config.diagnostics + plan.diagnostics))
                 } else if !global.quiet {
                     console.writeError("Requests: \(awsRequests) to AWS, \(oktaRequests) to Okta.")
                 }
