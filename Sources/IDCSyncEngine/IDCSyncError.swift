@@ -32,11 +32,6 @@ public struct IDCSyncError: Error, Sendable, CustomStringConvertible {
         IDCSyncError(.configuration, [Diagnostic(.error, code: code, message, field: field, location: file.map { FileLocation(file: $0) })])
     }
 
-    /// A failure with one error diagnostic.
-    public static func failure(_ code: String, _ message: String, field: String? = nil) -> IDCSyncError {
-        IDCSyncError(.failure, [Diagnostic(.error, code: code, message, field: field)])
-    }
-
     /// The outcome a run that ends with this error has: misconfigured for configuration problems,
     /// else failed.
     public var outcome: Outcome { kind == .configuration ? .misconfigured : .failed }

@@ -141,4 +141,26 @@ struct DiscoveryCommandTests {
         #expect(result.stderr.contains("instance.primaryRegion is ap-northeast-3, but AWS says the primary Region is ap-northeast-1"), "\(result.stderr)")
         #expect(try await world.aws.requestLines() == ["sso-admin:ListInstances@ap-northeast-1"])
     }
+
+    /// Without a Region to start from there is nothing to ask: the missing keys are named (exit 64).
+    @Test func withoutAnAWSRegionTheMissingKeysAreNamed() throws {
+        let workspace = try Workspace()
+        #expect(try workspace.run(["init"]).status == 0)
+        let result = try workspace.runFailing(["policy", "kms"], environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"])
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("error: instance.primaryRegion: idcsync policy kms needs it for telling the primary Region from the additional ones; the config leaves it to discovery, and there is no AWS Region to read it from (set aws.region or AWS_REGION) (sso-admin ListInstances). Set it in the config"), "\(result.stderr)")
+    }
+
+    /// AWS cannot be reached: the error says which keys were being read and how to avoid the call (exit 1).
+    @Test func whenAWSCannotBeReachedTheErrorNamesTheKeysBeingRead() throws {
+        let workspace = try Workspace()
+        try workspace.write("idcsync.yaml", "instance: {primaryRegion: ap-northeast-1}\nkms: {delegatedAdministrators: []}\n")
+        let result = try workspace.runFailing(["urls"], environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
+                                                                     "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_REGION": "ap-northeast-1"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("idcsync urls reads instance.regions from AWS because the config does not set it; set it in idcsync.yaml, or pass --offline to see what is missing without calling AWS"), "\(result.stderr)")
+        #expect(!result.stderr.contains("secret"))
+    }
 }

@@ -155,7 +155,9 @@ enum CommandRunner {
     /// Any error as the engine's: a run a signal interrupted is cancelled, whatever the error it ended with.
     static func domainError(_ error: any Error, signal: Int32?) -> IDCSyncError {
         var result = (error as? IDCSyncError) ?? IDCSyncError(.failure, [Diagnostic(.error, code: "internal", "\(error)")])
-        if error is CancellationError { result = IDCSyncError(.cancelled, []) }
+        if error is CancellationError {
+            result = IDCSyncError(.cancelled, [Diagnostic(.error, code: "cancelled", "the run was cancelled before it finished; the steps reported above are all that was done")])
+        }
         if let signal {
             let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
             result.kind = .cancelled
