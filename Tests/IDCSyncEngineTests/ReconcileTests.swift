@@ -18,8 +18,9 @@ struct ReconcileTests {
 
     private func run(_ world: EngineWorld, _ config: Config, apply: Bool) async throws -> ReconcileReport {
         let targets = try Reconcile.targets(config: config, named: nil)
-        return await Reconcile.run(config: config, targets: targets, options: .init(apply: apply, backupDirectory: world.folder.path),
-                                   context: world.context)
+        var context = world.context
+        context.folders.backups = world.folder.path
+        return try await Reconcile.run(config: config, targets: targets, options: .init(apply: apply), context: context)
     }
 
     /// The replica's policy without the identity store statement, as a hand edit would leave it.

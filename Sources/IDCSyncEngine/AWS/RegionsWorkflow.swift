@@ -130,50 +130,75 @@ public enum RegionsWorkflow {
     public static func execute(_ plan: RegionChangePlan, aws: AWSClient, okta: OktaClient?, options: Options, configFile: String,
                                context: EngineContext, events: @Sendable (WorkflowEvent) -> Void) async throws(IDCSyncError) -> [RegionStep] {
         var finished: [RegionStep] = []
-        let time = context.time
-        let region = plan.region
-        let primary = plan.world.primaryRegion
-        for var step in plan.steps {
+        var ran: [String] = []
+        for (index, var step) in plan.steps.enumerated() {
             guard step.state == .pending else {
                 finished.append(step)
                 continue
             }
             events(.started(step))
             let outcome: String
-            switch step.kind {
-            case .replicateKey:
-                outcome = try await replicate(plan, aws: aws)
-            case .fixReplicaPolicy:
-                do { try await aws.putKeyPolicy(plan.replicaArn, policy: plan.keyPolicy.text, region: region.name) } catch { throw .aws(error) }
-                outcome = "key policy put on \(plan.replicaArn)"
-            case .waitForReplica:
-                outcome = try await waitForReplica(plan, aws: aws, time: time)
-            case .addRegion:
-                outcome = try await addRegion(plan, aws: aws)
-            case .waitForActive:
-                outcome = try await waitFor(plan, until: "ACTIVE", aws: aws, time: time, timeout: options.timeout, events: events)
-            case .removeRegion:
-                do {
-                    outcome = "RemoveRegion answered " + (try await aws.removeRegion(instance: plan.world.instanceArn.value, name: region.name, primaryRegion: primary.name))
-                } catch {
-                    throw .aws(error, hint: error.code == "ConflictException" ? "another Region addition or removal is in progress; wait for it, then run again" : nil)
-                }
-            case .waitForRemoval:
-                outcome = try await waitFor(plan, until: nil, aws: aws, time: time, timeout: options.timeout, events: events)
-            case .oktaApply:
-                outcome = try await oktaApply(plan, okta: okta, options: options, configFile: configFile, context: context)
-            case .oktaTiles:
-                guard let okta, let tiles = plan.tiles else { outcome = "skipped"; break }
-                let done = try await OktaTiles.apply(tiles, client: okta, backupDirectory: options.backupDirectory, now: context.date, logger: context.logger)
-                outcome = done.joined(separator: "; ")
-            case .bookmarks:
-                outcome = try BookmarkGuides.regenerate(config: plan.config, target: plan.target)
+            do throws(IDCSyncError) {
+                outcome = try await run(step, plan: plan, aws: aws, okta: okta, options: options, configFile: configFile, context: context, events: events)
+            } catch {
+                throw partial(error, plan: plan, ran: ran, remaining: Array(plan.steps[index...]))
             }
             step.state = .done(outcome)
             events(.finished(step, outcome))
             finished.append(step)
+            ran.append(step.title)
         }
         return finished
+    }
+
+    /// One pending step, carried out; what it did, for the report.
+    static func run(_ step: RegionStep, plan: RegionChangePlan, aws: AWSClient, okta: OktaClient?, options: Options, configFile: String,
+                    context: EngineContext, events: @Sendable (WorkflowEvent) -> Void) async throws(IDCSyncError) -> String {
+        let time = context.time
+        let region = plan.region
+        let primary = plan.world.primaryRegion
+        let outcome: String
+        switch step.kind {
+        case .replicateKey:
+            outcome = try await replicate(plan, aws: aws)
+        case .fixReplicaPolicy:
+            do { try await aws.putKeyPolicy(plan.replicaArn, policy: plan.keyPolicy.text, region: region.name) } catch { throw .aws(error) }
+            outcome = "key policy put on \(plan.replicaArn)"
+        case .waitForReplica:
+            outcome = try await waitForReplica(plan, aws: aws, time: time)
+        case .addRegion:
+            outcome = try await addRegion(plan, aws: aws)
+        case .waitForActive:
+            outcome = try await waitFor(plan, until: "ACTIVE", aws: aws, time: time, timeout: options.timeout, events: events)
+        case .removeRegion:
+            do {
+                outcome = "RemoveRegion answered " + (try await aws.removeRegion(instance: plan.world.instanceArn.value, name: region.name, primaryRegion: primary.name))
+            } catch {
+                throw .aws(error, hint: error.code == "ConflictException" ? "another Region addition or removal is in progress; wait for it, then run again" : nil)
+            }
+        case .waitForRemoval:
+            outcome = try await waitFor(plan, until: nil, aws: aws, time: time, timeout: options.timeout, events: events)
+        case .oktaApply:
+            outcome = try await oktaApply(plan, okta: okta, options: options, configFile: configFile, context: context)
+        case .oktaTiles:
+            guard let okta, let tiles = plan.tiles else { outcome = "skipped"; break }
+            let done = try await OktaTiles.apply(tiles, client: okta, backupDirectory: options.backupDirectory, now: context.date, logger: context.logger)
+            outcome = done.joined(separator: "; ")
+        case .bookmarks:
+            outcome = try BookmarkGuides.regenerate(config: plan.config, target: plan.target)
+        }
+        return outcome
+    }
+
+    /// A step failed after others ran in this run: a partial change, saying what was done, what
+    /// remains, and that a rerun continues (the plan reads the world again and skips what is done).
+    /// A failure before any write, or a cancellation, stays what it was.
+    static func partial(_ error: IDCSyncError, plan: RegionChangePlan, ran done: [String], remaining: [RegionStep]) -> IDCSyncError {
+        guard !done.isEmpty, error.kind != .cancelled else { return error }
+        let left = remaining.filter { $0.state == .pending }.map(\.title)
+        let command = "idcsync regions \(plan.action.rawValue) \(plan.region.name)"
+        return IDCSyncError(.partial(done: done, remaining: left), error.diagnostics + [Diagnostic(.error, code: "regions.partial",
+            "done in this run: \(done.joined(separator: "; ")). Not done: \(left.joined(separator: "; ")). Put right what the error above says, then run `\(command)` again: it continues from the first step not done")])
     }
 
     static func replicate(_ plan: RegionChangePlan, aws: AWSClient) async throws(IDCSyncError) -> String {

@@ -301,10 +301,4 @@ extension OktaSync {
         let world = try world(app: app, target: target, configFile: config.source)
         return (try plan(world: world, target: target, configFile: config.source), client)
     }
-
-    /// `--backup-dir`, else `okta.backupDir` (relative to the config file).
-    public static func backupDirectory(config: Config, target: Target, override: String?) -> String {
-        if let override { return override }
-        return Paths.resolve((target.okta ?? OktaConfig()).backupDir, relativeTo: config.source)
-    }
 }

@@ -13,13 +13,10 @@ public enum Reconcile {
         public var apply: Bool
         /// How many targets run at once.
         public var parallel: Int
-        /// `--backup-dir`; else each target's `okta.backupDir`.
-        public var backupDirectory: String?
 
-        public init(apply: Bool, parallel: Int = 8, backupDirectory: String? = nil) {
+        public init(apply: Bool, parallel: Int = 8) {
             self.apply = apply
             self.parallel = max(1, parallel)
-            self.backupDirectory = backupDirectory
         }
     }
 
@@ -30,7 +27,13 @@ public enum Reconcile {
         return config.targets
     }
 
-    public static func run(config: Config, targets: [Target], options: Options, context: EngineContext) async -> ReconcileReport {
+    /// Runs every target under the config's reconcile lock (one run per config at a time: a second
+    /// one fails at once with a conflict and does nothing). The lock is released when the run ends.
+    public static func run(config: Config, targets: [Target], options: Options, context: EngineContext) async throws(IDCSyncError) -> ReconcileReport {
+        let lock = try InstanceLock(directory: context.folders.lockDirectory(config: config), name: "idcsync-reconcile.lock") { holder, path in
+            "another idcsync reconcile is running with this config (\(holder), lock \(path)); this run did nothing. If runs overlap often, schedule them further apart or lower the work per run."
+        }
+        defer { withExtendedLifetime(lock) {} }
         let started = context.now
         let instances = InstanceChecks(config: config, apply: options.apply, context: context)
         var reports = [ReconcileTargetReport?](repeating: nil, count: targets.count)
@@ -102,7 +105,7 @@ public enum Reconcile {
             check.state = .drift
             return check
         }
-        let directory = options.backupDirectory ?? OktaSync.backupDirectory(config: config, target: target, override: nil)
+        let directory = context.folders.backupDirectory(config: config, target: target)
         check.backup = try await OktaSync.write(plan, client: client, options: .init(backupDirectory: directory, now: context.date), logger: context.logger)
         check.state = .fixed
         return check
@@ -116,7 +119,7 @@ extension Reconcile {
         let steps = report.plan.steps.map(\.description)
         guard report.plan.hasChanges else { return TilesCheck(state: .inSync, steps: []) }
         guard options.apply else { return TilesCheck(state: .drift, steps: steps) }
-        let directory = options.backupDirectory ?? OktaSync.backupDirectory(config: config, target: target, override: nil)
+        let directory = context.folders.backupDirectory(config: config, target: target)
         _ = try await OktaTiles.apply(report, client: client, backupDirectory: directory, now: context.date, logger: context.logger)
         return TilesCheck(state: .fixed, steps: steps)
     }

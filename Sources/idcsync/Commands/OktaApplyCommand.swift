@@ -58,7 +58,7 @@ struct OktaApplyCommand: AsyncParsableCommand {
                 return finish("declined", backup: nil, status: .failed)
             }
             let backup = try await OktaSync.write(report, client: client, options: .init(
-                backupDirectory: OktaWorkflow.backupDirectory(config: config, target: target, override: writeOptions.backupDir), now: console.engineContext.date),
+                backupDirectory: console.engineContext(writing: writeOptions).folders.backupDirectory(config: config, target: target), now: console.engineContext.date),
                 logger: console.logger)
             if !global.quiet {
                 console.writeError("Wrote \(plan.changes.count) slot change\(plan.changes.count == 1 ? "" : "s") to Okta app \(report.world.app.id) and read them back. The app as it was: \(backup)")

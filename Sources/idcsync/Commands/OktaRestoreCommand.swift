@@ -60,7 +60,7 @@ struct OktaRestoreCommand: AsyncParsableCommand {
                 return finish("declined", backup: nil, status: .failed)
             }
             let previous = try await OktaRestore.apply(preview, client: client, options: .init(
-                backupDirectory: OktaWorkflow.backupDirectory(config: config, target: target, override: writeOptions.backupDir), now: console.engineContext.date), logger: console.logger)
+                backupDirectory: console.engineContext(writing: writeOptions).folders.backupDirectory(config: config, target: target), now: console.engineContext.date), logger: console.logger)
             if !global.quiet {
                 console.writeError("Restored Okta app \(preview.current.id) from \(backup) and read it back. The state before the restore: \(previous)")
             }

@@ -43,7 +43,7 @@ struct OktaTilesApplyCommand: AsyncParsableCommand {
                 }
                 let quiet = global.quiet
                 done = try await OktaTiles.apply(report, client: client,
-                                                 backupDirectory: OktaWorkflow.backupDirectory(config: config, target: target, override: writeOptions.backupDir),
+                                                 backupDirectory: console.engineContext(writing: writeOptions).folders.backupDirectory(config: config, target: target),
                                                  now: console.engineContext.date, logger: console.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
             }
             if global.output == .json {

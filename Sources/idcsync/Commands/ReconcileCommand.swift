@@ -1,6 +1,5 @@
 import ArgumentParser
 import IDCSyncCore
-import SystemKit
 import IDCSyncEngine
 import IDCSyncRendering
 
@@ -55,13 +54,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let config = try console.loadConfig()
             let targets = try Reconcile.targets(config: config, named: target).map { console.aws?.apply(to: $0) ?? $0 }
-            let lock = try InstanceLock(directory: Paths.resolve(".idcsync-locks", relativeTo: config.source), name: "idcsync-reconcile.lock") { holder, path in
-                "another idcsync reconcile is running with this config (\(holder), lock \(path)); this run did nothing. If runs overlap often, schedule them further apart or lower the work per run."
-            }
-            let report = await Reconcile.run(config: config, targets: targets,
-                                             options: .init(apply: apply, parallel: parallel, backupDirectory: backupDir),
-                                             context: console.engineContext)
-            withExtendedLifetime(lock) {}
+            var context = console.engineContext
+            context.folders.backups = backupDir
+            let report = try await Reconcile.run(config: config, targets: targets, options: .init(apply: apply, parallel: parallel), context: context)
             for result in report.targets {
                 let shown = global.output == .json ? result.diagnostics : result.diagnostics.filter { $0.severity != .error }
                 console.report(shown.map { Diagnostic($0.severity, code: $0.code, "\(result.name): \($0.message)", field: $0.field, location: $0.location) })

@@ -45,7 +45,7 @@ struct VPNApplyCommand: AsyncParsableCommand {
             }
             let quiet = global.quiet
             let result = try await VPNWorkflow.apply(report, config: config, cloud: cloud, okta: okta,
-                                                     backupDirectory: OktaSync.backupDirectory(config: config, target: config.defaultTarget, override: writeOptions.backupDir),
+                                                     backupDirectory: console.engineContext(writing: writeOptions).folders.backupDirectory(config: config, target: config.defaultTarget),
                                                      now: console.engineContext.date, logger: console.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
             if !result.clientConfiguration.isEmpty {
                 try VPNWorkflow.writeClientConfiguration(result.clientConfiguration, to: path)

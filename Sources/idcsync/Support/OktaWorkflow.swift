@@ -34,10 +34,6 @@ enum OktaWorkflow {
         console.report(report.diagnostics)
         return (report, client)
     }
-
-    static func backupDirectory(config: Config, target: Target, override: String?) -> String {
-        OktaSync.backupDirectory(config: config, target: target, override: override)
-    }
 }
 
 extension OktaPlanReport {

@@ -1,67 +1,44 @@
-import AWSKit
 import IDCSyncCore
-import SystemKit
 import IDCSyncEngine
 import IDCSyncRendering
-import OktaKit
 
-/// `regions add` and `regions remove`: plan, show, lock, confirm, execute, report.
+/// `regions add` and `regions remove`: the engine plans, locks, asks and runs; this shows the plan,
+/// answers the question from the terminal, draws progress and renders the result.
 enum RegionChangeRunner {
     static func run(_ action: RegionChangePlan.Action, global: GlobalOptions, target name: String?, aws awsOptions: AWSOptions, change: RegionChangeOptions,
                     write: WriteOptions) async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(name)
-            let aws = console.engineContext.aws(target)
-            let okta = target.okta == nil ? nil
-                : try OktaWorkflow.client(config: config, target: target, console: console, access: change.dryRun ? .read : .readWrite)
-            let region = change.parsedRegion
-            let plan = try await RegionsWorkflow.plan(action, region: region, config: config, target: target, aws: aws, okta: okta,
-                                                      context: console.engineContext, wait: !change.noWait)
-            console.report(plan.diagnostics)
-            let heading = "regions \(action.rawValue) \(region.name): instance \(plan.world.instanceArn.instanceId), primary Region \(plan.world.primaryRegion.name)"
-            if global.output == .text {
-                console.write(heading + "\n" + RegionsRenderer.steps(plan.steps, style: console.out))
-            }
-
-            func finish(_ outcome: String, steps: [RegionStep], status: Outcome) async -> Outcome {
-                let awsRequests = await aws.requestsSent
-                let oktaRequests = await okta?.requestsSent ?? 0
-                if global.output == .json {
-                    console.writeJSON(RegionsRenderer.changeDocument(
-                        action: action.rawValue, region: region.name, instanceArn: plan.world.instanceArn.value, outcome: outcome, steps: steps,
-                        awsRequests: awsRequests, oktaRequests: oktaRequests, diagnostics: config.diagnostics + plan.diagnostics))
-                } else if !global.quiet {
-                    console.writeError("Requests: \(awsRequests) to AWS, \(oktaRequests) to Okta.")
-                }
-                return status
-            }
-
-            guard plan.hasWork else {
-                if global.output == .text { console.write("Nothing to do: \(region.name) is \(action == .add ? "added" : "removed") and everything around it is in place.\n") }
-                return await finish("nothing-to-do", steps: plan.steps, status: .ok)
-            }
-            if change.dryRun { return await finish("dry-run", steps: plan.steps, status: .changes) }
-
-            let lock = try InstanceLock(directory: Paths.resolve(".idcsync-locks", relativeTo: config.source),
-                                        instanceId: plan.world.instanceArn.instanceId)
-            let pending = plan.steps.filter { $0.state == .pending }.count
-            guard try console.confirm("Run these \(pending) step\(pending == 1 ? "" : "s")?", yes: write.yes) else {
-                console.writeError("Nothing was changed.")
-                return await finish("declined", steps: plan.steps, status: .failed)
-            }
             let progress = Progress(console: console)
-            let steps = try await RegionsWorkflow.execute(
-                plan, aws: aws, okta: okta,
-                options: .init(wait: !change.noWait, timeout: DurationText.parse(change.timeout) ?? .seconds(3600),
-                               backupDirectory: OktaSync.backupDirectory(config: config, target: target, override: write.backupDir)),
-                configFile: config.source, context: console.engineContext, events: { progress.handle($0) })
-            // The lock is held until every step has run (the kernel also drops it if the process dies).
-            withExtendedLifetime(lock) {}
+            let request = RegionChangeRequest(action: action, region: change.parsedRegion, dryRun: change.dryRun, wait: !change.noWait,
+                                              timeout: DurationText.parse(change.timeout) ?? .seconds(3600))
+            let result = try await RegionsWorkflow.change(request, config: config, target: target, context: console.engineContext(writing: write),
+                                                          interaction: Interaction(show: { plan in
+                console.report(plan.diagnostics)
+                if global.output == .text {
+                    console.write("regions \(action.rawValue) \(plan.region.name): instance \(plan.world.instanceArn.instanceId), primary Region \(plan.world.primaryRegion.name)\n"
+                                  + RegionsRenderer.steps(plan.steps, style: console.out))
+                }
+            }, confirm: { question throws(IDCSyncError) in
+                try console.confirm(question, yes: write.yes)
+            }, events: { progress.handle($0) }))
             progress.end()
-            if global.output == .text {
-                console.write("\nDone:\n" + RegionsRenderer.steps(steps, style: console.out))
+
+            if result.ending == .declined { console.writeError("Nothing was changed.") }
+            if global.output == .text, result.ending == .nothingToDo {
+                console.write("Nothing to do: \(request.region.name) is \(action == .add ? "added" : "removed") and everything around it is in place.\n")
+            } else if global.output == .text, result.ending == .done {
+                console.write("\nDone:\n" + RegionsRenderer.steps(result.steps, style: console.out))
             }
-            return await finish("done", steps: steps, status: .ok)
+            if global.output == .json {
+                console.writeJSON(RegionsRenderer.changeDocument(
+                    action: action.rawValue, region: request.region.name, instanceArn: result.plan.world.instanceArn.value, outcome: result.ending.rawValue,
+                    steps: result.steps, awsRequests: result.awsRequests, oktaRequests: result.oktaRequests,
+                    diagnostics: config.diagnostics + result.plan.diagnostics))
+            } else if !global.quiet {
+                console.writeError("Requests: \(result.awsRequests) to AWS, \(result.oktaRequests) to Okta.")
+            }
+            return result.outcome
         }
     }
 }

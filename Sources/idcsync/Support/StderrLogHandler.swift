@@ -40,3 +40,15 @@ struct StderrLogHandler: LogHandler {
         }
     }
 }
+
+enum LoggingSetup {
+    /// swift-log's one global bootstrap, for the command's level and format; stderr only.
+    static func bootstrap(global: GlobalOptions) -> Logger {
+        let level: Logger.Level = global.quiet ? .error : global.logLevel
+        let format = global.logFormat
+        LoggingSystem.bootstrap { label in
+            StderrLogHandler(label: label, level: level, format: format)
+        }
+        return Logger(label: "idcsync")
+    }
+}
