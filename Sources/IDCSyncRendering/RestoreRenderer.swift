@@ -34,6 +34,14 @@ public enum RestoreRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `okta restore --output json`: the differences and how the restore ended (`outcome` in-sync,
+    /// dry-run, declined or restored; `backupOfPreviousState`, the app as it was, when written).
+    public static func restoreDocument(_ differences: [FieldDifference], context: Context, outcome: String, backupOfPreviousState: String?) -> JSONValue {
+        var document = json(differences, context: context)
+        document["result"] = .object(["outcome": .string(outcome), "backupOfPreviousState": backupOfPreviousState.map(JSONValue.string) ?? .null])
+        return .object(document)
+    }
+
     public static func json(_ differences: [FieldDifference], context: Context) -> JSONObject {
         [
             "backup": .string(context.backupPath), "appId": .string(context.appId), "appName": context.appName.map(JSONValue.string) ?? .null,

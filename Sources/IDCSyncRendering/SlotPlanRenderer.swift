@@ -71,6 +71,15 @@ public enum SlotPlanRenderer {
         return "Plan: " + parts.joined(separator: ", ") + "."
     }
 
+    /// `okta apply --output json`: the plan, the diagnostics, and how the write ended (`outcome`
+    /// in-sync, dry-run, declined or applied; `backup`, the app as it was, when written).
+    public static func applyDocument(_ plan: SlotPlan, context: Context, diagnostics: [Diagnostic], outcome: String, backup: String?) -> JSONValue {
+        var document = json(plan, context: context)
+        document["diagnostics"] = DiagnosticsRenderer.json(diagnostics)
+        document["result"] = .object(["outcome": .string(outcome), "backup": backup.map(JSONValue.string) ?? .null])
+        return .object(document)
+    }
+
     public static func json(_ plan: SlotPlan, context: Context) -> JSONObject {
         func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
         return [

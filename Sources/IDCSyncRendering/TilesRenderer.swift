@@ -37,6 +37,13 @@ public enum TilesRenderer {
         return verb + " " + step.detail
     }
 
+    /// `okta tiles apply --output json`: the plan and the steps done.
+    public static func applyDocument(_ plan: TilePlan, idcAppId: String, idcGroups: [String], done: [String]) -> JSONValue {
+        guard case .object(var document) = json(plan, idcAppId: idcAppId, idcGroups: idcGroups) else { return .null }
+        document["done"] = .strings(done)
+        return .object(document)
+    }
+
     public static func json(_ plan: TilePlan, idcAppId: String, idcGroups: [String]) -> JSONValue {
         .object([
             "idcAppId": .string(idcAppId),

@@ -51,11 +51,11 @@ public struct RegionChangeResult: Sendable {
 /// terminal (or `--yes`); tests answer directly.
 public struct Interaction: Sendable {
     public var show: @Sendable (RegionChangePlan) -> Void
-    public var confirm: @Sendable (String) throws(IDCSyncError) -> Bool
+    public var confirm: Confirmation
     public var events: @Sendable (WorkflowEvent) -> Void
 
     public init(show: @escaping @Sendable (RegionChangePlan) -> Void = { _ in },
-                confirm: @escaping @Sendable (String) throws(IDCSyncError) -> Bool,
+                confirm: @escaping Confirmation,
                 events: @escaping @Sendable (WorkflowEvent) -> Void = { _ in }) {
         self.show = show
         self.confirm = confirm

@@ -37,33 +37,26 @@ struct OktaApplyCommand: AsyncParsableCommand {
             let (report, client) = try await OktaWorkflow.plan(config: config, target: target, console: console, access: dryRun ? .read : .readWrite)
             console.report(report.diagnostics)
             let plan = report.plan
-            var document = SlotPlanRenderer.json(plan, context: report.renderContext)
-            document["diagnostics"] = DiagnosticsRenderer.json(config.diagnostics + report.diagnostics)
-
-            func finish(_ outcome: String, backup: String?, status: Outcome) -> Outcome {
-                if global.output == .json {
-                    document["result"] = .object(["outcome": .string(outcome), "backup": backup.map(JSONValue.string) ?? .null])
-                    console.writeJSON(.object(document))
-                }
-                return status
-            }
-
             if global.output == .text {
                 console.write(SlotPlanRenderer.text(plan, context: report.renderContext, style: console.out))
             }
-            guard plan.hasChanges else { return finish("in-sync", backup: nil, status: .ok) }
-            if dryRun { return finish("dry-run", backup: nil, status: .changes) }
-            guard try console.confirm("Write \(plan.changes.count) slot change\(plan.changes.count == 1 ? "" : "s") to Okta app \(report.world.app.id)?", yes: writeOptions.yes) else {
-                console.writeError("Nothing was written.")
-                return finish("declined", backup: nil, status: .failed)
+            let count = plan.changes.count
+            let context = console.engineContext(writing: writeOptions)
+            let result = try await WriteGate.run(hasChanges: plan.hasChanges, dryRun: dryRun,
+                                                 question: "Write \(count) slot change\(count == 1 ? "" : "s") to Okta app \(report.world.app.id)?",
+                                                 confirm: console.confirmation(yes: writeOptions.yes)) { () async throws(IDCSyncError) -> String in
+                try await OktaSync.write(report, client: client, options: .init(
+                    backupDirectory: context.folders.backupDirectory(config: config, target: target), now: context.date), logger: context.logger)
             }
-            let backup = try await OktaSync.write(report, client: client, options: .init(
-                backupDirectory: console.engineContext(writing: writeOptions).folders.backupDirectory(config: config, target: target), now: console.engineContext.date),
-                logger: console.logger)
-            if !global.quiet {
-                console.writeError("Wrote \(plan.changes.count) slot change\(plan.changes.count == 1 ? "" : "s") to Okta app \(report.world.app.id) and read them back. The app as it was: \(backup)")
+            if result.ending == .declined { console.writeError("Nothing was written.") }
+            if let backup = result.done, !global.quiet {
+                console.writeError("Wrote \(count) slot change\(count == 1 ? "" : "s") to Okta app \(report.world.app.id) and read them back. The app as it was: \(backup)")
             }
-            return finish("applied", backup: backup, status: .ok)
+            if global.output == .json {
+                console.writeJSON(SlotPlanRenderer.applyDocument(plan, context: report.renderContext, diagnostics: config.diagnostics + report.diagnostics,
+                                                                 outcome: result.ending == .written ? "applied" : result.ending.rawValue, backup: result.done))
+            }
+            return result.outcome
         }
     }
 }

@@ -42,29 +42,27 @@ struct OktaRestoreCommand: AsyncParsableCommand {
             let preview = try await OktaRestore.prepare(backupPath: backup, config: config, target: target, client: client)
             let context = RestoreRenderer.Context(backupPath: backup, appId: preview.current.id, appName: preview.current.name, label: preview.current.label,
                                                   savedAt: preview.backup.savedAt, currentLastUpdated: preview.current.lastUpdated)
-            var document = RestoreRenderer.json(preview.differences, context: context)
-            func finish(_ outcome: String, backup newBackup: String?, status: Outcome) -> Outcome {
-                if global.output == .json {
-                    document["result"] = .object(["outcome": .string(outcome), "backupOfPreviousState": newBackup.map(JSONValue.string) ?? .null])
-                    console.writeJSON(.object(document))
-                }
-                return status
-            }
             if global.output == .text {
                 console.write(RestoreRenderer.text(preview.differences, context: context, style: console.out))
             }
-            guard !preview.differences.isEmpty else { return finish("in-sync", backup: nil, status: .ok) }
-            if dryRun { return finish("dry-run", backup: nil, status: .changes) }
-            guard try console.confirm("Replace Okta app \(preview.current.id) \"\(preview.current.label ?? "")\" with the backup (\(preview.differences.count) field\(preview.differences.count == 1 ? "" : "s") change)?", yes: writeOptions.yes) else {
-                console.writeError("Nothing was written.")
-                return finish("declined", backup: nil, status: .failed)
+            let count = preview.differences.count
+            let engine = console.engineContext(writing: writeOptions)
+            let result = try await WriteGate.run(hasChanges: !preview.differences.isEmpty, dryRun: dryRun,
+                                                 question: "Replace Okta app \(preview.current.id) \"\(preview.current.label ?? "")\" with the backup (\(count) field\(count == 1 ? "" : "s") change)?",
+                                                 confirm: console.confirmation(yes: writeOptions.yes)) { () async throws(IDCSyncError) -> String in
+                try await OktaRestore.apply(preview, client: client, options: .init(
+                    backupDirectory: engine.folders.backupDirectory(config: config, target: target), now: engine.date), logger: engine.logger)
             }
-            let previous = try await OktaRestore.apply(preview, client: client, options: .init(
-                backupDirectory: console.engineContext(writing: writeOptions).folders.backupDirectory(config: config, target: target), now: console.engineContext.date), logger: console.logger)
-            if !global.quiet {
+            if result.ending == .declined { console.writeError("Nothing was written.") }
+            if let previous = result.done, !global.quiet {
                 console.writeError("Restored Okta app \(preview.current.id) from \(backup) and read it back. The state before the restore: \(previous)")
             }
-            return finish("restored", backup: previous, status: .ok)
+            if global.output == .json {
+                console.writeJSON(RestoreRenderer.restoreDocument(preview.differences, context: context,
+                                                                  outcome: result.ending == .written ? "restored" : result.ending.rawValue,
+                                                                  backupOfPreviousState: result.done))
+            }
+            return result.outcome
         }
     }
 }

@@ -34,27 +34,23 @@ struct OktaTilesApplyCommand: AsyncParsableCommand {
             if global.output == .text {
                 console.write(TilesRenderer.text(report.plan, idcAppId: report.idcAppId, idcGroups: report.idcGroups, style: console.out))
             }
-            var done: [String] = []
-            if report.plan.hasChanges {
-                let count = report.plan.steps.count
-                guard try console.confirm("Run these \(count) step\(count == 1 ? "" : "s") on Okta?", yes: writeOptions.yes) else {
-                    console.writeError("Nothing was changed.")
-                    return .failed
-                }
-                let quiet = global.quiet
-                done = try await OktaTiles.apply(report, client: client,
-                                                 backupDirectory: console.engineContext(writing: writeOptions).folders.backupDirectory(config: config, target: target),
-                                                 now: console.engineContext.date, logger: console.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
+            let count = report.plan.steps.count
+            let engine = console.engineContext(writing: writeOptions)
+            let quiet = global.quiet
+            let result = try await WriteGate.run(hasChanges: report.plan.hasChanges, dryRun: false,
+                                                 question: "Run these \(count) step\(count == 1 ? "" : "s") on Okta?",
+                                                 confirm: console.confirmation(yes: writeOptions.yes)) { () async throws(IDCSyncError) -> [String] in
+                try await OktaTiles.apply(report, client: client, backupDirectory: engine.folders.backupDirectory(config: config, target: target),
+                                          now: engine.date, logger: engine.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
+            }
+            if result.ending == .declined {
+                console.writeError("Nothing was changed.")
+                return result.outcome
             }
             if global.output == .json {
-                var document = TilesRenderer.json(report.plan, idcAppId: report.idcAppId, idcGroups: report.idcGroups)
-                if case .object(var object) = document {
-                    object["done"] = .strings(done)
-                    document = .object(object)
-                }
-                console.writeJSON(document)
+                console.writeJSON(TilesRenderer.applyDocument(report.plan, idcAppId: report.idcAppId, idcGroups: report.idcGroups, done: result.done ?? []))
             }
-            return .ok
+            return result.outcome
         }
     }
 }

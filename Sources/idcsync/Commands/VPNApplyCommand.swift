@@ -44,9 +44,11 @@ struct VPNApplyCommand: AsyncParsableCommand {
                 }
             }
             let quiet = global.quiet
+            let engine = console.engineContext(writing: writeOptions)
+            // Also when nothing changed: the client configuration is written from what exists.
             let result = try await VPNWorkflow.apply(report, config: config, cloud: cloud, okta: okta,
-                                                     backupDirectory: console.engineContext(writing: writeOptions).folders.backupDirectory(config: config, target: config.defaultTarget),
-                                                     now: console.engineContext.date, logger: console.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
+                                                     backupDirectory: engine.folders.backupDirectory(config: config, target: config.defaultTarget),
+                                                     now: engine.date, logger: engine.logger, progress: { line in if !quiet { FileDescriptor.standardError.write("  ✓ \(line)\n") } })
             if !result.clientConfiguration.isEmpty {
                 try VPNWorkflow.writeClientConfiguration(result.clientConfiguration, to: path)
                 if !quiet { console.writeError("Client configuration (SAML): \(path) (mode 0600). Import it into the AWS provided client.") }

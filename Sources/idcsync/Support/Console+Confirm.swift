@@ -19,6 +19,11 @@ extension Console {
         return answer.trimmingWhitespace().lowercased() == "yes"
     }
 
+    /// The engine's question, answered here.
+    func confirmation(yes: Bool) -> Confirmation {
+        { question throws(IDCSyncError) in try confirm(question, yes: yes) }
+    }
+
     func requireTerminalForConfirmation() throws(IDCSyncError) {
         guard isatty(STDIN_FILENO) == 1 else {
             throw IDCSyncError(.configuration, [Diagnostic(.error, code: "usage.confirmation",

@@ -19,9 +19,7 @@ enum RegionChangeRunner {
                     console.write("regions \(action.rawValue) \(plan.region.name): instance \(plan.world.instanceArn.instanceId), primary Region \(plan.world.primaryRegion.name)\n"
                                   + RegionsRenderer.steps(plan.steps, style: console.out))
                 }
-            }, confirm: { question throws(IDCSyncError) in
-                try console.confirm(question, yes: write.yes)
-            }, events: { progress.handle($0) }))
+            }, confirm: console.confirmation(yes: write.yes), events: { progress.handle($0) }))
             progress.end()
 
             if result.ending == .declined { console.writeError("Nothing was changed.") }
