@@ -696,7 +696,7 @@ extension EC2IAMACMTests {
             let client = makeAWSClient(script)
             let certificate = try await client.describeCertificate(arn: vpnCertificate, region: "eu-west-1")
             #expect(certificate == ACMCertificate(
-                certificateArn: vpnCertificate, domainName: "vpn.example.com", status: .issued, keyAlgorithm: "RSA-2048", notAfter: 1_826_726_400,
+                certificateArn: vpnCertificate, domainName: "vpn.example.com", status: .issued, keyAlgorithm: .rsa2048, notAfter: 1_826_726_400,
                 type: "AMAZON_ISSUED", inUseBy: ["arn:aws:ec2:eu-west-1:111122223333:client-vpn-endpoint/cvpn-endpoint-0123456789abcdef0"]))
             let request = try #require(script.requests.first)
             #expect(request.url == "https://acm.eu-west-1.amazonaws.com/")
@@ -719,12 +719,12 @@ extension EC2IAMACMTests {
                     """),
             ])
             let client = makeAWSClient(script)
-            let certificates = try await client.listCertificates(statuses: [.issued], keyTypes: ["RSA_1024", "RSA_2048"], region: "eu-west-1")
+            let certificates = try await client.listCertificates(statuses: [.issued], keyTypes: [.rsa1024, .rsa2048], region: "eu-west-1")
             #expect(certificates == [
                 ACMCertificateSummary(certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/a", domainName: "vpn.example.com",
-                                      status: .issued, keyAlgorithm: "RSA-1024"),
+                                      status: .issued, keyAlgorithm: .rsa1024),
                 ACMCertificateSummary(certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/b", domainName: "server",
-                                      status: .issued, keyAlgorithm: "RSA-2048"),
+                                      status: .issued, keyAlgorithm: .rsa2048),
             ])
             #expect(script.bodies == [
                 #"{"CertificateStatuses":["ISSUED"],"Includes":{"keyTypes":["RSA_1024","RSA_2048"]},"MaxItems":1000}"#,

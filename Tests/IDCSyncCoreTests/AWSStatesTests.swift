@@ -51,4 +51,15 @@ import Testing
         #expect(steps.first { $0.kind == .addRegion }?.state == .done("already SUSPENDED"))
         #expect(steps.first { $0.kind == .waitForActive }?.state == .pending, "an unknown status is waited on, not taken for ACTIVE")
     }
+
+    @Test func certificateKeyAlgorithmReadsBothSpellings() {
+        #expect(CertificateKeyAlgorithm(parsing: "RSA_2048") == .rsa2048)
+        #expect(CertificateKeyAlgorithm(responseText: "RSA-2048") == .rsa2048)
+        #expect(CertificateKeyAlgorithm(responseText: "RSA-1024") == .rsa1024)
+        #expect(CertificateKeyAlgorithm(responseText: "EC-prime256v1") == .ecPrime256v1)
+        #expect(CertificateKeyAlgorithm.known.allSatisfy { CertificateKeyAlgorithm(parsing: $0.rawValue) == $0 })
+        #expect(CertificateKeyAlgorithm.known.filter(\.isAcceptedByClientVPN) == [.rsa1024, .rsa2048])
+        let unknown = CertificateKeyAlgorithm(responseText: "ML-DSA-65")
+        #expect(unknown == .other("ML_DSA_65") && "\(unknown)" == "ML_DSA_65" && !unknown.isAcceptedByClientVPN)
+    }
 }

@@ -105,3 +105,39 @@ public enum CertificateStatus: AWSStateValue {
         }
     }
 }
+
+/// An ACM certificate's key algorithm, in the spelling of ListCertificates' `keyTypes` filter
+/// (RSA_2048). Client VPN takes RSA_2048 and RSA_1024.
+public enum CertificateKeyAlgorithm: AWSStateValue {
+    case rsa1024, rsa2048, rsa3072, rsa4096, ecPrime256v1, ecSecp384r1, ecSecp521r1
+    case other(String)
+
+    public static let known: [Self] = [.rsa1024, .rsa2048, .rsa3072, .rsa4096, .ecPrime256v1, .ecSecp384r1, .ecSecp521r1]
+
+    /// DescribeCertificate and ListCertificates write RSA-2048 where the filter's enum says RSA_2048:
+    /// both spellings parse to the same case.
+    public init(responseText text: String) {
+        self.init(parsing: text.replacingOccurrences(of: "-", with: "_"))
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .rsa1024: "RSA_1024"
+        case .rsa2048: "RSA_2048"
+        case .rsa3072: "RSA_3072"
+        case .rsa4096: "RSA_4096"
+        case .ecPrime256v1: "EC_prime256v1"
+        case .ecSecp384r1: "EC_secp384r1"
+        case .ecSecp521r1: "EC_secp521r1"
+        case .other(let text): text
+        }
+    }
+
+    /// What Client VPN accepts for its server certificate.
+    public var isAcceptedByClientVPN: Bool {
+        switch self {
+        case .rsa1024, .rsa2048: true
+        case .rsa3072, .rsa4096, .ecPrime256v1, .ecSecp384r1, .ecSecp521r1, .other: false
+        }
+    }
+}

@@ -42,16 +42,14 @@ public struct AWSVPNCloud: VPNCloud {
         if certificateArn == nil, let domain {
             do {
                 // Without keyTypes ACM lists only RSA_2048 certificates; 1024 is allowed too.
-                certificateArn = try await client.listCertificates(keyTypes: ["RSA_1024", "RSA_2048"], region: region)
+                certificateArn = try await client.listCertificates(keyTypes: [.rsa1024, .rsa2048], region: region)
                     .first { $0.domainName == domain }?.certificateArn
             } catch { throw .aws(error) }
         }
         guard let certificateArn else { return nil }
         do {
             let found = try await client.describeCertificate(arn: certificateArn, region: region)
-            // DescribeCertificate writes "RSA-2048" where the API's enum says RSA_2048.
-            return VPNFacts.Certificate(arn: found.certificateArn, status: found.status,
-                                        keyAlgorithm: (found.keyAlgorithm ?? "?").replacingOccurrences(of: "-", with: "_"))
+            return VPNFacts.Certificate(arn: found.certificateArn, status: found.status, keyAlgorithm: found.keyAlgorithm ?? .other("?"))
         } catch where error.code == "ResourceNotFoundException" || error.code == "ValidationException" {
             return nil
         } catch { throw .aws(error) }
