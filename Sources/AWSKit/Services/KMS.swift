@@ -108,7 +108,7 @@ extension AWSClient {
         return KMSKey(
             arn: metadata["Arn"]?.stringValue ?? "", keyId: metadata["KeyId"]?.stringValue ?? "",
             state: KMSKeyState(parsing: metadata["KeyState"]?.stringValue ?? "Unknown"),
-            manager: KMSKeyManager(parsing: metadata["KeyManager"]?.stringValue ?? "CUSTOMER"),
+            manager: metadata["KeyManager"]?.stringValue.map(KMSKeyManager.init(parsing:)) ?? .customer,
             keySpec: metadata["KeySpec"]?.stringValue, usage: metadata["KeyUsage"]?.stringValue,
             multiRegion: metadata["MultiRegion"] == .bool(true), multiRegionType: configuration?["MultiRegionKeyType"]?.stringValue.map(KMSMultiRegionKeyType.init(parsing:)),
             primary: pair(configuration?["PrimaryKey"]), replicas: (configuration?["ReplicaKeys"]?.arrayValue ?? []).compactMap(pair))
