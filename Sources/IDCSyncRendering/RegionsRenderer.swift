@@ -6,7 +6,7 @@ public enum RegionsRenderer {
         let headers = ["REGION", "ROLE", "IDENTITY CENTER", "KMS KEY", "KEY POLICY", "OKTA SLOTS"]
         let cells = rows.map { row -> [String] in
             [row.region, row.isPrimary ? "primary" : (row.identityCenter == nil ? "key only" : "additional"),
-             row.identityCenter ?? "not enabled", row.key.map { row.isPrimary ? "\($0) (primary)" : $0 } ?? "no replica",
+             row.identityCenter?.rawValue ?? "not enabled", row.key.map { row.isPrimary ? "\($0) (primary)" : $0.rawValue } ?? "no replica",
              policyText(row.keyPolicy), row.okta]
         }
         var widths = headers.map(\.count)
@@ -17,7 +17,7 @@ public enum RegionsRenderer {
             for (index, cell) in line.enumerated() {
                 let padded = pad(cell, widths[index] + 2)
                 switch index {
-                case 2: text += row.identityCenter == "ACTIVE" ? style.green(padded) : style.yellow(padded)
+                case 2: text += row.identityCenter == .active ? style.green(padded) : style.yellow(padded)
                 case 4: text += row.keyPolicy?.matches == true ? style.green(padded) : style.red(padded)
                 case 5: text += cell.hasPrefix("complete") || cell == "-" ? padded : style.yellow(padded)
                 default: text += padded
@@ -38,8 +38,8 @@ public enum RegionsRenderer {
             .object([
                 "region": .string(row.region),
                 "primary": .bool(row.isPrimary),
-                "identityCenter": row.identityCenter.map(JSONValue.string) ?? .null,
-                "kmsKey": row.key.map(JSONValue.string) ?? .null,
+                "identityCenter": row.identityCenter.map { .string($0.rawValue) } ?? .null,
+                "kmsKey": row.key.map { .string($0.rawValue) } ?? .null,
                 "keyPolicy": row.keyPolicy.map { comparison in
                     .object([
                         "matches": .bool(comparison.matches), "missing": .strings(comparison.missing),

@@ -93,7 +93,7 @@ extension AWSClientTests {
             let script = ScriptedTransport(answers: [clientOK(#"{"Status":"ADDING"}"#)])
             let client = makeAWSClient(script, timeout: .seconds(7))
             let status = try await client.addRegion(instance: clientInstance, name: "eu-central-1", primaryRegion: "eu-west-1")
-            #expect(status == "ADDING")
+            #expect(status == .adding)
             #expect(script.requests.count == 1)
             let request = try #require(script.requests.first)
             #expect(request.method == "POST")
@@ -114,7 +114,7 @@ extension AWSClientTests {
         @Test func removeRegionGoesToThePrimaryRegionAndDefaultsToRemoving() async throws {
             let script = ScriptedTransport(answers: [clientOK("{}")])
             let status = try await makeAWSClient(script).removeRegion(instance: clientInstance, name: "ap-northeast-1", primaryRegion: "us-east-1")
-            #expect(status == "REMOVING")
+            #expect(status == .removing)
             let request = try #require(script.requests.first)
             #expect(request.url == "https://sso.us-east-1.amazonaws.com/")
             #expect(request.header("X-Amz-Target") == "SWBExternalService.RemoveRegion")
@@ -160,8 +160,8 @@ extension AWSClientTests {
             let client = makeAWSClient(script)
             let replica = try await client.replicateKey(clientKeyArn, to: "eu-central-1", policy: policy, description: "IAM Identity Center",
                                                         primaryRegion: "eu-west-1")
-            #expect(replica.state == "Creating")
-            #expect(replica.multiRegionType == "REPLICA")
+            #expect(replica.state == .creating)
+            #expect(replica.multiRegionType == .replica)
             #expect(replica.arn == "arn:aws:kms:eu-central-1:111122223333:key/mrk-1")
             let current = try await client.keyPolicy("mrk-1", region: "eu-central-1")
             #expect(current == #"{"Version":"2012-10-17"}"#)
@@ -413,9 +413,9 @@ extension AWSClientTests {
             ])
             let regions = try await makeAWSClient(script).listRegions(instance: clientInstance, region: "eu-central-1")
             #expect(regions == [
-                IdentityCenterRegion(name: "eu-west-1", status: "ACTIVE", addedDate: 1_770_000_000.5, isPrimary: true),
-                IdentityCenterRegion(name: "eu-central-1", status: "ADDING", addedDate: 1_795_255_100, isPrimary: false),
-                IdentityCenterRegion(name: "us-east-1", status: "REMOVING", addedDate: nil, isPrimary: false),
+                IdentityCenterRegion(name: "eu-west-1", status: .active, addedDate: 1_770_000_000.5, isPrimary: true),
+                IdentityCenterRegion(name: "eu-central-1", status: .adding, addedDate: 1_795_255_100, isPrimary: false),
+                IdentityCenterRegion(name: "us-east-1", status: .removing, addedDate: nil, isPrimary: false),
             ])
             #expect(script.bodies == [
                 #"{"InstanceArn":"arn:aws:sso:::instance/ssoins-1234567890abcdef","MaxResults":100}"#,
@@ -606,7 +606,7 @@ extension AWSClientTests {
             retry.maximumAttempts = 8
             let client = makeAWSClient(script, clock: clock, retry: retry)
             let region = try await client.describeRegion(instance: clientInstance, name: "eu-central-1", region: "eu-west-1")
-            #expect(region == IdentityCenterRegion(name: "eu-central-1", status: "ACTIVE", addedDate: nil, isPrimary: false))
+            #expect(region == IdentityCenterRegion(name: "eu-central-1", status: .active, addedDate: nil, isPrimary: false))
             #expect(script.requests.count == 8)
             let slept = clock.slept
             #expect(slept.count == 7)
@@ -684,7 +684,7 @@ extension AWSClientTests {
             let script = ScriptedTransport(answers: [.failure(.timeout), .failure(.connectionReset("eof")), clientOK(#"{"KeyMetadata":{"KeyId":"k","KeyState":"Enabled"}}"#)])
             let client = makeAWSClient(script, clock: clock)
             let key = try await client.describeKey("k", region: "eu-west-1")
-            #expect(key.state == "Enabled")
+            #expect(key.state == .enabled)
             #expect(script.requests.count == 3)
             #expect(clock.slept == [.milliseconds(100), .milliseconds(200)])
             #expect(await client.requestCounts == [.describeKey: 3])
@@ -831,12 +831,12 @@ extension AWSClientTests {
             let key = try await makeAWSClient(script).describeKey("alias/idc", region: "eu-west-1")
             #expect(key.arn == clientKeyArn)
             #expect(key.keyId == "mrk-1234abcd12ab34cd56ef1234567890ab")
-            #expect(key.state == "Enabled")
-            #expect(key.manager == "CUSTOMER")
+            #expect(key.state == .enabled)
+            #expect(key.manager == .customer)
             #expect(key.keySpec == "SYMMETRIC_DEFAULT")
             #expect(key.usage == "ENCRYPT_DECRYPT")
             #expect(key.multiRegion)
-            #expect(key.multiRegionType == "PRIMARY")
+            #expect(key.multiRegionType == .primary)
             #expect(key.primary?.arn == clientKeyArn)
             #expect(key.primary?.region == "eu-west-1")
             #expect(key.replicas.map(\.region) == ["eu-central-1", "us-east-1"])
@@ -852,12 +852,12 @@ extension AWSClientTests {
             ])
             let client = makeAWSClient(script)
             let replica = try await client.describeKey("mrk-1", region: "eu-central-1")
-            #expect(replica.state == "PendingDeletion")
-            #expect(replica.multiRegionType == "REPLICA")
+            #expect(replica.state == .pendingDeletion)
+            #expect(replica.multiRegionType == .replica)
             #expect(replica.primary?.region == "eu-west-1")
             #expect(replica.replicas.isEmpty)
             let managed = try await client.describeKey("alias/aws/sso", region: "eu-west-1")
-            #expect(managed.manager == "AWS")
+            #expect(managed.manager == .aws)
             #expect(!managed.multiRegion)
             #expect(managed.multiRegionType == nil)
             #expect(managed.primary == nil)
@@ -874,11 +874,11 @@ extension AWSClientTests {
             let client = makeAWSClient(script)
             let customer = try await client.describeInstance(clientInstance, region: "eu-west-1")
             #expect(customer == IdentityCenterInstance(
-                arn: clientInstance, identityStoreId: "d-1234567890", ownerAccountId: "111122223333", name: "corp", status: "ACTIVE",
+                arn: clientInstance, identityStoreId: "d-1234567890", ownerAccountId: "111122223333", name: "corp", status: .active,
                 primaryRegion: nil, regions: [],
-                encryption: .init(keyType: "CUSTOMER_MANAGED_KEY", kmsKeyArn: clientKeyArn, status: "UPDATE_FAILED", statusReason: "KMS key is disabled")))
+                encryption: .init(keyType: .customerManagedKey, kmsKeyArn: clientKeyArn, status: .updateFailed, statusReason: "KMS key is disabled")))
             let owned = try await client.describeInstance(clientInstance, region: "eu-west-1")
-            #expect(owned.encryption == .init(keyType: "AWS_OWNED_KMS_KEY", kmsKeyArn: nil, status: "ENABLED", statusReason: nil))
+            #expect(owned.encryption == .init(keyType: .awsOwnedKMSKey, kmsKeyArn: nil, status: .enabled, statusReason: nil))
             let bare = try await client.describeInstance(clientInstance, region: "eu-west-1")
             #expect(bare.encryption == nil)
             #expect(bare.status == nil)
@@ -898,9 +898,9 @@ extension AWSClientTests {
             let instances = try await makeAWSClient(script).listInstances(region: "eu-west-1")
             #expect(instances == [
                 IdentityCenterInstance(arn: clientInstance, identityStoreId: "d-1234567890", ownerAccountId: "111122223333", name: "corp",
-                                       status: "ACTIVE", primaryRegion: "eu-west-1", regions: ["eu-west-1", "eu-central-1"], encryption: nil),
+                                       status: .active, primaryRegion: "eu-west-1", regions: ["eu-west-1", "eu-central-1"], encryption: nil),
                 IdentityCenterInstance(arn: "arn:aws:sso:::instance/ssoins-abcdefabcdefabcd", identityStoreId: nil, ownerAccountId: "444455556666",
-                                       name: nil, status: "CREATE_IN_PROGRESS", primaryRegion: "us-east-1", regions: ["us-east-1", "us-west-2"],
+                                       name: nil, status: .createInProgress, primaryRegion: "us-east-1", regions: ["us-east-1", "us-west-2"],
                                        encryption: nil),
                 IdentityCenterInstance(arn: "arn:aws:sso:::instance/ssoins-0000000000000000", identityStoreId: nil, ownerAccountId: nil, name: nil,
                                        status: nil, primaryRegion: nil, regions: [], encryption: nil),
@@ -915,11 +915,11 @@ extension AWSClientTests {
             ])
             let client = makeAWSClient(script)
             let adding = try await client.describeRegion(instance: clientInstance, name: "eu-central-1", region: "eu-central-1")
-            #expect(adding == IdentityCenterRegion(name: "eu-central-1", status: "ADDING", addedDate: 1_795_255_100.25, isPrimary: false))
+            #expect(adding == IdentityCenterRegion(name: "eu-central-1", status: .adding, addedDate: 1_795_255_100.25, isPrimary: false))
             let primary = try await client.describeRegion(instance: clientInstance, name: "eu-west-1", region: "eu-central-1")
-            #expect(primary == IdentityCenterRegion(name: "eu-west-1", status: "ACTIVE", addedDate: 1_770_000_000, isPrimary: true))
+            #expect(primary == IdentityCenterRegion(name: "eu-west-1", status: .active, addedDate: 1_770_000_000, isPrimary: true))
             let unknown = try await client.describeRegion(instance: clientInstance, name: "ap-south-1", region: "eu-central-1")
-            #expect(unknown == IdentityCenterRegion(name: "ap-south-1", status: "UNKNOWN", addedDate: nil, isPrimary: false))
+            #expect(unknown == IdentityCenterRegion(name: "ap-south-1", status: .other("UNKNOWN"), addedDate: nil, isPrimary: false))
             #expect(script.bodies[0] == #"{"InstanceArn":"arn:aws:sso:::instance/ssoins-1234567890abcdef","RegionName":"eu-central-1"}"#)
             #expect(script.requests.allSatisfy { $0.url == "https://sso.eu-central-1.amazonaws.com/" && $0.header("X-Amz-Target") == "SWBExternalService.DescribeRegion" })
         }

@@ -73,7 +73,7 @@ extension EC2IAMACMTests {
             #expect(vpcs.count == 1)
             #expect(vpc.vpcId == "vpc-0a1b2c3d4e5f60718")
             #expect(vpc.cidrBlock == "10.0.0.0/16")
-            #expect(vpc.state == "available")
+            #expect(vpc.state == .available)
             #expect(vpc.cidrBlockAssociations.map(\.cidrBlock) == ["10.0.0.0/16", "100.64.0.0/16", "172.31.0.0/16"])
             #expect(vpc.cidrBlockAssociations.map(\.associationId) == ["vpc-cidr-assoc-0aaaaaaaaaaaaaaaa", "vpc-cidr-assoc-0bbbbbbbbbbbbbbbb",
                                                                        "vpc-cidr-assoc-0cccccccccccccccc"])
@@ -222,7 +222,7 @@ extension EC2IAMACMTests {
             let client = makeAWSClient(script)
             let result = try await client.createClientVpnEndpoint(Self.createRequest, region: "eu-west-1")
             #expect(result == CreateClientVpnEndpointResult(
-                clientVpnEndpointId: vpnEndpointId, statusCode: "pending-associate",
+                clientVpnEndpointId: vpnEndpointId, statusCode: .pendingAssociate,
                 dnsName: "*.cvpn-endpoint-0123456789abcdef0.prod.clientvpn.eu-west-1.amazonaws.com"))
             #expect(script.bodies == [
                 "Action=CreateClientVpnEndpoint&Version=2016-11-15&ClientCidrBlock=10.100.0.0%2F22"
@@ -323,7 +323,7 @@ extension EC2IAMACMTests {
                 + "&Filter.1.Name=tag%3Amanaged-by&Filter.1.Value.1=idcsync"])
             #expect(endpoints.count == 2)
             #expect(endpoints.first == ClientVpnEndpoint(
-                clientVpnEndpointId: vpnEndpointId, description: "Okta VPN", statusCode: "available", clientCidrBlock: "10.100.0.0/22",
+                clientVpnEndpointId: vpnEndpointId, description: "Okta VPN", statusCode: .available, clientCidrBlock: "10.100.0.0/22",
                 transportProtocol: "udp", vpnPort: 443, splitTunnel: true, dnsServers: ["10.0.0.2", "10.0.0.3"], sessionTimeoutHours: 12,
                 selfServicePortalUrl: "https://self-service.clientvpn.amazonaws.com/endpoints/cvpn-endpoint-0123456789abcdef0",
                 securityGroupIds: ["sg-0123456789abcdef0"], vpcId: "vpc-0a1b2c3d4e5f60718",
@@ -333,7 +333,7 @@ extension EC2IAMACMTests {
                 tags: [AWSTag("Name", "okta-vpn"), AWSTag("managed-by", "idcsync")],
                 dnsName: "*.cvpn-endpoint-0123456789abcdef0.prod.clientvpn.eu-west-1.amazonaws.com"))
             #expect(endpoints.last == ClientVpnEndpoint(
-                clientVpnEndpointId: "cvpn-endpoint-0fedcba9876543210", description: nil, statusCode: "pending-associate",
+                clientVpnEndpointId: "cvpn-endpoint-0fedcba9876543210", description: nil, statusCode: .pendingAssociate,
                 clientCidrBlock: "172.16.0.0/22", transportProtocol: "tcp", vpnPort: 1194, splitTunnel: false, dnsServers: [],
                 sessionTimeoutHours: nil, selfServicePortalUrl: nil, securityGroupIds: [], vpcId: nil,
                 authenticationOptions: [.init(type: "certificate-authentication", samlProviderArn: nil, selfServiceSamlProviderArn: nil)],
@@ -381,7 +381,7 @@ extension EC2IAMACMTests {
                 """)])
             let association = try await makeAWSClient(script).associateClientVpnTargetNetwork(
                 endpointId: vpnEndpointId, subnetId: "subnet-0aaa", clientToken: "tok-2", region: "eu-west-1")
-            #expect(association == ClientVpnTargetNetworkAssociation(associationId: "cvpn-assoc-0123456789abcdef0", statusCode: "associating"))
+            #expect(association == ClientVpnTargetNetworkAssociation(associationId: "cvpn-assoc-0123456789abcdef0", statusCode: .associating))
             #expect(script.bodies == ["Action=AssociateClientVpnTargetNetwork&Version=2016-11-15&ClientVpnEndpointId=cvpn-endpoint-0123456789abcdef0"
                 + "&SubnetId=subnet-0aaa&ClientToken=tok-2"])
         }
@@ -405,8 +405,8 @@ extension EC2IAMACMTests {
             ])
             let networks = try await makeAWSClient(script).describeClientVpnTargetNetworks(endpointId: vpnEndpointId, region: "eu-west-1")
             #expect(networks == [
-                ClientVpnTargetNetwork(associationId: "cvpn-assoc-1", targetNetworkId: "subnet-0aaa", vpcId: "vpc-0a1b2c3d4e5f60718", statusCode: "associated"),
-                ClientVpnTargetNetwork(associationId: "cvpn-assoc-2", targetNetworkId: "subnet-0bbb", vpcId: "vpc-0a1b2c3d4e5f60718", statusCode: "associating"),
+                ClientVpnTargetNetwork(associationId: "cvpn-assoc-1", targetNetworkId: "subnet-0aaa", vpcId: "vpc-0a1b2c3d4e5f60718", statusCode: .associated),
+                ClientVpnTargetNetwork(associationId: "cvpn-assoc-2", targetNetworkId: "subnet-0bbb", vpcId: "vpc-0a1b2c3d4e5f60718", statusCode: .associating),
             ])
             #expect(script.bodies == [
                 "Action=DescribeClientVpnTargetNetworks&Version=2016-11-15&ClientVpnEndpointId=cvpn-endpoint-0123456789abcdef0",
@@ -421,7 +421,7 @@ extension EC2IAMACMTests {
             let status = try await client.authorizeClientVpnIngress(
                 AuthorizeClientVpnIngressRequest(clientVpnEndpointId: vpnEndpointId, targetNetworkCidr: "10.0.0.0/16", accessGroupId: "00g1engineers",
                                                  description: "engineers", clientToken: "tok-3"), region: "eu-west-1")
-            #expect(status == "authorizing")
+            #expect(status == .authorizing)
             try await client.authorizeClientVpnIngress(
                 AuthorizeClientVpnIngressRequest(clientVpnEndpointId: vpnEndpointId, targetNetworkCidr: "0.0.0.0/0", accessGroupId: nil, clientToken: "tok-4"),
                 region: "eu-west-1")
@@ -458,8 +458,8 @@ extension EC2IAMACMTests {
                 """)])
             let rules = try await makeAWSClient(script).describeClientVpnAuthorizationRules(endpointId: vpnEndpointId, region: "eu-west-1")
             #expect(rules == [
-                ClientVpnAuthorizationRule(destinationCidr: "10.0.0.0/16", groupId: "00g1engineers", accessAll: false, description: "engineers", statusCode: "active"),
-                ClientVpnAuthorizationRule(destinationCidr: "0.0.0.0/0", groupId: nil, accessAll: true, description: nil, statusCode: "authorizing"),
+                ClientVpnAuthorizationRule(destinationCidr: "10.0.0.0/16", groupId: "00g1engineers", accessAll: false, description: "engineers", statusCode: .active),
+                ClientVpnAuthorizationRule(destinationCidr: "0.0.0.0/0", groupId: nil, accessAll: true, description: nil, statusCode: .authorizing),
             ])
             #expect(script.bodies == ["Action=DescribeClientVpnAuthorizationRules&Version=2016-11-15&ClientVpnEndpointId=cvpn-endpoint-0123456789abcdef0"])
         }
@@ -696,7 +696,7 @@ extension EC2IAMACMTests {
             let client = makeAWSClient(script)
             let certificate = try await client.describeCertificate(arn: vpnCertificate, region: "eu-west-1")
             #expect(certificate == ACMCertificate(
-                certificateArn: vpnCertificate, domainName: "vpn.example.com", status: "ISSUED", keyAlgorithm: "RSA-2048", notAfter: 1_826_726_400,
+                certificateArn: vpnCertificate, domainName: "vpn.example.com", status: .issued, keyAlgorithm: .rsa2048, notAfter: 1_826_726_400,
                 type: "AMAZON_ISSUED", inUseBy: ["arn:aws:ec2:eu-west-1:111122223333:client-vpn-endpoint/cvpn-endpoint-0123456789abcdef0"]))
             let request = try #require(script.requests.first)
             #expect(request.url == "https://acm.eu-west-1.amazonaws.com/")
@@ -719,12 +719,12 @@ extension EC2IAMACMTests {
                     """),
             ])
             let client = makeAWSClient(script)
-            let certificates = try await client.listCertificates(statuses: ["ISSUED"], keyTypes: ["RSA_1024", "RSA_2048"], region: "eu-west-1")
+            let certificates = try await client.listCertificates(statuses: [.issued], keyTypes: [.rsa1024, .rsa2048], region: "eu-west-1")
             #expect(certificates == [
                 ACMCertificateSummary(certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/a", domainName: "vpn.example.com",
-                                      status: "ISSUED", keyAlgorithm: "RSA-1024"),
+                                      status: .issued, keyAlgorithm: .rsa1024),
                 ACMCertificateSummary(certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/b", domainName: "server",
-                                      status: "ISSUED", keyAlgorithm: "RSA-2048"),
+                                      status: .issued, keyAlgorithm: .rsa2048),
             ])
             #expect(script.bodies == [
                 #"{"CertificateStatuses":["ISSUED"],"Includes":{"keyTypes":["RSA_1024","RSA_2048"]},"MaxItems":1000}"#,

@@ -190,4 +190,28 @@ struct SpecialFilesTests {
             #expect(!result.stderr.contains("Missing value"))
         }
     }
+
+    // The Region and the duration are parsed once by ArgumentParser (RegionArgument, DurationArgument);
+    // a bad value still reads as idcsync's own message, not ArgumentParser's "The value ... is invalid".
+    @Test func aBadRegionOrDurationKeepsItsExactMessage() throws {
+        let workspace = try Workspace()
+        try workspace.write("idcsync.yaml", try exampleConfig())
+        let notARegion = "\"osaka\" is not a Region name; a Region is two or three lowercase words and one digit joined by hyphens (pattern ([a-z]+-){2,3}\\d), e.g. ap-northeast-1"
+        let cases: [([String], String)] = [
+            (["regions", "add", "osaka", "--dry-run"], "Error: \(notARegion)\n"),
+            (["regions", "remove", "osaka", "--dry-run"], "Error: \(notARegion)\n"),
+            (["regions", "list", "--aws-region", "osaka"], "Error: --aws-region osaka: \(notARegion)\n"),
+            (["urls", "--offline", "--region", "ap-northeast-3", "--region", "osaka"], "Error: --region: \(notARegion)\n"),
+            (["regions", "remove", "ap-northeast-3", "--dry-run", "--timeout", "-5s"],
+             "Error: --timeout -5s: must be positive; use a whole number with s, m or h, e.g. 90s, 30m, 2h\n"),
+            (["regions", "add", "ap-northeast-3", "--dry-run", "--timeout", "169h"], "Error: --timeout 169h: must be at most 7 days (168h)\n"),
+        ]
+        for (arguments, firstLine) in cases {
+            let result = try workspace.runFailing(arguments)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix(firstLine), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("is invalid for"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
 }

@@ -1,8 +1,8 @@
 @testable import IDCSyncCore
 import Testing
 
-private func facts(_ action: RegionStepPlanner.Action = .add, regions: [(String, String)] = [("ap-northeast-1", "ACTIVE")],
-                   replica: String? = nil, policy: PolicyComparison? = nil, okta: (String, Int)? = ("0oa1", 4),
+private func facts(_ action: RegionStepPlanner.Action = .add, regions: [(String, IdentityCenterRegionStatus)] = [("ap-northeast-1", .active)],
+                   replica: KMSKeyState? = nil, policy: PolicyComparison? = nil, okta: (String, Int)? = ("0oa1", 4),
                    wait: Bool = true) -> RegionStepPlanner.Facts {
     RegionStepPlanner.Facts(action: action, region: "ap-northeast-3", primaryRegion: "ap-northeast-1",
                             regions: regions.map { (name: $0.0, status: $0.1) }, keyId: "mrk-1234",
@@ -33,7 +33,7 @@ struct RegionStepPlannerTests {
     }
 
     @Test func aRerunAfterAKillDuringAddingSkipsWhatIsDone() {
-        let steps = RegionStepPlanner.steps(facts(regions: [("ap-northeast-1", "ACTIVE"), ("ap-northeast-3", "ADDING")], replica: "Enabled", policy: matching))
+        let steps = RegionStepPlanner.steps(facts(regions: [("ap-northeast-1", .active), ("ap-northeast-3", .adding)], replica: .enabled, policy: matching))
         #expect(states(steps) == [
             "replicate-key: done (exists with the IAM Identity Center key policy)", "wait-for-replica-key: done (Enabled)",
             "add-region: done (already ADDING)", "wait-for-active: pending", "okta-apply: pending",
@@ -42,7 +42,7 @@ struct RegionStepPlannerTests {
     }
 
     @Test func aDoneAddHasNothingPending() {
-        let steps = RegionStepPlanner.steps(facts(regions: [("ap-northeast-1", "ACTIVE"), ("ap-northeast-3", "ACTIVE")], replica: "Enabled",
+        let steps = RegionStepPlanner.steps(facts(regions: [("ap-northeast-1", .active), ("ap-northeast-3", .active)], replica: .enabled,
                                                   policy: matching, okta: ("0oa1", 0)))
         #expect(!steps.contains { $0.state == .pending })
         #expect(states(steps)[4] == "okta-apply: done (in sync)")
@@ -50,7 +50,7 @@ struct RegionStepPlannerTests {
 
     @Test func aReplicaWithAnotherPolicyGetsThePolicyPutNotANewReplica() {
         let drift = PolicyComparison(missing: ["AllowIAMIdentityCenterToUseTheKMSKey"], extra: [], different: ["EnableIAMPolicies"])
-        let steps = RegionStepPlanner.steps(facts(replica: "Creating", policy: drift))
+        let steps = RegionStepPlanner.steps(facts(replica: .creating, policy: drift))
         #expect(steps[0].kind == .fixReplicaPolicy)
         #expect(steps[0].title.hasSuffix("(missing AllowIAMIdentityCenterToUseTheKMSKey; different EnableIAMPolicies)"))
         #expect(steps[1].state == .pending, "a Creating replica is waited for")
@@ -63,7 +63,7 @@ struct RegionStepPlannerTests {
     }
 
     @Test func removeOfAnActiveRegion() {
-        let steps = RegionStepPlanner.steps(facts(.remove, regions: [("ap-northeast-1", "ACTIVE"), ("ap-northeast-3", "ACTIVE")], okta: ("0oa1", 1)))
+        let steps = RegionStepPlanner.steps(facts(.remove, regions: [("ap-northeast-1", .active), ("ap-northeast-3", .active)], okta: ("0oa1", 1)))
         #expect(states(steps) == [
             "remove-region: pending", "wait-for-removal: pending", "okta-apply: pending",
             "bookmarks: skipped (bookmarks.out is not set)",
@@ -73,7 +73,7 @@ struct RegionStepPlannerTests {
 
     @Test func removeOfARegionThatIsGoneOrGoing() {
         #expect(states(RegionStepPlanner.steps(facts(.remove, okta: ("0oa1", 0))))[0...1] == ["remove-region: done (not enabled)", "wait-for-removal: done (gone)"])
-        let removing = facts(.remove, regions: [("ap-northeast-1", "ACTIVE"), ("ap-northeast-3", "REMOVING")])
+        let removing = facts(.remove, regions: [("ap-northeast-1", .active), ("ap-northeast-3", .removing)])
         #expect(states(RegionStepPlanner.steps(removing))[0...1] == ["remove-region: done (already REMOVING)", "wait-for-removal: pending"])
         #expect(RegionStepPlanner.refusal(removing) == nil, "a rerun of a remove waits for its own removal")
     }
@@ -81,24 +81,24 @@ struct RegionStepPlannerTests {
     @Test func refusals() {
         #expect(RegionStepPlanner.refusal(facts()) == nil)
 
-        let busy = RegionStepPlanner.refusal(facts(regions: [("ap-northeast-1", "ACTIVE"), ("us-west-2", "ADDING")]))
+        let busy = RegionStepPlanner.refusal(facts(regions: [("ap-northeast-1", .active), ("us-west-2", .adding)]))
         #expect(busy?.code == "regions.in-progress")
         #expect(busy?.message.hasPrefix("us-west-2 is ADDING; IAM Identity Center runs one Region addition or removal at a time") == true)
-        #expect(RegionStepPlanner.refusal(facts(.remove, regions: [("ap-northeast-1", "ACTIVE"), ("ap-northeast-3", "ACTIVE"), ("us-west-2", "REMOVING")]))?.code
+        #expect(RegionStepPlanner.refusal(facts(.remove, regions: [("ap-northeast-1", .active), ("ap-northeast-3", .active), ("us-west-2", .removing)]))?.code
                 == "regions.in-progress")
 
-        #expect(RegionStepPlanner.refusal(facts(regions: [("ap-northeast-1", "ACTIVE"), ("ap-northeast-3", "REMOVING")]))?.code == "regions.removing")
+        #expect(RegionStepPlanner.refusal(facts(regions: [("ap-northeast-1", .active), ("ap-northeast-3", .removing)]))?.code == "regions.removing")
 
-        let six = ["ap-northeast-1", "us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"].map { ($0, "ACTIVE") }
+        let six = ["ap-northeast-1", "us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"].map { ($0, IdentityCenterRegionStatus.active) }
         let quota = RegionStepPlanner.refusal(facts(regions: six))
         #expect(quota?.code == "regions.quota")
         #expect(quota?.message == "the instance has 6 Regions; adding ap-northeast-3 would exceed the quota of 6 (primary included). Request an increase in Service Quotas first, or remove a Region")
         #expect(RegionStepPlanner.refusal(facts(regions: Array(six.prefix(5)))) == nil, "the sixth Region fits")
 
-        let pending = RegionStepPlanner.refusal(facts(replica: "PendingDeletion"))
+        let pending = RegionStepPlanner.refusal(facts(replica: .pendingDeletion))
         #expect(pending?.code == "regions.replica-state")
         #expect(pending?.message.contains("--key-id arn:aws:kms:ap-northeast-3:111122223333:key/mrk-1234 --region ap-northeast-3") == true)
-        #expect(RegionStepPlanner.refusal(facts(replica: "Creating")) == nil)
+        #expect(RegionStepPlanner.refusal(facts(replica: .creating)) == nil)
     }
 }
 

@@ -23,7 +23,7 @@ struct VPNPlannerTests {
         VPNFacts(region: "ap-northeast-1", vpcCidrs: ["10.0.0.0/16"],
                  subnets: [.init(id: "subnet-0aaa", vpcId: "vpc-0abc", cidr: "10.0.1.0/24", availabilityZone: "ap-northeast-1a", freeAddresses: 250),
                            .init(id: "subnet-0bbb", vpcId: "vpc-0abc", cidr: "10.0.2.0/24", availabilityZone: "ap-northeast-1c", freeAddresses: 250)],
-                 certificate: .init(arn: "arn:aws:acm:ap-northeast-1:111122223333:certificate/abc", status: "ISSUED", keyAlgorithm: "RSA_2048"),
+                 certificate: .init(arn: "arn:aws:acm:ap-northeast-1:111122223333:certificate/abc", status: .issued, keyAlgorithm: .rsa2048),
                  okta: .init(id: "0oavpn", port: "35001", sendsMemberOf: true, signingCertificateExpires: 2_000_000_000, metadata: "<md/>"),
                  samlProvider: nil, managedSecurityGroupId: nil, endpoint: nil, associatedSubnets: [], rules: [], now: 1_763_700_000)
     }
@@ -84,8 +84,8 @@ struct VPNPlannerTests {
         #expect(problems(world: { $0.subnets[0].freeAddresses = 12 }).contains { $0.message.contains("12 free addresses; a target subnet needs at least 20") })
         #expect(problems(world: { $0.subnets[0].vpcId = "vpc-other" }).contains { $0.message.contains("is in vpc-other") })
         #expect(problems(world: { $0.subnets.removeFirst() }).contains { $0.message.contains("subnet-0aaa does not exist") })
-        #expect(problems(world: { $0.certificate?.status = "PENDING_VALIDATION" }).contains { $0.field == "vpn.serverCertificateArn" && $0.message.contains("not ISSUED") })
-        #expect(problems(world: { $0.certificate?.keyAlgorithm = "EC_prime256v1" }).contains { $0.message.contains("needs RSA 2048") })
+        #expect(problems(world: { $0.certificate?.status = .pendingValidation }).contains { $0.field == "vpn.serverCertificateArn" && $0.message.contains("not ISSUED") })
+        #expect(problems(world: { $0.certificate?.keyAlgorithm = .ecPrime256v1 }).contains { $0.message.contains("needs RSA 2048") })
         #expect(problems(world: { $0.certificate?.arn = "arn:aws:acm:us-east-1:111122223333:certificate/abc" }).contains { $0.message.contains("not in ap-northeast-1") })
         #expect(problems(world: { $0.certificate = nil }).contains { $0.message.contains("no ACM certificate") })
         #expect(problems(world: { $0.okta.signingCertificateExpires = 1_700_000_000 }).contains { $0.field == "vpn.oktaAppId" && $0.message.contains("has expired") })

@@ -72,8 +72,8 @@ struct GuideFilesTests {
     @Test func regionChangesRegenerateTheGuidesWhenBookmarksOutIsSet() {
         func step(_ guides: (outDir: String, current: Bool)?) -> RegionStep? {
             let facts = RegionStepPlanner.Facts(action: .add, region: "ap-northeast-3", primaryRegion: "ap-northeast-1",
-                                                regions: [(name: "ap-northeast-1", status: "ACTIVE"), (name: "ap-northeast-3", status: "ACTIVE")],
-                                                keyId: "mrk-1", replicaArn: "arn", replicaState: "Enabled", replicaPolicy: nil, okta: nil, wait: true,
+                                                regions: [(name: "ap-northeast-1", status: .active), (name: "ap-northeast-3", status: .active)],
+                                                keyId: "mrk-1", replicaArn: "arn", replicaState: .enabled, replicaPolicy: nil, okta: nil, wait: true,
                                                 guides: guides)
             return RegionStepPlanner.steps(facts).last
         }

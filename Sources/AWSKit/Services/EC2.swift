@@ -16,12 +16,102 @@ public struct EC2Filter: Sendable, Equatable {
     }
 }
 
+/// A VPC's `state`.
+public enum EC2VPCState: AWSStateValue {
+    case pending, available
+    case other(String)
+
+    public static let known: [Self] = [.pending, .available]
+
+    public var rawValue: String {
+        switch self {
+        case .pending: "pending"
+        case .available: "available"
+        case .other(let text): text
+        }
+    }
+}
+
+/// The `cidrBlockState.state` of one IPv4 CIDR of a VPC.
+public enum EC2CIDRBlockState: AWSStateValue {
+    case associating, associated, disassociating, disassociated, failing, failed
+    case other(String)
+
+    public static let known: [Self] = [.associating, .associated, .disassociating, .disassociated, .failing, .failed]
+
+    public var rawValue: String {
+        switch self {
+        case .associating: "associating"
+        case .associated: "associated"
+        case .disassociating: "disassociating"
+        case .disassociated: "disassociated"
+        case .failing: "failing"
+        case .failed: "failed"
+        case .other(let text): text
+        }
+    }
+}
+
+/// A Client VPN endpoint's `status.code`: `pending-associate` until the first target network is associated.
+public enum ClientVpnEndpointStatus: AWSStateValue {
+    case pendingAssociate, available, deleting, deleted
+    case other(String)
+
+    public static let known: [Self] = [.pendingAssociate, .available, .deleting, .deleted]
+
+    public var rawValue: String {
+        switch self {
+        case .pendingAssociate: "pending-associate"
+        case .available: "available"
+        case .deleting: "deleting"
+        case .deleted: "deleted"
+        case .other(let text): text
+        }
+    }
+}
+
+/// The `status.code` of a target network association.
+public enum ClientVpnAssociationStatus: AWSStateValue {
+    case associating, associated, associationFailed, disassociating, disassociated
+    case other(String)
+
+    public static let known: [Self] = [.associating, .associated, .associationFailed, .disassociating, .disassociated]
+
+    public var rawValue: String {
+        switch self {
+        case .associating: "associating"
+        case .associated: "associated"
+        case .associationFailed: "association-failed"
+        case .disassociating: "disassociating"
+        case .disassociated: "disassociated"
+        case .other(let text): text
+        }
+    }
+}
+
+/// The `status.code` of an authorization rule.
+public enum ClientVpnAuthorizationRuleStatus: AWSStateValue {
+    case authorizing, active, failed, revoking
+    case other(String)
+
+    public static let known: [Self] = [.authorizing, .active, .failed, .revoking]
+
+    public var rawValue: String {
+        switch self {
+        case .authorizing: "authorizing"
+        case .active: "active"
+        case .failed: "failed"
+        case .revoking: "revoking"
+        case .other(let text): text
+        }
+    }
+}
+
 public struct EC2VPC: Sendable, Equatable {
     public struct CIDRBlockAssociation: Sendable, Equatable {
         public var associationId: String
         public var cidrBlock: String
-        /// associating, associated, disassociating, disassociated, failing, failed.
-        public var state: String?
+        public var state: EC2CIDRBlockState?
     }
 
     public var vpcId: String
@@ -29,11 +119,11 @@ public struct EC2VPC: Sendable, Equatable {
     public var cidrBlock: String
     /// Every IPv4 CIDR of the VPC (the primary one included), with its state.
     public var cidrBlockAssociations: [CIDRBlockAssociation]
-    public var state: String?
+    public var state: EC2VPCState?
 
     /// The IPv4 CIDRs in use: the associated (or associating) blocks, else the primary one.
     public var cidrBlocks: [String] {
-        let inUse = cidrBlockAssociations.filter { $0.state == nil || $0.state == "associated" || $0.state == "associating" }.map(\.cidrBlock)
+        let inUse = cidrBlockAssociations.filter { $0.state == nil || $0.state == .associated || $0.state == .associating }.map(\.cidrBlock)
         return inUse.isEmpty ? [cidrBlock] : inUse
     }
 }
@@ -134,8 +224,7 @@ public struct CreateClientVpnEndpointRequest: Sendable, Equatable {
 
 public struct CreateClientVpnEndpointResult: Sendable, Equatable {
     public var clientVpnEndpointId: String
-    /// `pending-associate` until the first target network is associated.
-    public var statusCode: String?
+    public var statusCode: ClientVpnEndpointStatus?
     public var dnsName: String?
 }
 
@@ -184,8 +273,7 @@ public struct ClientVpnEndpoint: Sendable, Equatable {
 
     public var clientVpnEndpointId: String
     public var description: String?
-    /// pending-associate, available, deleting, deleted, pending.
-    public var statusCode: String
+    public var statusCode: ClientVpnEndpointStatus
     public var clientCidrBlock: String
     public var transportProtocol: String?
     public var vpnPort: Int?
@@ -204,8 +292,7 @@ public struct ClientVpnEndpoint: Sendable, Equatable {
 
 public struct ClientVpnTargetNetworkAssociation: Sendable, Equatable {
     public var associationId: String
-    /// associating, associated, association-failed, disassociating, disassociated.
-    public var statusCode: String?
+    public var statusCode: ClientVpnAssociationStatus?
 }
 
 public struct ClientVpnTargetNetwork: Sendable, Equatable {
@@ -213,7 +300,7 @@ public struct ClientVpnTargetNetwork: Sendable, Equatable {
     /// The subnet id.
     public var targetNetworkId: String
     public var vpcId: String?
-    public var statusCode: String?
+    public var statusCode: ClientVpnAssociationStatus?
 }
 
 public struct AuthorizeClientVpnIngressRequest: Sendable, Equatable {
@@ -240,8 +327,7 @@ public struct ClientVpnAuthorizationRule: Sendable, Equatable {
     public var groupId: String?
     public var accessAll: Bool
     public var description: String?
-    /// authorizing, active, failed, revoking.
-    public var statusCode: String?
+    public var statusCode: ClientVpnAuthorizationRuleStatus?
 }
 
 extension AWSClient {
@@ -309,7 +395,7 @@ extension AWSClient {
         let response = try await ec2(.createClientVpnEndpoint, region: region, parameters: parameters)
         return CreateClientVpnEndpointResult(
             clientVpnEndpointId: try Self.required(response.string("clientVpnEndpointId"), "clientVpnEndpointId", .createClientVpnEndpoint),
-            statusCode: response.string("status", "code"), dnsName: response.string("dnsName"))
+            statusCode: response.string("status", "code").map(ClientVpnEndpointStatus.init(parsing:)), dnsName: response.string("dnsName"))
     }
 
     public func describeClientVpnEndpoints(ids: [String] = [], filters: [EC2Filter] = [], region: String) async throws(AWSError) -> [ClientVpnEndpoint] {
@@ -352,7 +438,7 @@ extension AWSClient {
         let response = try await ec2(.associateClientVpnTargetNetwork, region: region, parameters: parameters)
         return ClientVpnTargetNetworkAssociation(
             associationId: try Self.required(response.string("associationId"), "associationId", .associateClientVpnTargetNetwork),
-            statusCode: response.string("status", "code"))
+            statusCode: response.string("status", "code").map(ClientVpnAssociationStatus.init(parsing:)))
     }
 
     public func describeClientVpnTargetNetworks(endpointId: String, region: String) async throws(AWSError) -> [ClientVpnTargetNetwork] {
@@ -360,13 +446,13 @@ extension AWSClient {
             parameters.set("ClientVpnEndpointId", endpointId)
         }.map { item in
             ClientVpnTargetNetwork(associationId: item.string("associationId") ?? "", targetNetworkId: item.string("targetNetworkId") ?? "",
-                                   vpcId: item.string("vpcId"), statusCode: item.string("status", "code"))
+                                   vpcId: item.string("vpcId"), statusCode: item.string("status", "code").map(ClientVpnAssociationStatus.init(parsing:)))
         }
     }
 
     /// AuthorizeClientVpnIngress; returns the rule's status code (`authorizing`, `active`).
     @discardableResult
-    public func authorizeClientVpnIngress(_ request: AuthorizeClientVpnIngressRequest, region: String) async throws(AWSError) -> String? {
+    public func authorizeClientVpnIngress(_ request: AuthorizeClientVpnIngressRequest, region: String) async throws(AWSError) -> ClientVpnAuthorizationRuleStatus? {
         var parameters = QueryParameters(.ec2)
         parameters.set("ClientVpnEndpointId", request.clientVpnEndpointId)
         parameters.set("TargetNetworkCidr", request.targetNetworkCidr)
@@ -377,7 +463,7 @@ extension AWSClient {
         }
         parameters.set("Description", request.description)
         parameters.set("ClientToken", request.clientToken ?? UUID().uuidString)
-        return try await ec2(.authorizeClientVpnIngress, region: region, parameters: parameters).string("status", "code")
+        return try await ec2(.authorizeClientVpnIngress, region: region, parameters: parameters).string("status", "code").map(ClientVpnAuthorizationRuleStatus.init(parsing:))
     }
 
     public func describeClientVpnAuthorizationRules(endpointId: String, region: String) async throws(AWSError) -> [ClientVpnAuthorizationRule] {
@@ -386,7 +472,7 @@ extension AWSClient {
         }.map { item in
             ClientVpnAuthorizationRule(destinationCidr: item.string("destinationCidr") ?? "", groupId: item.string("groupId").flatMap { $0.isEmpty ? nil : $0 },
                                        accessAll: item.bool("accessAll") ?? false, description: item.string("description"),
-                                       statusCode: item.string("status", "code"))
+                                       statusCode: item.string("status", "code").map(ClientVpnAuthorizationRuleStatus.init(parsing:)))
         }
     }
 
@@ -438,15 +524,15 @@ extension AWSClient {
         EC2VPC(vpcId: item.string("vpcId") ?? "", cidrBlock: item.string("cidrBlock") ?? "",
                cidrBlockAssociations: item.list("cidrBlockAssociationSet").map { association in
                    .init(associationId: association.string("associationId") ?? "", cidrBlock: association.string("cidrBlock") ?? "",
-                         state: association.string("cidrBlockState", "state"))
+                         state: association.string("cidrBlockState", "state").map(EC2CIDRBlockState.init(parsing:)))
                },
-               state: item.string("state"))
+               state: item.string("state").map(EC2VPCState.init(parsing:)))
     }
 
     static func endpoint(_ item: XMLNode) -> ClientVpnEndpoint {
         ClientVpnEndpoint(
             clientVpnEndpointId: item.string("clientVpnEndpointId") ?? "", description: item.string("description"),
-            statusCode: item.string("status", "code") ?? "unknown", clientCidrBlock: item.string("clientCidrBlock") ?? "",
+            statusCode: ClientVpnEndpointStatus(parsing: item.string("status", "code") ?? "unknown"), clientCidrBlock: item.string("clientCidrBlock") ?? "",
             transportProtocol: item.string("transportProtocol"), vpnPort: item.int("vpnPort"), splitTunnel: item.bool("splitTunnel") ?? false,
             dnsServers: item.strings("dnsServer"), sessionTimeoutHours: item.int("sessionTimeoutHours"),
             selfServicePortalUrl: item.string("selfServicePortalUrl").flatMap { $0.isEmpty ? nil : $0 },

@@ -1,18 +1,47 @@
 import IDCSyncCore
 
+/// A key's `KeyManager`: idcsync works only with customer managed keys.
+public enum KMSKeyManager: AWSStateValue {
+    case aws, customer
+    case other(String)
+
+    public static let known: [Self] = [.aws, .customer]
+
+    public var rawValue: String {
+        switch self {
+        case .aws: "AWS"
+        case .customer: "CUSTOMER"
+        case .other(let text): text
+        }
+    }
+}
+
+/// `MultiRegionConfiguration.MultiRegionKeyType`: the primary key or one of its replicas.
+public enum KMSMultiRegionKeyType: AWSStateValue {
+    case primary, replica
+    case other(String)
+
+    public static let known: [Self] = [.primary, .replica]
+
+    public var rawValue: String {
+        switch self {
+        case .primary: "PRIMARY"
+        case .replica: "REPLICA"
+        case .other(let text): text
+        }
+    }
+}
+
 /// What DescribeKey says about a key in one Region.
 public struct KMSKey: Sendable, Equatable {
     public var arn: String
     public var keyId: String
-    /// Enabled, Creating, Disabled, PendingDeletion, ...
-    public var state: String
-    /// AWS or CUSTOMER.
-    public var manager: String
+    public var state: KMSKeyState
+    public var manager: KMSKeyManager
     public var keySpec: String?
     public var usage: String?
     public var multiRegion: Bool
-    /// PRIMARY or REPLICA.
-    public var multiRegionType: String?
+    public var multiRegionType: KMSMultiRegionKeyType?
     public var primary: (arn: String, region: String)?
     public var replicas: [(arn: String, region: String)]
 
@@ -78,9 +107,10 @@ extension AWSClient {
         }
         return KMSKey(
             arn: metadata["Arn"]?.stringValue ?? "", keyId: metadata["KeyId"]?.stringValue ?? "",
-            state: metadata["KeyState"]?.stringValue ?? "Unknown", manager: metadata["KeyManager"]?.stringValue ?? "CUSTOMER",
+            state: KMSKeyState(parsing: metadata["KeyState"]?.stringValue ?? "Unknown"),
+            manager: metadata["KeyManager"]?.stringValue.map(KMSKeyManager.init(parsing:)) ?? .customer,
             keySpec: metadata["KeySpec"]?.stringValue, usage: metadata["KeyUsage"]?.stringValue,
-            multiRegion: metadata["MultiRegion"] == .bool(true), multiRegionType: configuration?["MultiRegionKeyType"]?.stringValue,
+            multiRegion: metadata["MultiRegion"] == .bool(true), multiRegionType: configuration?["MultiRegionKeyType"]?.stringValue.map(KMSMultiRegionKeyType.init(parsing:)),
             primary: pair(configuration?["PrimaryKey"]), replicas: (configuration?["ReplicaKeys"]?.arrayValue ?? []).compactMap(pair))
     }
 }

@@ -39,14 +39,14 @@ public struct RegionRow: Sendable, Equatable {
     public var region: String
     public var isPrimary: Bool
     /// ACTIVE, ADDING, REMOVING, or nil when IAM Identity Center does not have the Region.
-    public var identityCenter: String?
+    public var identityCenter: IdentityCenterRegionStatus?
     /// The key state in the Region (nil: no replica).
-    public var key: String?
+    public var key: KMSKeyState?
     /// nil when there is no key in the Region to compare.
     public var keyPolicy: PolicyComparison?
     public var okta: String
 
-    public init(region: String, isPrimary: Bool, identityCenter: String?, key: String?, keyPolicy: PolicyComparison?, okta: String) {
+    public init(region: String, isPrimary: Bool, identityCenter: IdentityCenterRegionStatus?, key: KMSKeyState?, keyPolicy: PolicyComparison?, okta: String) {
         self.region = region
         self.isPrimary = isPrimary
         self.identityCenter = identityCenter

@@ -9,12 +9,12 @@ public enum RegionStepPlanner {
         public var region: String
         public var primaryRegion: String
         /// Every Region IAM Identity Center lists, with its status (ACTIVE, ADDING, REMOVING).
-        public var regions: [(name: String, status: String)]
+        public var regions: [(name: String, status: IdentityCenterRegionStatus)]
         /// The key id of the instance's multi-Region key (for the step titles).
         public var keyId: String
         /// The replica key in `region` and its state (nil: no replica).
         public var replicaArn: String?
-        public var replicaState: String?
+        public var replicaState: KMSKeyState?
         /// The replica's key policy against the generated one (nil: no replica, or not read).
         public var replicaPolicy: PolicyComparison?
         /// The Okta app and the number of slot changes (nil: Okta not configured).
@@ -27,8 +27,8 @@ public enum RegionStepPlanner {
         /// Steps the Okta dashboard tiles need (nil: `okta.tiles` is not enabled).
         public var tileSteps: Int?
 
-        public init(action: Action, region: String, primaryRegion: String, regions: [(name: String, status: String)], keyId: String,
-                    replicaArn: String?, replicaState: String?, replicaPolicy: PolicyComparison?, okta: (appId: String, changes: Int)?, wait: Bool,
+        public init(action: Action, region: String, primaryRegion: String, regions: [(name: String, status: IdentityCenterRegionStatus)], keyId: String,
+                    replicaArn: String?, replicaState: KMSKeyState?, replicaPolicy: PolicyComparison?, okta: (appId: String, changes: Int)?, wait: Bool,
                     quota: Int = RegionQuota.default, guides: (outDir: String, current: Bool)? = nil) {
             self.action = action
             self.region = region
@@ -45,25 +45,25 @@ public enum RegionStepPlanner {
         }
 
         /// IAM Identity Center's status of `region` (nil: not enabled).
-        public var status: String? { regions.first { $0.name == region }?.status }
+        public var status: IdentityCenterRegionStatus? { regions.first { $0.name == region }?.status }
     }
 
     /// Why the change cannot start now, or nil. Checked before anything is written. (Naming the
     /// primary Region is a usage error the caller rejects before reading the world.)
     public static func refusal(_ facts: Facts) -> Diagnostic? {
-        if let busy = facts.regions.first(where: { $0.name != facts.region && ($0.status == "ADDING" || $0.status == "REMOVING") }) {
+        if let busy = facts.regions.first(where: { $0.name != facts.region && $0.status.isChanging }) {
             return Diagnostic(.error, code: "regions.in-progress",
                 "\(busy.name) is \(busy.status); IAM Identity Center runs one Region addition or removal at a time. Wait for it to finish, then run again")
         }
         guard facts.action == .add else { return nil }
-        if facts.status == "REMOVING" {
+        if facts.status == .removing {
             return Diagnostic(.error, code: "regions.removing", "\(facts.region) is being removed; wait until it is gone, then add it again")
         }
         if facts.status == nil && facts.regions.count + 1 > facts.quota {
             return Diagnostic(.error, code: "regions.quota",
                 "the instance has \(facts.regions.count) Regions; adding \(facts.region) would exceed the quota of \(facts.quota) (primary included). Request an increase in Service Quotas first, or remove a Region")
         }
-        if let state = facts.replicaState, !["Enabled", "Creating"].contains(state) {
+        if let state = facts.replicaState, !state.isUsableOrBecomingSo {
             return Diagnostic(.error, code: "regions.replica-state",
                 "the replica key in \(facts.region) is \(state); it must be Enabled (cancel its deletion or enable it: aws kms cancel-key-deletion / enable-key --key-id \(facts.replicaArn ?? facts.keyId) --region \(facts.region))")
         }
@@ -86,14 +86,14 @@ public enum RegionStepPlanner {
                 steps.append(RegionStep(kind: .replicateKey, title: "replica key in \(region)", state: .done("exists with the IAM Identity Center key policy")))
             }
             steps.append(RegionStep(kind: .waitForReplica, title: "wait until the replica key is Enabled",
-                                    state: facts.replicaState == "Enabled" ? .done("Enabled") : .pending))
+                                    state: facts.replicaState == .enabled ? .done("Enabled") : .pending))
             steps.append(RegionStep(kind: .addRegion, title: "add \(region) to IAM Identity Center (AddRegion in \(facts.primaryRegion))",
                                     state: status.map { .done("already \($0)") } ?? .pending))
-            let waitState: RegionStep.State = status == "ACTIVE" ? .done("ACTIVE") : (facts.wait ? .pending : .skipped("--no-wait: AWS finishes the replication on its own"))
+            let waitState: RegionStep.State = status == .active ? .done("ACTIVE") : (facts.wait ? .pending : .skipped("--no-wait: AWS finishes the replication on its own"))
             steps.append(RegionStep(kind: .waitForActive, title: "wait until \(region) is ACTIVE", state: waitState))
         case .remove:
             steps.append(RegionStep(kind: .removeRegion, title: "remove \(region) from IAM Identity Center (RemoveRegion in \(facts.primaryRegion))",
-                                    state: status == "ACTIVE" ? .pending : .done(status.map { "already \($0)" } ?? "not enabled")))
+                                    state: status == .active ? .pending : .done(status.map { "already \($0)" } ?? "not enabled")))
             let waitState: RegionStep.State = status == nil ? .done("gone") : (facts.wait ? .pending : .skipped("--no-wait"))
             steps.append(RegionStep(kind: .waitForRemoval, title: "wait until \(region) is removed", state: waitState))
         }

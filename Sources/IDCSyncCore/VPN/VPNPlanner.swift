@@ -20,9 +20,9 @@ public struct VPNFacts: Sendable, Equatable {
 
     public struct Certificate: Sendable, Equatable {
         public var arn: String
-        public var status: String
-        public var keyAlgorithm: String
-        public init(arn: String, status: String, keyAlgorithm: String) {
+        public var status: CertificateStatus
+        public var keyAlgorithm: CertificateKeyAlgorithm
+        public init(arn: String, status: CertificateStatus, keyAlgorithm: CertificateKeyAlgorithm) {
             self.arn = arn
             self.status = status
             self.keyAlgorithm = keyAlgorithm
@@ -243,8 +243,8 @@ public enum VPNRules {
         }
         let certificateField = vpn.serverCertificateArn != nil ? "vpn.serverCertificateArn" : "vpn.serverCertificateDomain"
         if let certificate = facts.certificate {
-            if certificate.status != "ISSUED" { error(certificateField, "the certificate \(certificate.arn) is \(certificate.status), not ISSUED") }
-            if !["RSA_2048", "RSA_1024"].contains(certificate.keyAlgorithm) {
+            if certificate.status != .issued { error(certificateField, "the certificate \(certificate.arn) is \(certificate.status), not ISSUED") }
+            if !certificate.keyAlgorithm.isAcceptedByClientVPN {
                 error(certificateField, "the certificate \(certificate.arn) uses \(certificate.keyAlgorithm); Client VPN needs RSA 2048 (or 1024)")
             }
             if !certificate.arn.contains(":acm:\(facts.region):") { error(certificateField, "the certificate \(certificate.arn) is not in \(facts.region), the VPN's Region") }

@@ -99,7 +99,7 @@ public enum ConfigCompletion {
         guard let arn = target.instance.arn, let primary = target.instance.primaryRegion else { return }
         if wanted(.regions) {
             let listed = try await client.listRegions(instance: arn.value, region: primary.name)
-            target.instance.regions = listed.filter { $0.status == "ACTIVE" || $0.status == "ADDING" }.compactMap { try? Region.parse($0.name).get() }
+            target.instance.regions = listed.filter { $0.status.isEnabledOrBecomingSo }.compactMap { try? Region.parse($0.name).get() }
             notes.append(found("instance.regions", target.instance.effectiveRegions.map(\.name).joined(separator: ", "), DiscoverableFact.regions.source))
         }
         // Without OwnerAccountId the management account is the key's, as in Discovery.discover.

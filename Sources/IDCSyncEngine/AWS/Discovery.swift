@@ -16,7 +16,7 @@ public struct AWSWorld: Sendable, Equatable {
 
     /// Regions that count as the instance's for the Okta slots and guides: ACTIVE or ADDING.
     public var enabledRegions: [Region] {
-        regions.filter { $0.status == "ACTIVE" || $0.status == "ADDING" }.compactMap { try? Region.parse($0.name).get() }
+        regions.filter { $0.status.isEnabledOrBecomingSo }.compactMap { try? Region.parse($0.name).get() }
     }
 
     public func region(_ name: String) -> IdentityCenterRegion? { regions.first { $0.name == name } }
@@ -81,7 +81,7 @@ public enum Discovery {
             throw IDCSyncError(.failure, [Diagnostic(.error, code: "aws.single-region-key",
                 "the instance's key \(key.value) is a single-Region key and can never be replicated; create a multi-Region key, put `idcsync policy kms` on it and switch the instance to it with sso-admin UpdateInstance")])
         }
-        guard primaryKey.manager == "CUSTOMER" else {
+        guard primaryKey.manager == .customer else {
             throw IDCSyncError(.failure, [Diagnostic(.error, code: "aws.aws-managed-key", "the instance's key \(key.value) is managed by AWS; it must be a customer managed key")])
         }
 
@@ -112,14 +112,14 @@ extension Discovery {
             throw IDCSyncError(.failure, [Diagnostic(.error, code: "aws.no-instance", message, field: configured == nil ? nil : "instance.arn")])
         }
         guard candidates.count == 1 else {
-            let list = candidates.map { "\($0.arn) (\($0.name ?? "unnamed"), \($0.status ?? "?"))" }.joined(separator: ", ")
+            let list = candidates.map { "\($0.arn) (\($0.name ?? "unnamed"), \($0.status?.rawValue ?? "?"))" }.joined(separator: ", ")
             throw IDCSyncError(.configuration, [Diagnostic(.error, code: "aws.several-instances",
                 "\(owner) has \(candidates.count) IAM Identity Center instances: \(list); set instance.arn to the one to manage", field: "instance.arn")])
         }
         let instance = candidates[0]
-        guard instance.status == nil || instance.status == "ACTIVE" else {
+        guard instance.status == nil || instance.status == .active else {
             throw IDCSyncError(.failure, [Diagnostic(.error, code: "aws.instance-not-active",
-                "the IAM Identity Center instance \(instance.arn) is \(instance.status ?? "?"), not ACTIVE; wait until it is")])
+                "the IAM Identity Center instance \(instance.arn) is \(instance.status?.rawValue ?? "?"), not ACTIVE; wait until it is")])
         }
         let arn: InstanceARN
         switch InstanceARN.parse(instance.arn) {
@@ -145,7 +145,7 @@ extension Discovery {
 
     /// The customer managed key DescribeInstance names, or `nil` when the instance uses an AWS owned key.
     static func customerManagedKey(_ details: IdentityCenterInstance) throws(IDCSyncError) -> KeyARN? {
-        guard let encryption = details.encryption, encryption.keyType == "CUSTOMER_MANAGED_KEY", let keyText = encryption.kmsKeyArn else {
+        guard let encryption = details.encryption, encryption.keyType == .customerManagedKey, let keyText = encryption.kmsKeyArn else {
             return nil
         }
         switch KeyARN.parseReturned(keyText) {
@@ -181,7 +181,7 @@ extension Discovery {
         var result = target
         result.instance.arn = arn
         result.instance.primaryRegion = primary
-        result.instance.regions = listed.filter { $0.status == "ACTIVE" || $0.status == "ADDING" }.compactMap { try? Region.parse($0.name).get() }
+        result.instance.regions = listed.filter { $0.status.isEnabledOrBecomingSo }.compactMap { try? Region.parse($0.name).get() }
         return result
     }
 }

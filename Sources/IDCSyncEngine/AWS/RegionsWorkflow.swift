@@ -169,10 +169,10 @@ public enum RegionsWorkflow {
         case .addRegion:
             outcome = try await addRegion(plan, aws: aws)
         case .waitForActive:
-            outcome = try await waitFor(plan, until: "ACTIVE", aws: aws, time: time, timeout: options.timeout, events: events)
+            outcome = try await waitFor(plan, until: .active, aws: aws, time: time, timeout: options.timeout, events: events)
         case .removeRegion:
             do {
-                outcome = "RemoveRegion answered " + (try await aws.removeRegion(instance: plan.world.instanceArn.value, name: region.name, primaryRegion: primary.name))
+                outcome = "RemoveRegion answered " + (try await aws.removeRegion(instance: plan.world.instanceArn.value, name: region.name, primaryRegion: primary.name)).rawValue
             } catch {
                 throw .aws(error, hint: error.code == "ConflictException" ? "another Region addition or removal is in progress; wait for it, then run again" : nil)
             }
@@ -222,15 +222,15 @@ public enum RegionsWorkflow {
 
     static func waitForReplica(_ plan: RegionChangePlan, aws: AWSClient, time: any TimeSource) async throws(IDCSyncError) -> String {
         let outcome = try await poll(time: time, timeout: .seconds(300), interval: .seconds(1),
-                                     cancelled: cancelledWait(plan, for: "the replica key in \(plan.region.name) to be Enabled")) { () async throws(IDCSyncError) -> String in
+                                     cancelled: cancelledWait(plan, for: "the replica key in \(plan.region.name) to be Enabled")) { () async throws(IDCSyncError) -> KMSKeyState in
             let key: KMSKey
             do throws(AWSError) { key = try await aws.describeKey(plan.replicaArn, region: plan.region.name) } catch { throw .aws(error) }
-            guard key.state == "Enabled" || key.state == "Creating" else {
+            guard key.state.isUsableOrBecomingSo else {
                 throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.replica-state",
                     "the replica key in \(plan.region.name) is \(key.state), not Enabled; enable it, then run again")])
             }
             return key.state
-        } until: { $0 == "Enabled" }
+        } until: { $0 == .enabled }
         guard case .reached(_, let elapsed) = outcome else {
             throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.replica-timeout",
                 "the replica key in \(plan.region.name) is still Creating after 5 minutes; run again later")])
@@ -241,11 +241,11 @@ public enum RegionsWorkflow {
     static func addRegion(_ plan: RegionChangePlan, aws: AWSClient) async throws(IDCSyncError) -> String {
         let arn = plan.world.instanceArn.value
         do {
-            return "AddRegion answered " + (try await aws.addRegion(instance: arn, name: plan.region.name, primaryRegion: plan.world.primaryRegion.name))
+            return "AddRegion answered " + (try await aws.addRegion(instance: arn, name: plan.region.name, primaryRegion: plan.world.primaryRegion.name)).rawValue
         } catch where error.code == "ConflictException" {
             // A rerun may find its own earlier AddRegion in progress: that is fine; anything else is not.
             if let now = try? await aws.describeRegion(instance: arn, name: plan.region.name, region: plan.world.primaryRegion.name),
-               now.status == "ADDING" || now.status == "ACTIVE" {
+               now.status == .adding || now.status == .active {
                 return "already \(now.status)"
             }
             throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.conflict",
@@ -256,10 +256,10 @@ public enum RegionsWorkflow {
     }
 
     /// Polls DescribeRegion until the Region has `status` (or is gone when `status` is nil).
-    static func waitFor(_ plan: RegionChangePlan, until status: String?, aws: AWSClient, time: any TimeSource, timeout: Duration,
+    static func waitFor(_ plan: RegionChangePlan, until status: IdentityCenterRegionStatus?, aws: AWSClient, time: any TimeSource, timeout: Duration,
                         events: @Sendable (WorkflowEvent) -> Void) async throws(IDCSyncError) -> String {
         let outcome = try await poll(time: time, timeout: timeout, interval: .seconds(1), growth: 1.5, maximumInterval: .seconds(15),
-                                     cancelled: cancelledWait(plan, for: "\(plan.region.name) to be \(status ?? "removed")")) { () async throws(IDCSyncError) -> String? in
+                                     cancelled: cancelledWait(plan, for: "\(plan.region.name) to be \(status?.rawValue ?? "removed")")) { () async throws(IDCSyncError) -> IdentityCenterRegionStatus? in
             do throws(AWSError) {
                 return try await aws.describeRegion(instance: plan.world.instanceArn.value, name: plan.region.name, region: plan.world.primaryRegion.name).status
             } catch where error.code == "ResourceNotFoundException" {
@@ -268,7 +268,7 @@ public enum RegionsWorkflow {
                 throw .aws(error)
             }
         } until: { $0 == status } progress: { current, elapsed in
-            events(.waiting(region: plan.region.name, status: current ?? "removed", elapsed: elapsed))
+            events(.waiting(region: plan.region.name, status: current?.rawValue ?? "removed", elapsed: elapsed))
         }
         switch outcome {
         case .reached(_, let elapsed):
@@ -276,7 +276,7 @@ public enum RegionsWorkflow {
         case .timedOut(let current, let elapsed):
             let verb = plan.action == .add ? "add" : "remove"
             throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.timeout",
-                "\(plan.region.name) is still \(current ?? "present") after \(format(elapsed)); AWS carries on by itself. Run `idcsync regions \(verb) \(plan.region.name)` again later to finish the remaining steps")])
+                "\(plan.region.name) is still \(current?.rawValue ?? "present") after \(format(elapsed)); AWS carries on by itself. Run `idcsync regions \(verb) \(plan.region.name)` again later to finish the remaining steps")])
         }
     }
 

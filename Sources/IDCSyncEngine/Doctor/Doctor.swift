@@ -74,8 +74,8 @@ public enum Doctor {
     static func regionsCheck(_ world: AWSWorld) -> DoctorCheck {
         let title = "Every Region ACTIVE"
         let additional = world.regions.filter { $0.name != world.primaryRegion.name }
-        let changing = world.regions.filter { $0.status == "ADDING" || $0.status == "REMOVING" }
-        let broken = world.regions.filter { !["ACTIVE", "ADDING", "REMOVING"].contains($0.status) }
+        let changing = world.regions.filter { $0.status.isChanging }
+        let broken = world.regions.filter { !$0.status.isKnown }
         if !broken.isEmpty {
             return DoctorCheck(id: "regions-active", title: title, status: .fail,
                                detail: broken.map { "\($0.name) is \($0.status)" }.joined(separator: "; "),

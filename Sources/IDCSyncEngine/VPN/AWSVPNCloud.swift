@@ -42,16 +42,14 @@ public struct AWSVPNCloud: VPNCloud {
         if certificateArn == nil, let domain {
             do {
                 // Without keyTypes ACM lists only RSA_2048 certificates; 1024 is allowed too.
-                certificateArn = try await client.listCertificates(keyTypes: ["RSA_1024", "RSA_2048"], region: region)
+                certificateArn = try await client.listCertificates(keyTypes: [.rsa1024, .rsa2048], region: region)
                     .first { $0.domainName == domain }?.certificateArn
             } catch { throw .aws(error) }
         }
         guard let certificateArn else { return nil }
         do {
             let found = try await client.describeCertificate(arn: certificateArn, region: region)
-            // DescribeCertificate writes "RSA-2048" where the API's enum says RSA_2048.
-            return VPNFacts.Certificate(arn: found.certificateArn, status: found.status,
-                                        keyAlgorithm: (found.keyAlgorithm ?? "?").replacingOccurrences(of: "-", with: "_"))
+            return VPNFacts.Certificate(arn: found.certificateArn, status: found.status, keyAlgorithm: found.keyAlgorithm ?? .other("?"))
         } catch where error.code == "ResourceNotFoundException" || error.code == "ValidationException" {
             return nil
         } catch { throw .aws(error) }
@@ -91,7 +89,7 @@ public struct AWSVPNCloud: VPNCloud {
     public func endpoint(tag: String) async throws(IDCSyncError) -> (endpoint: VPNFacts.Endpoint, subnets: [String], rules: [VPNConfig.AuthorizationRule])? {
         do {
             let endpoints = try await client.describeClientVpnEndpoints(filters: [EC2Filter("tag:\(Self.tagKey)", [tag])], region: region)
-                .filter { $0.statusCode != "deleted" && $0.statusCode != "deleting" }
+                .filter { $0.statusCode != .deleted && $0.statusCode != .deleting }
             guard let found = endpoints.first else { return nil }
             let saml = found.authenticationOptions.first { $0.type == "federated-authentication" }
             let endpoint = VPNFacts.Endpoint(id: found.clientVpnEndpointId, clientCidr: found.clientCidrBlock, transport: found.transportProtocol ?? "udp",
@@ -99,9 +97,9 @@ public struct AWSVPNCloud: VPNCloud {
                                              splitTunnel: found.splitTunnel, dnsServers: found.dnsServers, sessionTimeoutHours: found.sessionTimeoutHours,
                                              selfServicePortal: found.selfServicePortalUrl != nil, securityGroupIds: found.securityGroupIds, vpcId: found.vpcId)
             let subnets = try await client.describeClientVpnTargetNetworks(endpointId: found.clientVpnEndpointId, region: region)
-                .filter { $0.statusCode != "disassociated" && $0.statusCode != "disassociating" }.map(\.targetNetworkId)
+                .filter { $0.statusCode != .disassociated && $0.statusCode != .disassociating }.map(\.targetNetworkId)
             let rules = try await client.describeClientVpnAuthorizationRules(endpointId: found.clientVpnEndpointId, region: region)
-                .filter { $0.statusCode != "revoking" && $0.statusCode != "failed" }
+                .filter { $0.statusCode != .revoking && $0.statusCode != .failed }
                 .map { VPNConfig.AuthorizationRule(cidr: $0.destinationCidr, group: $0.accessAll ? nil : $0.groupId) }
             return (endpoint, subnets, rules)
         } catch { throw .aws(error) }

@@ -27,19 +27,19 @@ struct URLsCommand: AsyncParsableCommand {
     @OptionGroup var awsOptions: AWSOptions
 
     @Option(name: .long, help: ArgumentHelp("Only this Region (repeatable). Default: all of the instance's Regions.", valueName: "region"))
-    var region: [String] = []
+    var region: [RegionArgument] = []
 
     func validate() throws {
         try global.requireOutput([.text, .json, .markdown], command: "urls")
         for name in region {
-            if case .failure(let error) = Region.parse(name) { throw ValidationError("--region: \(error.message)") }
+            if case .failure(let error) = name.parsed { throw ValidationError("--region: \(error.message)") }
         }
     }
 
     func run() async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, configured) = try console.loadTarget(targetOptions.target)
-            let requested = region.compactMap { try? Region.parse($0).get() }
+            let requested = region.map(\.region)
             let completed = try await console.complete(configured, config: config, command: "idcsync urls", offline: discovery.offline) {
                 DiscoveryNeeds.urls($0, regionsGiven: !requested.isEmpty)
             }

@@ -12,11 +12,11 @@ struct AWSOptions: ParsableArguments {
     @Option(name: .customLong("aws-region"), help: ArgumentHelp("The Region to find the instance from (STS, ListInstances).",
         discussion: "Default: the config's aws.region, else AWS_REGION / AWS_DEFAULT_REGION, else the profile's region, else instance.primaryRegion. Region changes always go to the primary Region.",
         valueName: "region"))
-    var region: String?
+    var region: RegionArgument?
 
     func validate() throws {
         if let profile, profile.trimmingWhitespace().isEmpty { throw ValidationError("--aws-profile must not be empty") }
-        if let region, case .failure(let error) = Region.parse(region) { throw ValidationError("--aws-region \(region): \(error.message)") }
+        if let region, case .failure(let error) = region.parsed { throw ValidationError("--aws-region \(region.text): \(error.message)") }
     }
 
     /// `--aws-profile` wins over AWS_PROFILE and over keys in the environment, as the AWS CLI's
@@ -35,7 +35,7 @@ struct AWSOptions: ParsableArguments {
     func apply(to target: Target) -> Target {
         var result = target
         if let profile { result.aws.profile = profile }
-        if let region, case .success(let parsed) = Region.parse(region) { result.aws.region = parsed }
+        if let region { result.aws.region = region.region }
         return result
     }
 }

@@ -10,8 +10,8 @@ enum RegionChangeRunner {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(name)
             let progress = Progress(console: console)
-            let request = RegionChangeRequest(action: action, region: change.parsedRegion, dryRun: change.dryRun, wait: !change.noWait,
-                                              timeout: DurationText.parse(change.timeout) ?? .seconds(3600))
+            let request = RegionChangeRequest(action: action, region: change.region.region, dryRun: change.dryRun, wait: !change.noWait,
+                                              timeout: change.timeout.duration)
             let result = try await RegionsWorkflow.change(request, config: config, target: target, context: console.engineContext(writing: write),
                                                           interaction: Interaction(show: { plan in
                 console.report(plan.diagnostics)
