@@ -91,51 +91,6 @@ struct OktaTilesCommandTests {
         }
     }
 
-    /// 230 groups: more than one page at Okta's largest page size (200), so every page must be read.
-    @Test func everyPageOfTheIdCAppsGroupsIsMirrored() async throws {
-        let world = try await setUp()
-        let many = (1...230).map { String(format: "00gteam%03d", $0) }
-        try await world.okta.seedGroups("0oaidc1", many)
-        let apply = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
-        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
-        let pages = try await world.okta.requestLines().filter { $0.hasPrefix("GET /api/v1/apps/0oaidc1/groups") }
-        #expect(pages.count == 2, "\(pages)")
-        let tileId = try #require(try await tiles(world).first?["id"]?.stringValue)
-        #expect(Set(try await world.okta.groups(tileId)) == Set(many))
-    }
-
-    @Test func anUnmarkedAppWithTheSameLabelIsLeftAlone() async throws {
-        let world = try await setUp()
-        let handMade: JSONValue = .object([
-            "id": "0oahandmade", "name": "bookmark", "label": "AWS access portal - Osaka (ap-northeast-3)", "status": "ACTIVE",
-            "signOnMode": "BOOKMARK", "created": "2020-01-01T00:00:00.000Z",
-            "settings": .object(["app": .object(["url": "https://intranet.example.com/aws", "requestIntegration": false])]),
-        ])
-        try await world.okta.control("POST", "/_fake/apps", handMade)
-        let before = try await world.okta.app("0oahandmade")
-        let apply = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
-        #expect(apply.status == 0, "\(apply.stderr)")
-        #expect(apply.stderr.contains("0oahandmade \"AWS access portal - Osaka (ap-northeast-3)\" has a tile's label but no idcsync marker: it is left alone"))
-        #expect(try await world.okta.app("0oahandmade") == before)
-        #expect(!(try await world.okta.requestLines()).contains { $0.contains("0oahandmade") && !$0.hasPrefix("GET ") })
-        #expect(try await tiles(world).count == 2)
-    }
-
-    @Test func aFailureInTheMiddleLeavesNoDuplicateOnRerun() async throws {
-        let world = try await setUp()
-        // Okta creates the tile but the answer is lost: the run fails after the app exists.
-        try await world.okta.faults([.object(["method": "POST", "path": "/api/v1/apps", "action": "lostResponse"])])
-        let failed = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
-        #expect(failed.status == 1, "\(failed.stdout)\n\(failed.stderr)")
-        #expect(try await tiles(world).count == 1, "the create took effect")
-
-        let rerun = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
-        #expect(rerun.status == 0, "\(rerun.stdout)\n\(rerun.stderr)")
-        let after = try await tiles(world)
-        #expect(after.count == 1, "found by its marker, not created again")
-        #expect(Set(try await world.okta.groups(after[0]["id"]?.stringValue ?? "")) == Set(Self.groups), "the groups the failed run never assigned")
-    }
-
     @Test func aRegionRemovedDeletesItsTileAndReconcileAndDoctorSeeTiles() async throws {
         let world = try await setUp()
         let doctorBefore = try world.workspace.run(["doctor", "--output", "json"], environment: world.environment)

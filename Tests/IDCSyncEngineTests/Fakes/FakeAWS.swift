@@ -26,9 +26,11 @@ final class FakeAWS: @unchecked Sendable {
         var state = "Enabled"
     }
 
-    private let lock = NSLock()
-    private var regionStates: [(name: String, status: String)]
-    private var keys: [String: Key] = [:]
+    let lock = NSLock()
+    var regionStates: [(name: String, status: String)]
+    var keys: [String: Key] = [:]
+    /// The state of the operations in FakeAWS+Regions.swift (RemoveRegion and the removal).
+    var extras = FakeAWSExtras()
     private var log: [String] = []
     private var nextRequest = 0
     let primaryRegion: String
@@ -94,6 +96,7 @@ final class FakeAWS: @unchecked Sendable {
     private var requestId: String { String(format: "00000000-0000-4000-8000-%012d", nextRequest) }
 
     private func json(service: String, operation: String, input: JSONValue, region: String) -> HTTPResponse {
+        if let answer = extendedOperation(service: service, operation: operation, input: input, region: region) { return answer }
         switch (service, operation) {
         case ("sso-admin", "ListInstances"):
             return ok(["Instances": .array([.object(instanceSummary(primary: true))])])
@@ -189,12 +192,12 @@ final class FakeAWS: @unchecked Sendable {
         keyId == Self.keyId || keyId == Self.keyArn(region)
     }
 
-    private func ok(_ object: JSONObject) -> HTTPResponse {
+    func ok(_ object: JSONObject) -> HTTPResponse {
         HTTPResponse(status: 200, headers: [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", requestId)],
                      body: Array(JSONWriter.compact(.object(object)).utf8))
     }
 
-    private func error(_ status: Int, _ code: String, _ message: String) -> HTTPResponse {
+    func error(_ status: Int, _ code: String, _ message: String) -> HTTPResponse {
         HTTPResponse(status: status, headers: [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", requestId)],
                      body: Array(JSONWriter.compact(.object(["__type": .string(code), "message": .string(message)])).utf8))
     }

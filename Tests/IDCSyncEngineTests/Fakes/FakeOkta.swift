@@ -34,11 +34,13 @@ final class FakeOkta: @unchecked Sendable {
     }
 
     let orgURL: String
-    private let lock = NSLock()
-    private var apps: [String: JSONValue] = [:]
-    private var keys: [String: [JSONValue]] = [:]
-    private var log: [String] = []
+    let lock = NSLock()
+    var apps: [String: JSONValue] = [:]
+    var keys: [String: [JSONValue]] = [:]
+    var log: [String] = []
     private var clock = 0
+    /// The state of the routes in FakeOkta+Lifecycle.swift (group assignments, SAML metadata).
+    var extras = FakeOktaExtras()
     private var faults: [PutFault] = []
 
     /// Each fake gets its own loopback port, so the process-wide rate-limit governors (one per org
@@ -110,7 +112,8 @@ final class FakeOkta: @unchecked Sendable {
                 guard apps[segments[3]] != nil else { return .success(notFound(segments[3])) }
                 return .success(ok(.array(keys[segments[3]] ?? [])))
             default:
-                return .success(error(404, "E0000022", "The endpoint does not support the provided HTTP method"))
+                return extendedRoute(request, segments: segments)
+                    ?? .success(error(404, "E0000022", "The endpoint does not support the provided HTTP method"))
             }
         }
     }
@@ -152,21 +155,21 @@ final class FakeOkta: @unchecked Sendable {
     }
 
     /// A `lastUpdated` later than every earlier one.
-    private func nextTimestamp() -> String {
+    func nextTimestamp() -> String {
         clock += 1
         return String(format: "2026-11-21T10:00:%02d.000Z", clock)
     }
 
-    private func ok(_ value: JSONValue) -> HTTPResponse {
+    func ok(_ value: JSONValue) -> HTTPResponse {
         HTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("X-Okta-Request-Id", "req-\(log.count)")],
                      body: Array(JSONWriter.compact(value).utf8))
     }
 
-    private func notFound(_ id: String) -> HTTPResponse {
+    func notFound(_ id: String) -> HTTPResponse {
         error(404, "E0000007", "Not found: Resource not found: \(id) (AppInstance)")
     }
 
-    private func error(_ status: Int, _ code: String, _ summary: String) -> HTTPResponse {
+    func error(_ status: Int, _ code: String, _ summary: String) -> HTTPResponse {
         HTTPResponse(status: status, headers: [("Content-Type", "application/json"), ("X-Okta-Request-Id", "req-\(log.count)")],
                      body: Array(JSONWriter.compact(.object([
                          "errorCode": .string(code), "errorSummary": .string(summary), "errorLink": .string(code),
