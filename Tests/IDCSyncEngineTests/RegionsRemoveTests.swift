@@ -171,8 +171,10 @@ struct RegionsRemoveTests {
         world.aws.setRemovalDescribes(nil)
         let first = try await self.plan(world)
         let error = await #expect(throws: IDCSyncError.self) { _ = try await execute(world, first, timeout: .seconds(60)) }
-        #expect(error?.kind == .failure)
-        #expect(error?.diagnostics.map(\.code) == ["regions.timeout"])
+        #expect(error?.kind == .partial(done: ["remove ap-northeast-3 from IAM Identity Center (RemoveRegion in ap-northeast-1)"],
+                                        remaining: ["wait until ap-northeast-3 is removed", "write the ACS URL slots of Okta app 0oaidc1 (2 changes)"]),
+                "RemoveRegion ran before the wait timed out")
+        #expect(error?.diagnostics.map(\.code) == ["regions.timeout", "regions.partial"])
         let message = error?.diagnostics.first?.message ?? ""
         #expect(message.hasPrefix("ap-northeast-3 is still REMOVING after 1 min"), "\(message)")
         #expect(message.hasSuffix("AWS carries on by itself. Run `idcsync regions remove ap-northeast-3` again later to finish the remaining steps"), "\(message)")
@@ -230,6 +232,14 @@ struct RegionsRemoveTests {
         #expect(error?.kind == .conflict)
         #expect(error?.diagnostics.map(\.code) == ["regions.in-progress"])
         #expect(error?.diagnostics.first?.message == "ap-southeast-1 is ADDING; IAM Identity Center runs one Region addition or removal at a time. Wait for it to finish, then run again")
+    }
+
+    @Test func theRegionStillBeingAddedIsAConflictNotAWaitForARemovalThatNeverComes() async throws {
+        let world = try self.world(osaka: "ADDING")
+        let error = try await refusal(world, EngineWorld.osaka)
+        #expect(error?.kind == .conflict)
+        #expect(error?.diagnostics.map(\.code) == ["regions.adding"])
+        #expect(error?.diagnostics.first?.message == "ap-northeast-3 is still being added (ADDING); IAM Identity Center runs one Region addition or removal at a time. Wait until it is ACTIVE (idcsync regions list), then remove it")
     }
 
     @Test func anotherRegionBeingRemovedIsAConflict() async throws {

@@ -237,7 +237,7 @@ struct VPNWorkflowTests {
     @Test func aPendingCertificateInAnotherRegionIsRefused() async throws {
         let (world, cloud) = try self.world()
         let arn = "arn:aws:acm:us-east-1:123456789012:certificate/0000"
-        cloud.certificates[arn] = ("vpn.example.com", .init(arn: arn, status: "PENDING_VALIDATION", keyAlgorithm: "EC_prime256v1"))
+        cloud.certificates[arn] = ("vpn.example.com", .init(arn: arn, status: .pendingValidation, keyAlgorithm: .ecPrime256v1))
         let error = try await refused(world, cloud, vpnYAML(world).replacingOccurrences(of: FakeVPNCloud.certificateArn, with: arn))
         #expect(error?.diagnostics.map(\.message) == [
             "the certificate \(arn) is PENDING_VALIDATION, not ISSUED",

@@ -55,7 +55,15 @@ public enum RegionStepPlanner {
             return Diagnostic(.error, code: "regions.in-progress",
                 "\(busy.name) is \(busy.status); IAM Identity Center runs one Region addition or removal at a time. Wait for it to finish, then run again")
         }
-        guard facts.action == .add else { return nil }
+        guard facts.action == .add else {
+            // RemoveRegion on a Region still being added would only be refused by AWS, and the wait
+            // for its removal would run to the timeout.
+            if facts.status == .adding {
+                return Diagnostic(.error, code: "regions.adding",
+                    "\(facts.region) is still being added (ADDING); IAM Identity Center runs one Region addition or removal at a time. Wait until it is ACTIVE (idcsync regions list), then remove it")
+            }
+            return nil
+        }
         if facts.status == .removing {
             return Diagnostic(.error, code: "regions.removing", "\(facts.region) is being removed; wait until it is gone, then add it again")
         }

@@ -309,6 +309,6 @@ extension RegionsWorkflow {
     /// A Region being added or removed is another workflow at work (a conflict); any other refusal
     /// is the world's state.
     static func refused(_ refusal: Diagnostic) -> IDCSyncError {
-        IDCSyncError(["regions.in-progress", "regions.removing"].contains(refusal.code) ? .conflict : .failure, [refusal])
+        IDCSyncError(["regions.in-progress", "regions.removing", "regions.adding"].contains(refusal.code) ? .conflict : .failure, [refusal])
     }
 }

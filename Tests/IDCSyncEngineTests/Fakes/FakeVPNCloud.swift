@@ -29,7 +29,7 @@ final class FakeVPNCloud: VPNCloud, @unchecked Sendable {
         .init(id: FakeVPNCloud.subnetIds[1], vpcId: FakeVPNCloud.vpcId, cidr: "10.0.2.0/24", availabilityZone: "ap-northeast-1c", freeAddresses: 251),
     ]
     var certificates: [String: (domain: String, certificate: VPNFacts.Certificate)] = [
-        FakeVPNCloud.certificateArn: ("vpn.example.com", .init(arn: FakeVPNCloud.certificateArn, status: "ISSUED", keyAlgorithm: "RSA_2048")),
+        FakeVPNCloud.certificateArn: ("vpn.example.com", .init(arn: FakeVPNCloud.certificateArn, status: .issued, keyAlgorithm: .rsa2048)),
     ]
     var samlProviders: [String: (arn: String, metadata: String)] = [:]
     var securityGroups: [(vpcId: String, name: String, id: String)] = []
