@@ -79,7 +79,7 @@ struct BookmarksCommandTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, "-c", script]
-        process.environment = ["PATH": "/usr/bin:/bin", "AWS_CONFIG_FILE": workspace.url.appendingPathComponent("aws-config").path, "HOME": workspace.url.path]
+        process.environment = ["PATH": "/usr/bin:/bin", "AWS_CONFIG_FILE": workspace.url.appendingPathComponent("aws-config").path, "HOME": workspace.url.path].merging(Workspace.coverage) { $1 }
         let pipe = Pipe()
         let errors = Pipe()
         process.standardOutput = pipe

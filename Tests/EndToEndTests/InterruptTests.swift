@@ -16,7 +16,7 @@ struct InterruptTests {
         process.executableURL = idcsyncBinary
         process.arguments = ["regions", "add", "ap-northeast-3", "--yes"]
         process.currentDirectoryURL = world.workspace.url
-        process.environment = world.environment.merging(["PATH": "/usr/bin:/bin", "HOME": world.workspace.url.path, "LANG": "C.UTF-8"]) { $1 }
+        process.environment = world.environment.merging(["PATH": "/usr/bin:/bin", "HOME": world.workspace.url.path, "LANG": "C.UTF-8"]) { $1 }.merging(Workspace.coverage) { $1 }
         let err = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = err

@@ -133,7 +133,7 @@ struct RegionsCommandTests {
         process.executableURL = idcsyncBinary
         process.arguments = ["regions", "add", "ap-northeast-3", "--yes"]
         process.currentDirectoryURL = world.workspace.url
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": world.workspace.url.path].merging(world.environment) { $1 }
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": world.workspace.url.path].merging(world.environment) { $1 }.merging(Workspace.coverage) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -68,6 +68,10 @@ final class Workspace: Sendable {
         try launch(arguments, environment: environment, terminal: terminal, input: input, bound: nil).result
     }
 
+    /// Under `swift test --enable-code-coverage` the binary is instrumented: where its profile goes, so
+    /// it counts in the report and never lands as `default.profraw` in a folder a test checks.
+    static let coverage: [String: String] = ProcessInfo.processInfo.environment["LLVM_PROFILE_FILE"].map { ["LLVM_PROFILE_FILE": $0] } ?? [:]
+
     /// The one way tests start idcsync. With `bound`, a watchdog kills the process once that many
     /// seconds have passed (`killed` says so), so a hang fails the test instead of stalling it.
     func launch(_ arguments: [String], environment: [String: String], terminal: Bool = false, input: String? = nil,
@@ -82,6 +86,7 @@ final class Workspace: Sendable {
         }
         process.currentDirectoryURL = url
         var env = ["PATH": "/usr/bin:/bin", "HOME": url.path, "LANG": "C.UTF-8", "AWS_EC2_METADATA_DISABLED": "true"]
+            .merging(Workspace.coverage) { $1 }
         env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe(), err = Pipe()
