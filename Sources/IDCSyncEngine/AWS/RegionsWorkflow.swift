@@ -244,9 +244,13 @@ public enum RegionsWorkflow {
             return "AddRegion answered " + (try await aws.addRegion(instance: arn, name: plan.region.name, primaryRegion: plan.world.primaryRegion.name)).rawValue
         } catch where error.code == "ConflictException" {
             // A rerun may find its own earlier AddRegion in progress: that is fine; anything else is not.
-            if let now = try? await aws.describeRegion(instance: arn, name: plan.region.name, region: plan.world.primaryRegion.name),
-               now.status == .adding || now.status == .active {
-                return "already \(now.status)"
+            // The read only decides which message to give, so its failure falls through to the conflict,
+            // except a cancellation, which stays one.
+            do throws(AWSError) {
+                let now = try await aws.describeRegion(instance: arn, name: plan.region.name, region: plan.world.primaryRegion.name)
+                if now.status == .adding || now.status == .active { return "already \(now.status)" }
+            } catch {
+                if case .cancelled = error { throw .aws(error) }
             }
             throw IDCSyncError(.failure, [Diagnostic(.error, code: "regions.conflict",
                 "AWS refused to add \(plan.region.name): \(error.description). IAM Identity Center runs one Region addition or removal at a time; wait for the other one to finish (idcsync regions list), then run again")])

@@ -92,16 +92,10 @@ struct BookmarksCommand: AsyncParsableCommand {
             }
             let written = try GuideFiles.write(files, to: outDir)
             if global.output == .json {
-                console.writeJSON(.object([
-                    "outDir": .string(outDir),
-                    "files": .array(zip(files, written).map { file, path in
-                        .object([
-                            "path": .string(path), "format": .string(file.format.rawValue),
-                            "language": file.language.map { .string($0.rawValue) } ?? .null,
-                        ])
-                    }),
-                    "diagnostics": DiagnosticsRenderer.json(config.diagnostics + completed.diagnostics + diagnostics),
-                ]))
+                console.writeJSON(FilesRenderer.guidesDocument(
+                    outDir: outDir,
+                    files: zip(files, written).map { .init(path: $1, format: $0.format.rawValue, language: $0.language?.rawValue) },
+                    diagnostics: config.diagnostics + completed.diagnostics + diagnostics))
             } else {
                 console.write(written.map { $0 + "\n" }.joined())
                 if !global.quiet {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import IDCSyncCore
 import IDCSyncEngine
+import IDCSyncRendering
 
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +30,7 @@ struct InitCommand: AsyncParsableCommand {
             let path = ConfigLoader(environment: console.environment).resolvePath(global.config).path
             try ConfigInitializer.run(path: path, force: force, environment: console.environment)
             if global.output == .json {
-                console.writeJSON(.object(["path": .string(path), "written": true]))
+                console.writeJSON(FilesRenderer.initDocument(path: path))
             } else if !global.quiet {
                 console.writeError("Wrote \(path). Fill in what you know, then check it with `idcsync urls` and `idcsync policy kms`.")
             }
