@@ -127,7 +127,7 @@ let package = Package(
         // and a fake clock: no sockets, no Python.
         .testTarget(
             name: "IDCSyncEngineTests",
-            dependencies: ["IDCSyncEngine", "IDCSyncCore", "IDCSyncTestSupport", "HTTPKit", "AWSKit", "OktaKit",
+            dependencies: ["IDCSyncEngine", "IDCSyncCore", "IDCSyncRendering", "IDCSyncTestSupport", "HTTPKit", "AWSKit", "OktaKit",
                            .product(name: "Logging", package: "swift-log")]
         ),
         // Runs the built idcsync binary as a user would.

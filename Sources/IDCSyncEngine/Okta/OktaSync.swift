@@ -21,17 +21,6 @@ public struct OktaPlanReport: Sendable, Equatable {
     public var diagnostics: [Diagnostic]
 }
 
-public struct OktaApplyReport: Sendable, Equatable {
-    public enum Outcome: Sendable, Equatable {
-        case inSync
-        case dryRun
-        case declined
-        case applied(backup: String)
-    }
-    public var planReport: OktaPlanReport
-    public var outcome: Outcome
-}
-
 /// `okta plan|apply|restore`: read the app, plan its ACS slots, and write them with every guard
 /// product.md's "Safety" asks for (backup, re-read, full-object PUT, read-back).
 public enum OktaSync {
