@@ -52,15 +52,7 @@ struct DocumentTests {
     @Test func oktaApplyDocumentCarriesThePlanAndTheResult() async throws {
         let world = try EngineWorld()
         world.okta.addIdentityCenterApp(slots: [1: FakeOkta.acs(EngineWorld.primary)])
-        let config = try world.config("""
-            instance:
-              arn: \(FakeAWS.instanceArn)
-              primaryRegion: \(EngineWorld.primary)
-              regions: [\(EngineWorld.primary), \(EngineWorld.osaka)]
-            okta:
-              orgUrl: \(world.okta.orgURL)
-              appId: 0oaidc1
-            """)
+        let config = try world.offlineConfig()
         let (report, _) = try await OktaSync.planTarget(config: config, target: try config.selectTarget(nil), access: .read, context: world.context)
         let context = SlotPlanRenderer.Context(app: report.world.app, layout: report.world.layout, defaultACS: report.world.defaultACS?.url,
                                                issuer: report.world.issuer, tenantId: report.world.tenantId,
@@ -99,16 +91,7 @@ struct DocumentTests {
         let world = try EngineWorld()
         world.okta.addIdentityCenterApp(slots: EngineWorld.syncedSlots)
         world.okta.setGroups(["00gengineers"], of: "0oaidc1")
-        let config = try world.config("""
-            instance:
-              arn: \(FakeAWS.instanceArn)
-              primaryRegion: \(EngineWorld.primary)
-              regions: [\(EngineWorld.primary), \(EngineWorld.osaka)]
-            okta:
-              orgUrl: \(world.okta.orgURL)
-              appId: 0oaidc1
-              tiles: {enabled: true}
-            """)
+        let config = try world.offlineConfig(okta: "tiles: {enabled: true}")
         let client = try world.context.okta(try config.selectTarget(nil), configFile: config.source, access: .readWrite)
         let report = try await OktaTiles.plan(config: config, target: try config.selectTarget(nil), client: client)
         let document = TilesRenderer.applyDocument(report.plan, idcAppId: report.idcAppId, idcGroups: report.idcGroups, done: ["created Osaka"])

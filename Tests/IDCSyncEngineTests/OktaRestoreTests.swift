@@ -10,19 +10,10 @@ import Testing
 /// nothing is written.
 @Suite("okta restore (in-process, fake org)")
 struct OktaRestoreTests {
-    private static let instanceArn = "arn:aws:sso:::instance/ssoins-7758a1b2c3d4e5f6"
+    private static let instanceArn = FakeAWS.instanceArn
 
     private func config(_ world: EngineWorld, vpn: Bool = false) throws -> Config {
-        try world.config("""
-            instance:
-              arn: \(Self.instanceArn)
-              primaryRegion: \(EngineWorld.primary)
-              regions: [\(EngineWorld.primary), \(EngineWorld.osaka)]
-            okta:
-              orgUrl: \(world.okta.orgURL)
-              appId: 0oaidc1
-            \(vpn ? "vpn: {region: \(EngineWorld.primary), oktaAppId: 0oavpn1}" : "")
-            """)
+        try world.offlineConfig(extra: vpn ? "vpn: {region: \(EngineWorld.primary), oktaAppId: 0oavpn1}" : "")
     }
 
     private func backups(_ world: EngineWorld) -> String { world.folder.appendingPathComponent("backups").path }

@@ -10,7 +10,7 @@ import Testing
 /// did not create is never touched.
 @Suite("okta tiles (in-process, fake org)")
 struct OktaTilesTests {
-    private static let instanceArn = "arn:aws:sso:::instance/ssoins-7758a1b2c3d4e5f6"
+    private static let instanceArn = FakeAWS.instanceArn
     private static let groups = ["00gengineers", "00gfinance"]
     private static let osakaLabel = "AWS access portal - Osaka (ap-northeast-3)"
 
@@ -21,16 +21,7 @@ struct OktaTilesTests {
         let world = try EngineWorld()
         world.okta.addIdentityCenterApp(slots: EngineWorld.syncedSlots)
         world.okta.setGroups(groups, of: "0oaidc1")
-        let config = try world.config("""
-            instance:
-              arn: \(Self.instanceArn)
-              primaryRegion: \(EngineWorld.primary)
-              regions: [\(EngineWorld.primary), \(EngineWorld.osaka)]
-            okta:
-              orgUrl: \(world.okta.orgURL)
-              appId: 0oaidc1
-              tiles: {enabled: true}
-            """)
+        let config = try world.offlineConfig(okta: "tiles: {enabled: true}")
         return (world, config)
     }
 

@@ -66,6 +66,23 @@ final class EngineWorld: @unchecked Sendable {
             """)
     }
 
+    /// Tokyo and Osaka named in the config (`instance.arn` and `instance.regions`: nothing to discover
+    /// from AWS) and the fake org's app `0oaidc1`; `okta` is a line added under `okta:`, `extra` a
+    /// top-level section.
+    func offlineConfig(okta: String = "", extra: String = "") throws -> Config {
+        try config("""
+            instance:
+              arn: \(FakeAWS.instanceArn)
+              primaryRegion: \(Self.primary)
+              regions: [\(Self.primary), \(Self.osaka)]
+            okta:
+              orgUrl: \(self.okta.orgURL)
+              appId: 0oaidc1
+              \(okta)
+            \(extra)
+            """)
+    }
+
     /// The key policy idcsync generates for the fake's instance as it is now (discovered through
     /// the fakes, the calls then forgotten), for seeding keys that are in sync.
     func generatedPolicy(_ config: Config) async throws -> String {
