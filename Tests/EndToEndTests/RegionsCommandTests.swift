@@ -166,6 +166,32 @@ struct RegionsCommandTests {
         #expect((1...17).compactMap { app.slot("acsURL\($0)") }.contains(OktaFake.acs("ap-northeast-3")))
     }
 
+    /// A wait that times out after AddRegion ran is partial: exit 1, the steps done and left named,
+    /// and Okta not written (its step comes after the wait). Removing the Region while it is still
+    /// ADDING is then refused before anything is sent.
+    @Test func aTimedOutAddIsPartialAndRemovingTheRegionStillAddingIsRefused() async throws {
+        let world = try await setUp()
+        try await world.aws.control("POST", "/_sandbox/config", .object(["holdRegionTransitions": .bool(true)]))
+        let add = try world.workspace.run(["regions", "add", "ap-northeast-3", "--yes", "--timeout", "1s"], environment: world.environment)
+        #expect(add.status == 1, "\(add.stdout)\n\(add.stderr)")
+        #expect(add.stderr.contains("ap-northeast-3 is still ADDING after"), "\(add.stderr)")
+        #expect(add.stderr.contains("done in this run: create the replica of"), "\(add.stderr)")
+        #expect(add.stderr.contains("Not done: wait until ap-northeast-3 is ACTIVE; write the ACS URL slots"), "\(add.stderr)")
+        #expect(add.stderr.contains("run `idcsync regions add ap-northeast-3` again: it continues from the first step not done"))
+        #expect(!(try await world.okta.requestLines().contains { $0.hasPrefix("PUT") }), "Okta is not written before the Region is ACTIVE")
+
+        try await world.aws.clearRequests()
+        try await world.okta.clearRequests()
+        let before = try world.workspace.snapshot()
+        let remove = try world.workspace.run(["regions", "remove", "ap-northeast-3", "--yes"], environment: world.environment)
+        #expect(remove.status == 1, "\(remove.stdout)\n\(remove.stderr)")
+        #expect(remove.stderr.contains("ap-northeast-3 is still being added (ADDING); IAM Identity Center runs one Region addition or removal at a time. Wait until it is ACTIVE (idcsync regions list), then remove it"), "\(remove.stderr)")
+        #expect(!(try await world.aws.requestLines().contains { $0.hasPrefix("sso-admin:RemoveRegion") }), "RemoveRegion is not sent")
+        #expect(try await world.okta.requestLines().allSatisfy { $0.hasPrefix("GET") }, "Okta is not written")
+        #expect(try world.workspace.snapshot() == before, "nothing is written")
+        try await world.aws.control("POST", "/_sandbox/config", .object(["holdRegionTransitions": .bool(false)]))
+    }
+
     @Test func aConflictIsReportedClearlyAndNothingElseIsWritten() async throws {
         let world = try await setUp()
         try await world.aws.control("POST", "/_sandbox/faults", .object(["faults": .array([.object([
