@@ -79,10 +79,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // C, linked into the executable only: older symbol versions for the few libc/libstdc++ symbols
+        // the build system's libraries would otherwise bind too new (the binary must start on glibc 2.34).
+        .target(name: "GlibcCompat"),
+        // C: the version and git commit scripts/build-release writes into the linked binary.
+        .target(name: "BuildStamp"),
         // The command-line surface: argument parsing and printing only.
         .executableTarget(
             name: "idcsync",
             dependencies: [
+                "GlibcCompat",
+                "BuildStamp",
                 "IDCSyncCore",
                 "SystemKit",
                 "IDCSyncEngine",

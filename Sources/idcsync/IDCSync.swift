@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildStamp
 
 @main
 struct IDCSync: AsyncParsableCommand {
@@ -26,5 +27,17 @@ struct IDCSync: AsyncParsableCommand {
 }
 
 enum IDCSyncVersion {
-    static let current = "0.1.0"
+    /// The version of this source tree; a release may stamp its own (scripts/release VERSION).
+    static let source = "0.1.0"
+
+    /// What `--version` prints: the version and the git commit scripts/build-release stamped into the
+    /// binary ("0.1.0 (commit 0123abc..., modified)" when built from a tree with uncommitted changes).
+    static var current: String { describe(stamp: String(cString: idcsync_build_stamp())) }
+
+    static func describe(stamp: String) -> String {
+        let words = stamp.split(separator: " ").map(String.init)
+        guard words.count >= 2 else { return "\(source) (development build: no commit recorded; scripts/build-release records it)" }
+        let commit = words[1].hasSuffix("-dirty") ? "\(words[1].dropLast(6)), modified" : words[1]
+        return "\(words[0]) (commit \(commit))"
+    }
 }
