@@ -140,7 +140,8 @@ let package = Package(
         // Runs the built idcsync binary as a user would.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["idcsync", "HTTPKit", "IDCSyncCore", "IDCSyncTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["idcsync", "HTTPKit", "IDCSyncCore", "IDCSyncTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Yams", package: "Yams")],
             exclude: ["Fixtures"]
         ),
     ],

@@ -228,7 +228,7 @@ private func documentedCommands(in file: String) throws -> [DocumentedCommand] {
 
 /// nil when the arguments parse (help, version and completion-script requests count as parsing);
 /// otherwise the parser's message.
-private func parseFailure(_ arguments: [String]) -> String? {
+func parseFailure(_ arguments: [String]) -> String? {
     do {
         _ = try IDCSync.parseAsRoot(arguments)
         return nil
