@@ -65,7 +65,9 @@ struct ReconcileCommand: AsyncParsableCommand {
                 throw ValidationError("--shard \(shard) and --target \(target) cannot be used together: --target runs one target, --shard a part of all of them; give one")
             }
         }
-        if let lockDir, let refusal = InstanceLock.checkDirectory(lockDir) { throw ValidationError(refusal) }
+        // The folder itself is checked when the command runs: parsing (and the documented command
+        // lines' test) never looks at the file system.
+        if lockDir?.isEmpty == true { throw ValidationError("--lock-dir must name a folder, not \"\"") }
     }
 
     /// --shard, else the Indexed Job's variables (ignored with --target, which runs one target).
@@ -93,6 +95,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let shard = try selectedShard(console)
+            if let lockDir, let refusal = InstanceLock.checkDirectory(lockDir) {
+                throw IDCSyncError(.configuration, [Diagnostic(.error, code: "config.lock-dir", refusal + "; nothing was read or written")])
+            }
             let config = try console.loadConfig()
             let targets = try Reconcile.targets(config: config, named: target).map { console.aws?.apply(to: $0) ?? $0 }
             var context = console.engineContext
