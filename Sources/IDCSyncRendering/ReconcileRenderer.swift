@@ -55,6 +55,9 @@ public enum ReconcileRenderer {
             return "\(count) \(state == .inSync ? "in sync" : state.rawValue)"
         }.joined(separator: ", ")
         lines.append("")
+        if let selection = report.shard {
+            lines.append("shard \(selection.shard): \(selection.targets) target\(selection.targets == 1 ? "" : "s") of \(selection.configTargets)")
+        }
         lines.append("\(report.targets.count) target\(report.targets.count == 1 ? "" : "s"): \(summary). "
             + "\(formatSeconds(report.durationSeconds)); requests: \(report.awsRequests) to AWS, \(report.oktaRequests) to Okta.")
         return lines.joined(separator: "\n") + "\n"
@@ -69,6 +72,11 @@ public enum ReconcileRenderer {
             "durationSeconds": .number(DecimalText.threeDecimals(report.durationSeconds)),
             "requests": .object(["aws": .int(report.awsRequests), "okta": .int(report.oktaRequests)]),
             "targets": .array(report.targets.map { targetJSON($0, exitCode: exitCode) }),
+            // null when the run covered the whole config.
+            "shard": report.shard.map { selection in
+                .object(["index": .int(selection.shard.index), "count": .int(selection.shard.count),
+                         "targets": .int(selection.targets), "configTargets": .int(selection.configTargets)])
+            } ?? .null,
         ])
     }
 

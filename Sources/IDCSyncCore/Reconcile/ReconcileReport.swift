@@ -134,14 +134,18 @@ public struct ReconcileReport: Sendable, Equatable {
     public var durationSeconds: Double
     public var awsRequests: Int
     public var oktaRequests: Int
+    /// The part of the config this run covered (`--shard`); `nil` when it covered all of it.
+    public var shard: ShardSelection?
 
-    public init(apply: Bool, targets: [ReconcileTargetReport], startedAt: Double, durationSeconds: Double, awsRequests: Int, oktaRequests: Int) {
+    public init(apply: Bool, targets: [ReconcileTargetReport], startedAt: Double, durationSeconds: Double, awsRequests: Int, oktaRequests: Int,
+                shard: ShardSelection? = nil) {
         self.apply = apply
         self.targets = targets
         self.startedAt = startedAt
         self.durationSeconds = durationSeconds
         self.awsRequests = awsRequests
         self.oktaRequests = oktaRequests
+        self.shard = shard
     }
 
     /// The worst of the targets' outcomes: misconfigured, then failed, then changes, then ok.
@@ -149,6 +153,19 @@ public struct ReconcileReport: Sendable, Equatable {
 
     /// Every target ran (drift or not): the run counts as a success for the metrics.
     public var succeeded: Bool { targets.allSatisfy { $0.failure == nil } }
+}
+
+/// A sharded run's part: which shard, how many targets it took and how many the config has.
+public struct ShardSelection: Sendable, Equatable {
+    public var shard: Shard
+    public var targets: Int
+    public var configTargets: Int
+
+    public init(shard: Shard, targets: Int, configTargets: Int) {
+        self.shard = shard
+        self.targets = targets
+        self.configTargets = configTargets
+    }
 }
 
 /// Decimal text without Foundation's locale-dependent formatters (metrics and JSON need `.`).

@@ -13,10 +13,13 @@ public enum Reconcile {
         public var apply: Bool
         /// How many targets run at once.
         public var parallel: Int
+        /// Only the targets of this shard (`--shard K/N`); `nil`: all of them.
+        public var shard: Shard?
 
-        public init(apply: Bool, parallel: Int = 8) {
+        public init(apply: Bool, parallel: Int = 8, shard: Shard? = nil) {
             self.apply = apply
             self.parallel = max(1, parallel)
+            self.shard = shard
         }
     }
 
@@ -27,13 +30,26 @@ public enum Reconcile {
         return config.targets
     }
 
-    /// Runs every target under the config's reconcile lock (one run per config at a time: a second
-    /// one fails at once with a conflict and does nothing). The lock is released when the run ends.
-    public static func run(config: Config, targets: [Target], options: Options, context: EngineContext) async throws(IDCSyncError) -> ReconcileReport {
-        let lock = try InstanceLock(directory: context.folders.lockDirectory(config: config), name: "idcsync-reconcile.lock") { holder, path in
-            "another idcsync reconcile is running with this config (\(holder), lock \(path)); this run did nothing. If runs overlap often, schedule them further apart or lower the work per run."
+    /// The reconcile lock's file name: one per config, or per shard of it so shards run side by side.
+    public static func lockName(shard: Shard?) -> String {
+        guard let shard else { return "idcsync-reconcile.lock" }
+        return "idcsync-reconcile-shard-\(shard.index)-of-\(shard.count).lock"
+    }
+
+    /// Runs every target (of `options.shard`, when set) under the config's reconcile lock (one run per
+    /// config, or per shard, at a time: a second one fails at once with a conflict and does nothing).
+    /// The lock is released when the run ends.
+    public static func run(config: Config, targets all: [Target], options: Options, context: EngineContext) async throws(IDCSyncError) -> ReconcileReport {
+        let targets = options.shard.map { ShardAssignment.targets(all, in: $0) } ?? all
+        let what = options.shard.map { "shard \($0) of this config" } ?? "this config"
+        let lock = try InstanceLock(directory: context.folders.lockDirectory(config: config), name: lockName(shard: options.shard)) { holder, path in
+            "another idcsync reconcile is running with \(what) (\(holder), lock \(path)); this run did nothing. If runs overlap often, schedule them further apart or lower the work per run."
         }
         defer { withExtendedLifetime(lock) {} }
+        if let shard = options.shard {
+            context.logger.debug("shard", metadata: ["shard": "\(shard)", "targets": "\(targets.count)", "of": "\(all.count)",
+                                                     "names": "\(targets.map { $0.name ?? "default" })"])
+        }
         let started = context.now
         let instances = InstanceChecks(config: config, apply: options.apply, context: context)
         var reports = [ReconcileTargetReport?](repeating: nil, count: targets.count)
@@ -57,7 +73,8 @@ public enum Reconcile {
         let finished = reports.compactMap { $0 }
         return ReconcileReport(apply: options.apply, targets: finished, startedAt: started,
                                durationSeconds: context.now - started, awsRequests: await instances.requestsSent(),
-                               oktaRequests: finished.reduce(0) { $0 + $1.oktaRequests })
+                               oktaRequests: finished.reduce(0) { $0 + $1.oktaRequests },
+                               shard: options.shard.map { ShardSelection(shard: $0, targets: targets.count, configTargets: all.count) })
     }
 
     static func reconcile(target: Target, config: Config, instances: InstanceChecks, options: Options,

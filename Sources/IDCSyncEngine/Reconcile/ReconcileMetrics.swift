@@ -30,10 +30,16 @@ public enum ReconcileMetrics {
     /// value carried over from the previous file, so a failing run does not reset it.
     public static func prometheus(_ report: ReconcileReport, lastSuccess: Double?, exitCode: (Outcome) -> Int) -> String {
         var out = ""
+        // A sharded run's samples all carry shard="K/N", so the files of a fleet's parts never clash.
+        let shardLabel = report.shard.map { "shard=\"\($0.shard)\"" }
+        func labelled(_ labels: String) -> String {
+            guard let shardLabel else { return labels }
+            return labels.isEmpty ? "{\(shardLabel)}" : "{\(shardLabel)," + labels.dropFirst()
+        }
         func family(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
             guard !samples.isEmpty else { return }
             out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
-            for sample in samples { out += "\(name)\(sample.labels) \(sample.value)\n" }
+            for sample in samples { out += "\(name)\(labelled(sample.labels)) \(sample.value)\n" }
         }
         func flag(_ value: Bool) -> String { value ? "1" : "0" }
 
@@ -69,7 +75,8 @@ public enum ReconcileMetrics {
 
     /// The last-success value of an earlier metrics file, to carry over a failed run.
     public static func lastSuccess(inPrometheusText text: String) -> Double? {
-        for line in text.split(separator: "\n") where line.hasPrefix("idcsync_reconcile_last_success_timestamp_seconds ") {
+        for line in text.split(separator: "\n") where line.hasPrefix("idcsync_reconcile_last_success_timestamp_seconds ")
+            || line.hasPrefix("idcsync_reconcile_last_success_timestamp_seconds{") {
             return line.split(separator: " ").last.flatMap { Double($0) }
         }
         return nil
