@@ -58,7 +58,7 @@ public enum ReconcileRenderer {
         if let selection = report.shard {
             lines.append("shard \(selection.shard): \(selection.targets) target\(selection.targets == 1 ? "" : "s") of \(selection.configTargets)")
         }
-        lines.append("\(report.targets.count) target\(report.targets.count == 1 ? "" : "s"): \(summary). "
+        lines.append("\(report.targets.count) target\(report.targets.count == 1 ? "" : "s")\(summary.isEmpty ? "" : ": " + summary). "
             + "\(formatSeconds(report.durationSeconds)); requests: \(report.awsRequests) to AWS, \(report.oktaRequests) to Okta.")
         return lines.joined(separator: "\n") + "\n"
     }

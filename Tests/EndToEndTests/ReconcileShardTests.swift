@@ -136,6 +136,9 @@ struct ReconcileShardTests {
         let report = try JSONParser.parse(result.stdout)
         #expect(report["targets"] == .array([]))
         #expect(report["shard"]?["targets"] == .int(0))
+        let text = try fleet.workspace.run(["reconcile", "--config", "one.yaml", "--shard", "\(other)/7"], environment: fleet.environment)
+        #expect(text.status == 0, "\(text.stdout)\n\(text.stderr)")
+        #expect(text.stdout.hasPrefix("\nshard \(other)/7: 0 targets of 1\n0 targets. "), "\(text.stdout)")
         let metrics = try fleet.workspace.read("m.prom")
         #expect(metrics.contains("idcsync_reconcile_exit_code{shard=\"\(other)/7\"} 0\n"), "\(metrics)")
         #expect(try await fleet.oktaRequests().isEmpty)
@@ -177,6 +180,7 @@ struct ReconcileShardTests {
             (["--shard", "2"], "--shard 2: expected K/N, e.g. 1/4"),
             (["--shard", "1/0"], "--shard 1/0: N must be between 1 and 1000"),
             (["--shard", "x/4"], "--shard x/4: expected K/N, e.g. 1/4"),
+            (["--shard", "-1/4"], "--shard -1/4: expected K/N, e.g. 1/4"),
             (["--shard", "1/2", "--target", "a1"], "--shard 1/2 and --target a1 cannot be used together"),
             (["--lock-dir", ""], "--lock-dir must name a folder, not \"\""),
             (["--lock-dir", "a-file"], "--lock-dir a-file: it is not a folder"),

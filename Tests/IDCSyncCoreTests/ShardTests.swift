@@ -86,6 +86,18 @@ struct ShardTests {
         #expect(ShardAssignment.shard(ofKey: "anything", count: 1) == 1)
     }
 
+    @Test func targetsStartOneOrgAfterTheOtherInTurn() {
+        func target(_ name: String, _ org: String?) -> Target {
+            Target(name: name, okta: org.map { OktaConfig(orgUrl: "https://\($0).okta.com", appId: "0oa1") })
+        }
+        let grouped = [target("a1", "a"), target("a2", "a"), target("a3", "a"), target("b1", "b"), target("plain", nil),
+                       target("b2", "b"), target("c1", "c")]
+        #expect(ShardAssignment.startOrder(grouped) == [0, 3, 4, 6, 1, 5, 2])
+        #expect(ShardAssignment.startOrder([]) == [])
+        let fleetOrder = ShardAssignment.startOrder(Self.fleet)
+        #expect(fleetOrder.sorted() == Array(Self.fleet.indices), "every target starts once")
+    }
+
     @Test func shardFlagValues() {
         #expect(Shard.parse("2/4") == .success(Shard(index: 2, count: 4)!))
         #expect(Shard.parse("1/1") == .success(Shard(index: 1, count: 1)!))

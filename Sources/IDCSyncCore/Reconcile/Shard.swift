@@ -101,6 +101,32 @@ public enum ShardAssignment {
         targets.filter { self.shard(of: $0, count: shard.count) == shard.index }
     }
 
+    /// The order to start targets in: one of each org in turn (orgs in order of first appearance),
+    /// then the next of each. A target waiting for its org's rate-limit reset holds one of the run's
+    /// `--parallel` slots, so a config that lists one org's targets together would otherwise fill
+    /// every slot with that org's waiters while the other orgs' budgets sit unused.
+    public static func startOrder(_ targets: [Target]) -> [Int] {
+        var queues: [[Int]] = []
+        var queueOf: [String: Int] = [:]
+        for (index, target) in targets.enumerated() {
+            let key = key(of: target)
+            if let queue = queueOf[key] {
+                queues[queue].append(index)
+            } else {
+                queueOf[key] = queues.count
+                queues.append([index])
+            }
+        }
+        var order: [Int] = []
+        order.reserveCapacity(targets.count)
+        var round = 0
+        while order.count < targets.count {
+            for queue in queues where round < queue.count { order.append(queue[round]) }
+            round += 1
+        }
+        return order
+    }
+
     static func orgHost(_ url: String) -> String? {
         guard let scheme = url.firstRange(of: "://") else { return nil }
         var authority = url[scheme.upperBound...].prefix { !"/?#".contains($0) }.lowercased()

@@ -53,11 +53,13 @@ public enum Reconcile {
         let started = context.now
         let instances = InstanceChecks(config: config, apply: options.apply, context: context)
         var reports = [ReconcileTargetReport?](repeating: nil, count: targets.count)
+        // Started one org after the other in turn; reported in the config's order.
+        let order = ShardAssignment.startOrder(targets)
         await withTaskGroup(of: (Int, ReconcileTargetReport).self) { group in
             var next = 0
             func startNext() {
-                guard next < targets.count else { return }
-                let index = next
+                guard next < order.count else { return }
+                let index = order[next]
                 let target = targets[index]
                 next += 1
                 group.addTask {

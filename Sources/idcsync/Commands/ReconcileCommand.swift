@@ -21,7 +21,7 @@ struct ReconcileCommand: AsyncParsableCommand {
           idcsync reconcile --apply --metrics-file /var/lib/node_exporter/textfile/idcsync.prom
           idcsync reconcile --output json --parallel 16 | jq '.targets[] | select(.state != "in-sync")'
           idcsync reconcile --shard 2/4 --output json
-          JOB_COMPLETION_INDEX=1 JOB_COMPLETIONS=4 idcsync reconcile --lock-dir /tmp/idcsync-locks   (what an Indexed Job's pod 1 of 4 runs: shard 2/4)
+          JOB_COMPLETION_INDEX=1 JOB_COMPLETIONS=4 idcsync reconcile --lock-dir /tmp/idcsync-locks   # an Indexed Job pod: shard 2/4
           idcsync reconcile --config /etc/idcsync/idcsync.yaml --lock-dir /run/idcsync/locks --metrics-file /metrics/idcsync.prom
         """
     )
@@ -45,7 +45,8 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to save each Okta app as read before --apply writes it (default: okta.backupDir, else idcsync-backups next to the config).", valueName: "dir"))
     var backupDir: String?
 
-    @Option(name: .long, help: ArgumentHelp("Run only part K of N of the targets (1-based, e.g. 2/4); all the targets of one Okta org are in one part. Default: JOB_COMPLETION_INDEX + 1 of JOB_COMPLETIONS when both are set, else every target.", valueName: "K/N"))
+    // .unconditional: "-1/4" is a (wrong) value to explain, not an unknown option.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Run only part K of N of the targets (1-based, e.g. 2/4); all the targets of one Okta org are in one part. Default: JOB_COMPLETION_INDEX + 1 of JOB_COMPLETIONS when both are set, else every target.", valueName: "K/N"))
     var shard: String?
 
     @Option(name: .long, help: ArgumentHelp("Where to keep the reconcile lock files (default: .idcsync-locks next to the config; give a writable folder when the config's is read-only).", valueName: "dir"))
