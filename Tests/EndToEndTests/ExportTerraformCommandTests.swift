@@ -255,4 +255,19 @@ struct ExportTerraformCommandTests {
         #expect(usage.stderr.contains("--force applies to --out"), "\(usage.stderr)")
         try await expectOnlyReads(world)
     }
+
+    /// The examples in `--help` parse, as README's lines do (DocumentedCommandsTests).
+    @Test func theHelpExamplesParse() throws {
+        let workspace = try Workspace()
+        for command in [["export"], ["export", "terraform"]] {
+            let help = try workspace.run(command + ["--help"])
+            #expect(help.status == 0)
+            let examples = help.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("idcsync ") }
+            #expect(examples.count >= 2, "\(command) --help: \(help.stdout)")
+            for line in examples {
+                let words = line.split(separator: " ").map(String.init).dropFirst().prefix { $0 != "|" && $0 != ">" }
+                #expect(parseFailure(Array(words)) == nil, "\(line): \(parseFailure(Array(words)) ?? "")")
+            }
+        }
+    }
 }
