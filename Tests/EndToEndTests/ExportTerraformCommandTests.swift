@@ -270,4 +270,39 @@ struct ExportTerraformCommandTests {
             }
         }
     }
+
+    /// The settings are what `okta apply` then writes: the slots as planned, every other key exactly
+    /// as read (a number with a trailing zero, a null, text that looks like a template).
+    @Test func theSettingsAreWhatOktaApplyWrites() async throws {
+        let world = try await SandboxWorld.make(extraRegions: ["ap-northeast-3"], addOsaka: false)
+        var app = try await world.okta.app("0oaidc1")
+        var settings = try #require(app.value(at: ["settings", "app"])?.objectValue)
+        settings["sessionDuration"] = .number("3600.0")
+        settings["relayState"] = .null
+        settings["roleValuePattern"] = "arn:aws:iam::${accountid}:role/${role} %{x}"
+        app.set(.object(settings), at: ["settings", "app"])
+        // The fake knows only the keys of its app definition: add these three to it.
+        let known = try await world.okta.control("GET", "/_fake/definitions")["amazon_aws_sso"]?.arrayValue ?? []
+        _ = try await world.okta.control("POST", "/_fake/definitions", .object([
+            "amazon_aws_sso": .array(known + ["sessionDuration", "relayState", "roleValuePattern"]),
+        ]))
+        _ = try await world.okta.control("POST", "/_fake/apps", app)
+        try await world.okta.clearRequests()
+
+        let directory = world.workspace.url.appendingPathComponent("tf")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let export = try world.workspace.run(["export", "terraform", "--out", "tf"], environment: world.environment)
+        #expect(export.status == 0, "\(export.stderr)")
+        try await expectOnlyReads(world)
+        let exported = try parse([directory.appendingPathComponent("okta.tf")])
+        let heredoc = try #require(resources(exported["okta.tf"])["okta_app_saml_app_settings.idcsync"]?["settings"]?["heredoc"])
+        #expect(heredoc != .object(settings), "the plan fills Osaka's slots")
+        #expect(try await world.okta.app("0oaidc1").value(at: ["settings", "app"]) == .object(settings), "export wrote nothing")
+
+        let apply = try world.workspace.run(["okta", "apply", "--yes"], environment: world.environment)
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let applied = try await world.okta.app("0oaidc1").value(at: ["settings", "app"])
+        #expect(applied == heredoc, "exported: \(heredoc)\napplied: \(String(describing: applied))")
+        #expect(try world.workspace.read("tf/okta.tf").contains("\"sessionDuration\": 3600.0,"))
+    }
 }
