@@ -9,12 +9,13 @@ public enum ExportRenderer {
     }
 
     public static func json(_ export: TerraformExport, written: [String]?, diagnostics: [Diagnostic]) -> JSONValue {
-        .object([
+        var providers: JSONObject = ["aws": .object(["source": "hashicorp/aws", "version": .string(TerraformExporter.awsProviderVersion)])]
+        if export.files.contains(where: { $0.name == "okta.tf" }) {
+            providers["okta"] = .object(["source": "okta/okta", "version": .string(TerraformExporter.oktaProviderVersion)])
+        }
+        return .object([
             "terraformVersion": .string(TerraformExporter.terraformVersion),
-            "providers": .object([
-                "aws": .object(["source": "hashicorp/aws", "version": .string(TerraformExporter.awsProviderVersion)]),
-                "okta": .object(["source": "okta/okta", "version": .string(TerraformExporter.oktaProviderVersion)]),
-            ]),
+            "providers": .object(providers),
             "files": .array(export.files.map { .object(["name": .string($0.name), "contents": .string($0.contents)]) }),
             "resources": .array(export.resources.map { resource in
                 .object([

@@ -305,4 +305,26 @@ struct ExportTerraformCommandTests {
         #expect(applied == heredoc, "exported: \(heredoc)\napplied: \(String(describing: applied))")
         #expect(try world.workspace.read("tf/okta.tf").contains("\"sessionDuration\": 3600.0,"))
     }
+
+    /// Without okta in the config there is no okta.tf; a Region the config leaves out of
+    /// instance.regions is not exported, and the export says so.
+    @Test func aRegionLeftOutOfTheConfigIsNamedAndOktaIsOptional() async throws {
+        let world = try await SandboxWorld.make()
+        try world.workspace.write("aws-only.yaml", """
+            instance:
+              primaryRegion: ap-northeast-1
+              regions: [ap-northeast-1]
+            kms:
+              delegatedAdministrators: []
+            """)
+        let result = try world.workspace.run(["export", "terraform", "--config", "aws-only.yaml", "--output", "json"], environment: world.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("ap-northeast-3 has an IAM Identity Center Region or a key replica but is not in instance.regions"), "\(result.stderr)")
+        let document = try JSONParser.parse(Array(result.stdout.utf8))
+        #expect(document["files"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" } == ["aws.tf", "key-policy.json"])
+        #expect(document["providers"]?["okta"] == nil)
+        #expect(document["resources"]?.arrayValue?.map { $0["address"]?.stringValue ?? "" } == ["aws_kms_key.idcsync"])
+        #expect(try await world.okta.requestLines().isEmpty)
+        try await expectOnlyReads(world)
+    }
 }

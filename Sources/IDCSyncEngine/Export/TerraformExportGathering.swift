@@ -26,6 +26,14 @@ public enum TerraformExportGathering {
                 replicaExists: world.primaryKey.replicas.contains { $0.region == region.name })
         }
 
+        let desiredNames = Set(desired.map(\.name))
+        let left = Set(world.enabledRegions.map(\.name) + world.primaryKey.replicas.map(\.region)).subtracting(desiredNames).sorted()
+        if !left.isEmpty {
+            diagnostics.append(Diagnostic(.warning, code: "export.regions-left-out",
+                "\(left.joined(separator: ", ")) \(left.count == 1 ? "has" : "have") an IAM Identity Center Region or a key replica but \(left.count == 1 ? "is" : "are") not in instance.regions, so the export leaves \(left.count == 1 ? "it" : "them") out; add \(left.count == 1 ? "it" : "them") to instance.regions to export \(left.count == 1 ? "it" : "them")",
+                field: "instance.regions"))
+        }
+
         var okta: TerraformExportInput.OktaApp?
         var tiles: [TerraformExportInput.Tile] = []
         if effective.okta != nil {
