@@ -137,6 +137,30 @@ struct OwnershipCommandTests {
         #expect(try await writes(world).isEmpty)
     }
 
+    @Test func tilesOwnedByTerraformAreReportedWithTheirAddressAndNeverWritten() async throws {
+        let world = try await SandboxWorld.make()
+        try await world.okta.seedGroups("0oaidc1", ["00gengineers"])
+        try writeConfig(world, okta: Self.terraform + "\n  tiles: {enabled: true}")
+        try await world.okta.clearRequests()
+
+        let plan = try run(world, ["okta", "tiles", "plan"])
+        #expect(plan.status == 2, "\(plan.stdout)\n\(plan.stderr)")
+        #expect(plan.stderr.contains("okta.owner is terraform: terraform apply would create okta_app_bookmark.portal_ap_northeast_3 (https://"), "\(plan.stderr)")
+        #expect(plan.stderr.contains(" assigned 00gengineers (`idcsync export terraform` writes the tiles)"))
+        let check = try run(world, ["reconcile", "--metrics-file", "idcsync.prom"])
+        #expect(check.status == 2, "\(check.stdout)\n\(check.stderr)")
+        #expect(check.stdout.contains("okta tiles: 1 step needed (fix: terraform apply, okta_app_bookmark.portal_*)"))
+        let metrics = try String(contentsOf: world.workspace.url.appendingPathComponent("idcsync.prom"), encoding: .utf8)
+        #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_tiles\",owner=\"terraform\"} 1\n"))
+        let apply = try run(world, ["reconcile", "--apply"])
+        #expect(apply.status == 64, "\(apply.stdout)\n\(apply.stderr)")
+        #expect(apply.stdout.contains("okta.owner is terraform: idcsync does not write the Okta dashboard tiles (Bookmark apps) of the Regions"))
+        let doctor = try run(world, ["doctor"])
+        #expect(doctor.stdout.contains("okta_app_bookmark.portal_ap_northeast_3"), "\(doctor.stdout)")
+        #expect(try await writes(world).isEmpty)
+        #expect(try await world.okta.apps().filter { $0["name"] == "bookmark" }.isEmpty)
+    }
+
     // MARK: kms.owner: terraform
 
     @Test func keysOwnedByTerraformAreNeverWritten() async throws {
