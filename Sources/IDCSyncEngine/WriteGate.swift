@@ -36,3 +36,12 @@ public enum WriteGate {
         return Result(ending: .written, done: try await write())
     }
 }
+
+extension WriteGate {
+    /// Refuses, before anything is sent, a write to any part Terraform owns (`owner: terraform`):
+    /// a configuration error naming each part, its owner and what to run instead.
+    public static func requireOwned(_ parts: [OwnedPart], target: Target, configFile: String) throws(IDCSyncError) {
+        let refusals = Ownership.refusals(parts, in: target, configFile: configFile)
+        guard refusals.isEmpty else { throw IDCSyncError(.configuration, refusals) }
+    }
+}

@@ -11,6 +11,7 @@ public enum ReconcileRenderer {
             switch target.state {
             case .inSync: state = style.green("in sync")
             case .fixed: state = style.green("fixed")
+            case .drift where target.refused: state = style.red("drift in parts Terraform owns, not written (exit \(exitCode(target.outcome)))")
             case .drift: state = style.yellow("drift")
             case .error: state = style.red("error (exit \(exitCode(target.outcome)))")
             }
@@ -20,9 +21,10 @@ public enum ReconcileRenderer {
                 let what: String
                 switch check.state {
                 case .matches: what = "matches"
-                case .drift: what = style.yellow("drift: " + (check.difference?.summary ?? "")) + " (fix: --apply)"
+                case .drift: what = style.yellow("drift: " + (check.difference?.summary ?? "")) + " (fix: \(fix(check.owner, check.isPrimary ? TerraformAddress.primaryKey : replicaAddress(check.region))))"
                 case .fixed: what = style.green("fixed") + " (was: " + (check.difference?.summary ?? "") + ")"
-                case .missingReplica: what = style.yellow("no replica key") + " (fix: idcsync regions add \(check.region))"
+                case .missingReplica:
+                    what = style.yellow("no replica key") + " (fix: " + (check.owner == .terraform ? "terraform apply with \(replicaAddress(check.region))" : "idcsync regions add \(check.region)") + ")"
                 }
                 lines.append("  key policy \(check.region)\(role): \(what)")
             }
@@ -30,7 +32,7 @@ public enum ReconcileRenderer {
                 let app = "okta app \(okta.appId)" + (okta.appLabel.map { " \"\($0)\"" } ?? "")
                 switch okta.state {
                 case .inSync: lines.append("  \(app): slots in sync")
-                case .drift: lines.append("  \(app): " + style.yellow("\(okta.changes.count) slot change\(okta.changes.count == 1 ? "" : "s") needed") + " (fix: --apply)")
+                case .drift: lines.append("  \(app): " + style.yellow("\(okta.changes.count) slot change\(okta.changes.count == 1 ? "" : "s") needed") + " (fix: \(fix(okta.owner, TerraformAddress.oktaAppSettings)))")
                 case .fixed: lines.append("  \(app): " + style.green("\(okta.changes.count) slot change\(okta.changes.count == 1 ? "" : "s") written and read back") + (okta.backup.map { " (backup \($0))" } ?? ""))
                 }
                 for slot in okta.changes {
@@ -40,7 +42,7 @@ public enum ReconcileRenderer {
             if let tiles = target.tiles {
                 switch tiles.state {
                 case .inSync: lines.append("  okta tiles: in place")
-                case .drift: lines.append("  okta tiles: " + style.yellow("\(tiles.steps.count) step\(tiles.steps.count == 1 ? "" : "s") needed") + " (fix: --apply)")
+                case .drift: lines.append("  okta tiles: " + style.yellow("\(tiles.steps.count) step\(tiles.steps.count == 1 ? "" : "s") needed") + " (fix: \(fix(tiles.owner, "okta_app_bookmark.portal_*")))")
                 case .fixed: lines.append("  okta tiles: " + style.green("\(tiles.steps.count) step\(tiles.steps.count == 1 ? "" : "s") done"))
                 }
                 for step in tiles.steps { lines.append("    \(step)") }
@@ -95,6 +97,7 @@ public enum ReconcileRenderer {
                     "missing": .strings(check.difference?.missing ?? []),
                     "extra": .strings(check.difference?.extra ?? []),
                     "different": .strings(check.difference?.different ?? []),
+                    "owner": .string(check.owner.rawValue),
                 ])
             }),
             "okta": target.okta.map { okta in
@@ -110,13 +113,23 @@ public enum ReconcileRenderer {
                     }),
                     "foreignSlots": .array(okta.foreign.map { .int($0.number) }),
                     "backup": okta.backup.map(JSONValue.string) ?? .null,
+                    "owner": .string(okta.owner.rawValue),
                 ])
             } ?? .null,
-            "tiles": target.tiles.map { .object(["state": .string($0.state.rawValue), "steps": .strings($0.steps)]) } ?? .null,
+            "tiles": target.tiles.map { .object(["state": .string($0.state.rawValue), "steps": .strings($0.steps), "owner": .string($0.owner.rawValue)]) } ?? .null,
             "durationSeconds": .number(DecimalText.threeDecimals(target.durationSeconds)),
             "oktaRequests": .int(target.oktaRequests),
             "diagnostics": DiagnosticsRenderer.json(target.diagnostics),
         ])
+    }
+
+    /// How a part's drift is fixed: `--apply`, or Terraform at this address when it owns the part.
+    static func fix(_ owner: Owner, _ address: String) -> String {
+        owner == .terraform ? "terraform apply, \(address)" : "--apply"
+    }
+
+    static func replicaAddress(_ region: String) -> String {
+        (try? Region.parse(region).get()).map(TerraformAddress.replicaKey) ?? "aws_kms_replica_key"
     }
 
     static func formatSeconds(_ value: Double) -> String {

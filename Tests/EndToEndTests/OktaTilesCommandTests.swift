@@ -100,7 +100,7 @@ struct OktaTilesCommandTests {
         #expect(reconcile.status == 2, "\(reconcile.stdout)\n\(reconcile.stderr)")
         #expect(try JSONParser.parse(reconcile.stdout)["targets"]?.arrayValue?.first?["tiles"]?["state"] == "drift")
         let metrics = try String(contentsOf: world.workspace.url.appendingPathComponent("m.prom"), encoding: .utf8)
-        #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_tiles\"} 1\n"))
+        #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_tiles\",owner=\"idcsync\"} 1\n"))
         let fixed = try world.workspace.run(["reconcile", "--apply"], environment: world.environment)
         #expect(fixed.status == 0, "\(fixed.stdout)\n\(fixed.stderr)")
         #expect(try await tiles(world).count == 1)

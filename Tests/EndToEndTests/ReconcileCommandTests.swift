@@ -38,8 +38,8 @@ struct ReconcileCommandTests {
         #expect(result.stdout.contains("requests: 7 to AWS, 1 to Okta."))
 
         let metrics = try String(contentsOf: world.workspace.url.appendingPathComponent("idcsync.prom"), encoding: .utf8)
-        #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"key_policy\"} 0\n"))
-        #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_slots\"} 0\n"))
+        #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"key_policy\",owner=\"idcsync\"} 0\n"))
+        #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_slots\",owner=\"idcsync\"} 0\n"))
         #expect(metrics.contains("idcsync_reconcile_target_ok{target=\"default\"} 1\n"))
         #expect(metrics.contains("idcsync_reconcile_requests{service=\"aws\"} 7\n"))
         #expect(metrics.contains("idcsync_reconcile_requests{service=\"okta\"} 1\n"))
@@ -76,8 +76,8 @@ struct ReconcileCommandTests {
         #expect(!(try await world.aws.requestLines()).contains { $0.contains("PutKeyPolicy") })
         #expect(try await world.okta.requestLines() == ["GET /api/v1/apps/0oaidc1"])
         let driftMetrics = try String(contentsOf: world.workspace.url.appendingPathComponent("idcsync.prom"), encoding: .utf8)
-        #expect(driftMetrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"key_policy\"} 1\n"))
-        #expect(driftMetrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_slots\"} 1\n"))
+        #expect(driftMetrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"key_policy\",owner=\"idcsync\"} 1\n"))
+        #expect(driftMetrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_slots\",owner=\"idcsync\"} 1\n"))
 
         let fix = try world.workspace.run(["reconcile", "--apply", "--metrics-file", "idcsync.prom"], environment: world.environment)
         #expect(fix.status == 0, "\(fix.stdout)\n\(fix.stderr)")
@@ -88,7 +88,7 @@ struct ReconcileCommandTests {
         #expect(putPolicies == ["kms:PutKeyPolicy@ap-northeast-3"])
         #expect(try await world.okta.app("0oaidc1").slot(cleared) == OktaFake.acs("ap-northeast-3", "dualstack"))
         let fixedMetrics = try String(contentsOf: world.workspace.url.appendingPathComponent("idcsync.prom"), encoding: .utf8)
-        #expect(fixedMetrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"key_policy\"} 0\n"))
+        #expect(fixedMetrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"key_policy\",owner=\"idcsync\"} 0\n"))
 
         let again = try world.workspace.run(["reconcile"], environment: world.environment)
         #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
@@ -115,7 +115,7 @@ struct ReconcileCommandTests {
             #expect(result.status == 0, "\(arguments): \(result.stdout)\n\(result.stderr)")
             #expect(result.stdout.contains("default: in sync"), "\(result.stdout)")
             let metrics = try String(contentsOf: world.workspace.url.appendingPathComponent("idcsync.prom"), encoding: .utf8)
-            #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_slots\"} 0\n"), "\(metrics)")
+            #expect(metrics.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_slots\",owner=\"idcsync\"} 0\n"), "\(metrics)")
             #expect(metrics.contains("idcsync_reconcile_target_ok{target=\"default\"} 1\n"))
         }
         #expect(try await world.okta.requestLines() == ["GET /api/v1/apps/0oaidc1", "GET /api/v1/apps/0oaidc1"], "no PUT")
@@ -150,7 +150,7 @@ struct ReconcileCommandTests {
         #expect(aws.filter { $0.hasPrefix("kms:GetKeyPolicy") }.count == 2, "\(aws)")
         let metrics = try String(contentsOf: world.workspace.url.appendingPathComponent("m.prom"), encoding: .utf8)
         #expect(metrics.contains("idcsync_reconcile_target_ok{target=\"gone\"} 0\n"))
-        #expect(metrics.contains("idcsync_reconcile_drift{target=\"partner\",kind=\"okta_slots\"} 1\n"))
+        #expect(metrics.contains("idcsync_reconcile_drift{target=\"partner\",kind=\"okta_slots\",owner=\"idcsync\"} 1\n"))
         #expect(!metrics.contains("idcsync_reconcile_drift{target=\"gone\""))
         // A failed run keeps the last success of an earlier one.
         #expect(!metrics.contains("idcsync_reconcile_last_success_timestamp_seconds"))

@@ -128,6 +128,20 @@ struct VPNCommandTests {
         #expect(changed.stdout.contains("requires a new endpoint to change clientCidr (10.100.0.0/22 → 10.200.0.0/22)"))
     }
 
+    @Test func aTerraformOwnedOktaAppIsNotWrittenAndNothingElseIsEither() async throws {
+        let world = try await setUp()
+        try world.workspace.write("idcsync.yaml", world.config().replacingOccurrences(of: "okta: {orgUrl: \"\(world.okta.url)\"}",
+                                                                                     with: "okta: {orgUrl: \"\(world.okta.url)\", owner: terraform}"))
+        let apply = try world.workspace.run(["vpn", "apply", "--yes"], environment: world.environment)
+        #expect(apply.status == 64, "\(apply.stdout)\n\(apply.stderr)")
+        #expect(apply.stderr.contains("okta.owner is terraform: idcsync does not write the Okta Client VPN app 0oavpn1 (its port setting); change it in your Terraform configuration and run `terraform apply`, or set okta.owner: idcsync to hand it back"))
+        #expect(try await writes(world).isEmpty, "refused before any write")
+        #expect(try await world.okta.requestLines().allSatisfy { $0.hasPrefix("GET ") })
+        #expect(try await world.okta.app("0oavpn1").value(at: ["settings", "app", "port"]) == "443")
+        #expect(!FileManager.default.fileExists(atPath: world.workspace.url.appendingPathComponent("client-vpn.ovpn").path))
+        #expect(!FileManager.default.fileExists(atPath: world.workspace.url.appendingPathComponent("idcsync-backups").path))
+    }
+
     @Test func everyBrokenRuleIsAConfigurationErrorAndNothingIsWritten() async throws {
         let world = try await setUp()
         let tiny = try world.aws.boto("ec2", "create_subnet", region: "ap-northeast-1",

@@ -95,6 +95,39 @@ struct ReconcileReportTests {
         expectGolden(JSONWriter.pretty(ReconcileRenderer.json(report, exitCode: exitCode)), "reconcile.json")
     }
 
+    @Test func driftCarriesItsOwnerAndARefusedApplyIsAConfigurationError() {
+        var terraform = Self.drifted
+        terraform.name = "tf"
+        for index in terraform.keyPolicies.indices { terraform.keyPolicies[index].owner = .terraform }
+        terraform.okta?.owner = .terraform
+        terraform.tiles = TilesCheck(state: .inSync, steps: [], owner: .terraform)
+        let text = ReconcileMetrics.prometheus(Self.report([Self.inSync, terraform]), lastSuccess: nil, exitCode: exitCode)
+        #expect(text.contains("idcsync_reconcile_drift{target=\"prod\",kind=\"key_policy\",owner=\"idcsync\"} 0\n"))
+        #expect(text.contains("idcsync_reconcile_drift{target=\"prod\",kind=\"okta_slots\",owner=\"idcsync\"} 0\n"))
+        #expect(text.contains("idcsync_reconcile_drift{target=\"tf\",kind=\"key_policy\",owner=\"terraform\"} 1\n"))
+        #expect(text.contains("idcsync_reconcile_drift{target=\"tf\",kind=\"okta_slots\",owner=\"terraform\"} 1\n"))
+        #expect(text.contains("idcsync_reconcile_drift{target=\"tf\",kind=\"okta_tiles\",owner=\"terraform\"} 0\n"))
+        #expect(terraform.outcome == .changes, "without --apply, Terraform's drift is drift")
+        terraform.refused = true
+        #expect(terraform.state == .drift && terraform.outcome == .misconfigured)
+        let refused = ReconcileMetrics.prometheus(Self.report([terraform]), lastSuccess: nil, exitCode: exitCode)
+        #expect(refused.contains("idcsync_reconcile_target_exit_code{target=\"tf\"} 64\n"))
+        #expect(refused.contains("idcsync_reconcile_target_ok{target=\"tf\"} 1\n"), "the target was checked without error")
+        #expect(Self.report([Self.inSync, terraform]).outcome == .misconfigured)
+        let rendered = ReconcileRenderer.text(Self.report([terraform]), style: Style(enabled: false), exitCode: exitCode)
+        #expect(rendered.contains("tf: drift in parts Terraform owns, not written (exit 64)"))
+        #expect(rendered.contains("(fix: terraform apply, aws_kms_replica_key.ap_northeast_3)"))
+        #expect(rendered.contains("(fix: terraform apply, okta_app_saml_app_settings.idcsync)"))
+        let json = ReconcileRenderer.json(Self.report([terraform]), exitCode: exitCode)
+        let target = json["targets"]?.arrayValue?.first
+        #expect(target?["exitCode"] == .int(64))
+        #expect(target?["keyPolicies"]?.arrayValue?.map { $0["owner"] } == [.string("terraform"), .string("terraform")])
+        #expect(target?["okta"]?["owner"] == .string("terraform"))
+        #expect(target?["tiles"]?["owner"] == .string("terraform"))
+        // Every sample line stays `name{labels} value`.
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") { #expect(line.split(separator: " ").count == 2, "\(line)") }
+    }
+
     @Test func decimalsNeverDependOnTheLocale() {
         #expect(DecimalText.threeDecimals(1.2345) == "1.235" || DecimalText.threeDecimals(1.2345) == "1.234")
         #expect(DecimalText.threeDecimals(0) == "0.000")

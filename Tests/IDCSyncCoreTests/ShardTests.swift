@@ -159,7 +159,7 @@ struct ShardTests {
         let samples = metrics.split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(samples.count == 10, "\(metrics)")
         for sample in samples { #expect(sample.hasPrefix("idcsync_reconcile_") && sample.contains("{shard=\"2/4\""), "\(sample)") }
-        #expect(metrics.contains("idcsync_reconcile_drift{shard=\"2/4\",target=\"prod\",kind=\"okta_slots\"} 0\n"))
+        #expect(metrics.contains("idcsync_reconcile_drift{shard=\"2/4\",target=\"prod\",kind=\"okta_slots\",owner=\"idcsync\"} 0\n"))
         #expect(metrics.contains("idcsync_reconcile_exit_code{shard=\"2/4\"} 0\n"))
         #expect(metrics.contains("idcsync_reconcile_requests{shard=\"2/4\",service=\"okta\"} 1\n"))
         #expect(ReconcileMetrics.lastSuccess(inPrometheusText: metrics) == 1_763_700_000)

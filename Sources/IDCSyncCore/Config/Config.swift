@@ -74,10 +74,13 @@ public struct InstanceConfig: Sendable, Equatable {
     public var enabledBeforeFebruary2026: Bool?
     /// URL templates for hosts AWS does not document in the instance's partition.
     public var urlTemplates: [URLVariant: String]
+    /// Who writes the instance's additional Regions (AddRegion / RemoveRegion).
+    public var owner: Owner
 
     public init(arn: InstanceARN? = nil, accountId: AccountID? = nil, primaryRegion: Region? = nil,
                 identityStoreId: IdentityStoreID? = nil, tenantId: String? = nil, customAlias: String? = nil,
-                regions: [Region]? = nil, enabledBeforeFebruary2026: Bool? = nil, urlTemplates: [URLVariant: String] = [:]) {
+                regions: [Region]? = nil, enabledBeforeFebruary2026: Bool? = nil, urlTemplates: [URLVariant: String] = [:],
+                owner: Owner = .idcsync) {
         self.arn = arn
         self.accountId = accountId
         self.primaryRegion = primaryRegion
@@ -87,6 +90,7 @@ public struct InstanceConfig: Sendable, Equatable {
         self.regions = regions
         self.enabledBeforeFebruary2026 = enabledBeforeFebruary2026
         self.urlTemplates = urlTemplates
+        self.owner = owner
     }
 
     /// The instance's Regions, primary first then by name; the primary alone when no list is given.
@@ -119,10 +123,12 @@ public struct KMSConfig: Sendable, Equatable {
     public var managedApplications: Bool
     public var controlTower: Bool
     public var customWorkflowRoles: [PrincipalARN]
+    /// Who writes the keys' policies and creates the replica keys.
+    public var owner: Owner
 
     public init(keyArn: KeyARN? = nil, keyAdministrators: [PrincipalARN] = [], delegatedAdministrators: DelegatedAdministrators = .auto,
                 adminPermissionSets: [String] = ["*"], adminRoles: [AdminRole] = [], pinned: Bool = false, organizationId: OrganizationID? = nil,
-                managedApplications: Bool = false, controlTower: Bool = false, customWorkflowRoles: [PrincipalARN] = []) {
+                managedApplications: Bool = false, controlTower: Bool = false, customWorkflowRoles: [PrincipalARN] = [], owner: Owner = .idcsync) {
         self.keyArn = keyArn
         self.keyAdministrators = keyAdministrators
         self.delegatedAdministrators = delegatedAdministrators
@@ -133,6 +139,7 @@ public struct KMSConfig: Sendable, Equatable {
         self.managedApplications = managedApplications
         self.controlTower = controlTower
         self.customWorkflowRoles = customWorkflowRoles
+        self.owner = owner
     }
 }
 
@@ -166,10 +173,12 @@ public struct OktaConfig: Sendable, Equatable {
     public var rateLimitMaxWaitSeconds: Int
     /// Where backups of apps are written before every write (relative paths: to the config file).
     public var backupDir: String
+    /// Who writes the Okta apps idcsync manages (the IdC app's settings, the tiles, the Client VPN app).
+    public var owner: Owner
 
     public init(orgUrl: String? = nil, appId: String? = nil, auth: Auth = .ssws(tokenFile: nil), acsVariants: [ACSVariant] = [.ipv4, .dualStack],
                 foreignUrls: ForeignURLs = .keep, slotKeys: SlotKeys = .auto, tiles: TilesConfig? = nil,
-                timeoutSeconds: Int = 30, rateLimitMaxWaitSeconds: Int = 120, backupDir: String = "idcsync-backups") {
+                timeoutSeconds: Int = 30, rateLimitMaxWaitSeconds: Int = 120, backupDir: String = "idcsync-backups", owner: Owner = .idcsync) {
         self.orgUrl = orgUrl
         self.appId = appId
         self.auth = auth
@@ -180,6 +189,7 @@ public struct OktaConfig: Sendable, Equatable {
         self.timeoutSeconds = timeoutSeconds
         self.rateLimitMaxWaitSeconds = rateLimitMaxWaitSeconds
         self.backupDir = backupDir
+        self.owner = owner
     }
 }
 

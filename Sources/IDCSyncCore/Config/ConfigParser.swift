@@ -9,11 +9,11 @@ public enum ConfigParser {
     static let sections: [String: [String]] = [
         "": ["instance", "kms", "okta", "aws", "vpn", "bookmarks", "targets"],
         "instance": ["arn", "accountId", "primaryRegion", "identityStoreId", "tenantId", "customAlias", "regions",
-                     "enabledBeforeFebruary2026", "urlTemplates"],
+                     "enabledBeforeFebruary2026", "urlTemplates", "owner"],
         "kms": ["keyArn", "keyAdministrators", "delegatedAdministrators", "adminPermissionSets", "adminRoles", "pinned",
-                "organizationId", "managedApplications", "controlTower", "customWorkflowRoles"],
+                "organizationId", "managedApplications", "controlTower", "customWorkflowRoles", "owner"],
         "okta": ["orgUrl", "appId", "auth", "acsVariants", "foreignUrls", "slotKeys", "tiles", "timeoutSeconds",
-                 "rateLimitMaxWaitSeconds", "backupDir"],
+                 "rateLimitMaxWaitSeconds", "backupDir", "owner"],
         "okta.auth": ["mode", "tokenFile", "clientId", "privateKeyFile", "keyId"],
         "okta.tiles": ["enabled", "portal", "label", "note", "primary", "exactGroups"],
         "aws": ["profile", "region"],
@@ -172,6 +172,7 @@ public enum ConfigParser {
                 }
             case "enabledBeforeFebruary2026": instance.enabledBeforeFebruary2026 = reader.bool(pair.value, field: field)
             case "urlTemplates": instance.urlTemplates = readURLTemplates(pair.value, field: field, reader: reader)
+            case "owner": instance.owner = reader.choice(pair.value, field: field, as: Owner.self) ?? .idcsync
             default: break
             }
         }
@@ -295,6 +296,7 @@ public enum ConfigParser {
             case "customWorkflowRoles":
                 kms.customWorkflowRoles = reader.uniqueList(pair.value, field: field, example: "[arn:aws:iam::111122223333:role/MyWorkflow]",
                                                             what: "role", PrincipalARN.parse) ?? []
+            case "owner": kms.owner = reader.choice(pair.value, field: field, as: Owner.self) ?? .idcsync
             default: break
             }
         }
@@ -361,6 +363,7 @@ public enum ConfigParser {
             case "rateLimitMaxWaitSeconds":
                 okta.rateLimitMaxWaitSeconds = readBounded(pair.value, field: field, range: 0...3600, reader: reader) ?? okta.rateLimitMaxWaitSeconds
             case "backupDir": okta.backupDir = reader.string(pair.value, field: field) ?? okta.backupDir
+            case "owner": okta.owner = reader.choice(pair.value, field: field, as: Owner.self) ?? .idcsync
             default: break
             }
         }

@@ -38,6 +38,7 @@ public enum StarterConfig {
           # customAlias: example               # the access portal alias, if you set one (no API returns it)
           # regions: [ap-northeast-1, ap-northeast-3]   # offline use only; otherwise ListRegions is the truth
           # enabledBeforeFebruary2026: true    # read from the Okta app's default ACS URL when not set
+          # owner: idcsync                     # or terraform: idcsync never adds or removes Regions (aws_ssoadmin_region), only reports
 
         kms:
         \(line("keyArn", known.keyArn, example: "arn:aws:kms:ap-northeast-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", comment: "discovered (DescribeInstance)"))
@@ -49,6 +50,7 @@ public enum StarterConfig {
           # managedApplications: false         # AWS managed applications in the organization
           # controlTower: false                # AWS Control Tower (AWSControlTowerExecution role)
           # customWorkflowRoles: []            # roles that call IdC APIs in custom workflows
+          # owner: idcsync                     # or terraform: idcsync never writes key policies or replica keys, only reports
 
         okta:
         \(line("orgUrl", known.oktaOrgURL, example: "https://example.okta.com", comment: "or OKTA_CLIENT_ORGURL"))
@@ -58,6 +60,7 @@ public enum StarterConfig {
           # foreignUrls: keep                  # keep URLs in the slots that this instance does not own; or remove
           # slotKeys: auto                     # or the 17 settings.app key names of "ACS URL1..17", in order
           # tiles: {enabled: true, portal: alternate-ipv4}   # Okta dashboard tiles for the additional Regions (idcsync okta tiles)
+          # owner: idcsync                     # or terraform: idcsync never writes the Okta apps, only reports (see idcsync export terraform)
 
         # aws:
         #   profile: management                # a profile of ~/.aws/config; AWS_PROFILE wins

@@ -21,13 +21,16 @@ public struct KeyPolicyCheck: Sendable, Equatable {
     public var state: State
     /// What differed before any fix; `nil` when the policy matched or there is no key.
     public var difference: PolicyComparison?
+    /// Who writes the policy (`kms.owner`): drift of a Terraform-owned policy is reported, never fixed.
+    public var owner: Owner
 
-    public init(region: String, isPrimary: Bool, keyArn: String?, state: State, difference: PolicyComparison? = nil) {
+    public init(region: String, isPrimary: Bool, keyArn: String?, state: State, difference: PolicyComparison? = nil, owner: Owner = .idcsync) {
         self.region = region
         self.isPrimary = isPrimary
         self.keyArn = keyArn
         self.state = state
         self.difference = difference
+        self.owner = owner
     }
 
     /// Still different from the generated policy after this run.
@@ -51,14 +54,18 @@ public struct OktaSlotsCheck: Sendable, Equatable {
     public var foreign: [SlotPlan.Slot]
     /// The backup of the app as read, when a fix was written.
     public var backup: String?
+    /// Who writes the app (`okta.owner`).
+    public var owner: Owner
 
-    public init(appId: String, appLabel: String?, state: State, changes: [SlotPlan.Slot], foreign: [SlotPlan.Slot], backup: String? = nil) {
+    public init(appId: String, appLabel: String?, state: State, changes: [SlotPlan.Slot], foreign: [SlotPlan.Slot], backup: String? = nil,
+                owner: Owner = .idcsync) {
         self.appId = appId
         self.appLabel = appLabel
         self.state = state
         self.changes = changes
         self.foreign = foreign
         self.backup = backup
+        self.owner = owner
     }
 }
 
@@ -67,10 +74,13 @@ public struct TilesCheck: Sendable, Equatable {
     public var state: OktaSlotsCheck.State
     /// One line per step needed (before any fix).
     public var steps: [String]
+    /// Who writes the tiles (`okta.owner`).
+    public var owner: Owner
 
-    public init(state: OktaSlotsCheck.State, steps: [String]) {
+    public init(state: OktaSlotsCheck.State, steps: [String], owner: Owner = .idcsync) {
         self.state = state
         self.steps = steps
+        self.owner = owner
     }
 }
 
@@ -95,6 +105,9 @@ public struct ReconcileTargetReport: Sendable, Equatable {
     public var failure: Outcome?
     public var durationSeconds: Double
     public var oktaRequests: Int
+    /// `--apply` left a Terraform-owned part's drift unwritten: the target's outcome is a
+    /// configuration error (the config gives the part to Terraform, and Terraform must fix it).
+    public var refused: Bool = false
 
     public init(name: String, instanceArn: String? = nil, keyPolicies: [KeyPolicyCheck] = [], okta: OktaSlotsCheck? = nil,
                 diagnostics: [Diagnostic] = [], failure: Outcome? = nil, durationSeconds: Double = 0, oktaRequests: Int = 0) {
@@ -111,6 +124,11 @@ public struct ReconcileTargetReport: Sendable, Equatable {
     public var keyPolicyDrift: Bool { keyPolicies.contains(where: \.isDrift) }
     public var oktaDrift: Bool { okta?.state == .drift }
     public var tilesDrift: Bool { tiles?.state == .drift }
+    /// A Terraform-owned part differs (missing replicas aside: reconcile never creates keys, whoever owns them).
+    public var terraformDrift: Bool {
+        keyPolicies.contains { $0.owner == .terraform && $0.state == .drift }
+            || (okta?.owner == .terraform && oktaDrift) || (tiles?.owner == .terraform && tilesDrift)
+    }
 
     public var state: State {
         if failure != nil { return .error }
@@ -119,9 +137,11 @@ public struct ReconcileTargetReport: Sendable, Equatable {
         return .inSync
     }
 
-    /// ok in sync or fixed, changes when drift is left, else how it failed.
+    /// ok in sync or fixed, changes when drift is left, misconfigured when `--apply` refused to
+    /// write a Terraform-owned part, else how it failed.
     public var outcome: Outcome {
         if let failure { return failure }
+        if refused { return .misconfigured }
         return state == .drift ? .changes : .ok
     }
 }

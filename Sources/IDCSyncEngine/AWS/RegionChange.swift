@@ -82,6 +82,8 @@ extension RegionsWorkflow {
         }
 
         guard plan.hasWork else { return await result(.nothingToDo, plan.steps) }
+        // Refused before any write, dry run or not, when Terraform owns any part the steps write.
+        try WriteGate.requireOwned(plan.ownedParts, target: target, configFile: config.source)
         if request.dryRun { return await result(.dryRun, plan.steps) }
 
         let lock = try InstanceLock(directory: context.folders.lockDirectory(config: config), instanceId: plan.world.instanceArn.instanceId)

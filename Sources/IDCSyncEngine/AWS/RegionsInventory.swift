@@ -59,6 +59,16 @@ public enum RegionsInventory {
             rows.append(RegionRow(region: name, isPrimary: isPrimary, identityCenter: world.region(name)?.status, key: key?.state,
                                   keyPolicy: comparison, okta: oktaStatus(region: name, view: oktaView, world: world)))
         }
+        if target.kms.owner == .terraform {
+            for row in rows {
+                if let comparison = row.keyPolicy, !comparison.matches {
+                    diagnostics.append(Diagnostic(.note, code: Ownership.driftCode,
+                        Ownership.keyPolicyFix(region: row.region, isPrimary: row.isPrimary, difference: comparison), field: "kms.owner"))
+                } else if row.keyPolicy == nil, !row.isPrimary, row.identityCenter != nil {
+                    diagnostics.append(Diagnostic(.note, code: Ownership.driftCode, Ownership.missingReplicaFix(region: row.region), field: "kms.owner"))
+                }
+            }
+        }
         return RegionsInventoryReport(world: world, rows: rows, oktaAppId: oktaView?.app.id, diagnostics: diagnostics)
     }
 

@@ -23,6 +23,21 @@ public struct RegionChangePlan: Sendable {
     public var config: Config
 
     public var hasWork: Bool { steps.contains { $0.state == .pending } }
+    /// Every part the pending steps write, for the ownership decision.
+    public var ownedParts: [OwnedPart] {
+        var tileRegions: [String] = []
+        for step in tiles?.plan.steps ?? [] {
+            let region: String
+            switch step {
+            case .create(let tile, _, _): region = tile.region.name
+            case .update(_, let name, _), .activate(_, let name), .assign(_, let name, _), .unassign(_, let name, _), .remove(_, let name, _, _): region = name
+            }
+            if !tileRegions.contains(region) { tileRegions.append(region) }
+        }
+        return Ownership.regionChangeParts(steps, action: action, region: region.name, replicaArn: replica?.arn ?? (action == .add ? replicaArn : nil),
+                                           oktaAppId: okta?.world.app.id, tileRegions: tileRegions)
+    }
+
     public var replicaArn: String {
         "arn:\(world.key.partition.arnPrefix):kms:\(region.name):\(world.key.account.value):key/\(world.key.keyId)"
     }

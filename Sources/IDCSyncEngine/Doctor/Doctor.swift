@@ -63,8 +63,14 @@ public enum Doctor {
             var problems = missing.map { "\($0): no replica key" }
             problems += drift.map { "\($0.region): key policy \($0.difference?.summary ?? "differs")" }
             var fixes: [String] = []
-            if !missing.isEmpty { fixes.append(missing.map { "idcsync regions add \($0)" }.joined(separator: "; ")) }
-            if !drift.isEmpty { fixes.append("idcsync reconcile --apply") }
+            let terraform = policies.contains { $0.owner == .terraform }
+            if !missing.isEmpty {
+                fixes.append(missing.map { terraform ? Ownership.missingReplicaFix(region: $0) : "idcsync regions add \($0)" }.joined(separator: "; "))
+            }
+            if !drift.isEmpty {
+                fixes.append(terraform ? drift.map { Ownership.keyPolicyFix(region: $0.region, isPrimary: $0.isPrimary, difference: $0.difference) }.joined(separator: "; ")
+                                       : "idcsync reconcile --apply")
+            }
             return DoctorCheck(id: "replica-keys", title: title, status: .fail, detail: problems.joined(separator: "; "), fix: fixes.joined(separator: "; "))
         }
         let regions = policies.map(\.region).joined(separator: ", ")
@@ -125,7 +131,7 @@ public enum Doctor {
             let missing = changes.compactMap(\.after)
             checks.append(DoctorCheck(id: "okta-slots", title: titles[0].1, status: .fail,
                                       detail: "\(changes.count) slot change\(changes.count == 1 ? "" : "s") needed" + (missing.isEmpty ? "" : "; missing \(missing.joined(separator: ", "))"),
-                                      fix: "idcsync okta apply"))
+                                      fix: okta.owner == .terraform ? Ownership.slotsFix(changes) : "idcsync okta apply"))
         }
         checks.append(defaultACSCheck(plan.world, world: world))
         checks.append(await certificateCheck(app: app, client: client, options: options, now: context.now))
@@ -197,7 +203,7 @@ public enum Doctor {
         }
         return DoctorCheck(id: "okta-tiles", title: title, status: .fail,
                            detail: "missing or stale: " + report.plan.steps.map(\.description).joined(separator: "; "),
-                           fix: "idcsync okta tiles apply")
+                           fix: target.okta?.owner == .terraform ? Ownership.tilesFix(report.plan.steps) : "idcsync okta tiles apply")
     }
 
     // MARK: Files

@@ -18,6 +18,16 @@ public struct RestorePreview: Sendable, Equatable {
 /// proves: its envelope and SHA-256 (Backups.load), the configured org, the app the config names
 /// (or discovers) with the same name, and never a field taken away from the app.
 public enum OktaRestore {
+    /// What restoring this backup would write, for the ownership decision; read from the file alone.
+    public static func parts(backupPath: String) throws(IDCSyncError) -> [OwnedPart] {
+        let backup = try Backups.load(backupPath)
+        switch backup.appName {
+        case OktaTiles.bookmarkAppName?: return [.tile(region: nil)]
+        case VPNWorkflow.oktaAppName?: return [.vpnOktaApp(appId: backup.appId)]
+        default: return [.oktaAppSettings(appId: backup.appId)]
+        }
+    }
+
     public static func prepare(backupPath: String, config: Config, target: Target, client: OktaClient) async throws(IDCSyncError) -> RestorePreview {
         let backup = try Backups.load(backupPath)
         func refuse(_ message: String, field: String? = nil) -> IDCSyncError {

@@ -149,6 +149,9 @@ public enum OktaSync {
             throw IDCSyncError(.failure, diagnostics + [Diagnostic(.error, code: "okta.over-capacity",
                 "the Okta app has \(ACSSlotLayout.slotCount) ACS URL slots and these URLs do not fit: \(missing). Nothing was written. Remove Regions or ACS variants (okta.acsVariants)\(foreign > 0 ? ", or free the \(foreign) slot\(foreign == 1 ? "" : "s") holding foreign URLs (okta.foreignUrls: remove)" : "").")])
         }
+        if okta.owner == .terraform && plan.hasChanges {
+            diagnostics.append(Diagnostic(.note, code: Ownership.driftCode, Ownership.slotsFix(plan.changes), field: "okta.owner"))
+        }
         return OktaPlanReport(world: world, regions: regions, plan: plan, diagnostics: diagnostics)
     }
 

@@ -60,6 +60,9 @@ public enum OktaTiles {
             diagnostics.append(Diagnostic(.warning, code: "tiles.no-groups",
                 "the IdC app \(idcApp.id) has no group assignments, so the tiles get none; people assigned to it individually will not see them"))
         }
+        if okta.owner == .terraform && plan.hasChanges {
+            diagnostics.append(Diagnostic(.note, code: Ownership.driftCode, Ownership.tilesFix(plan.steps), field: "okta.owner"))
+        }
         return TilesReport(plan: plan, idcAppId: idcApp.id, idcGroups: idcGroups.map(\.id).sorted(), apps: apps, diagnostics: diagnostics)
     }
 

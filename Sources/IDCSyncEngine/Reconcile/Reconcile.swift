@@ -96,12 +96,23 @@ public enum Reconcile {
                 let effective = instance.world.effectiveTarget(target)
                 let client = try context.okta(effective, configFile: config.source, access: options.apply ? .readWrite : .read, logger: targetLogger)
                 oktaClient = client
-                report.okta = try await reconcileOkta(okta, target: effective, client: client, config: config, options: options,
-                                                      context: context.with(logger: targetLogger))
+                let (slots, slotNotes) = try await reconcileOkta(okta, target: effective, client: client, config: config, options: options,
+                                                                 context: context.with(logger: targetLogger))
+                report.okta = slots
+                report.diagnostics += slotNotes
                 if OktaTiles.enabled(effective) {
-                    report.tiles = try await reconcileTiles(target: effective, client: client, config: config, options: options,
-                                                            context: context.with(logger: targetLogger))
+                    let (tiles, tileNotes) = try await reconcileTiles(target: effective, client: client, config: config, options: options,
+                                                                      context: context.with(logger: targetLogger))
+                    report.tiles = tiles
+                    report.diagnostics += tileNotes
                 }
+            }
+            report.refused = options.apply && report.terraformDrift
+            if let okta = report.okta, okta.owner == .terraform, okta.state == .drift, options.apply {
+                report.diagnostics.append(Ownership.refusal(.oktaAppSettings(appId: okta.appId), configFile: config.source))
+            }
+            if report.tiles?.owner == .terraform, report.tiles?.state == .drift, options.apply {
+                report.diagnostics.append(Ownership.refusal(.tile(region: nil), configFile: config.source))
             }
         } catch {
             report.failure = error.outcome
@@ -114,33 +125,38 @@ public enum Reconcile {
     }
 
     static func reconcileOkta(_ okta: OktaConfig, target: Target, client: OktaClient, config: Config, options: Options,
-                              context: EngineContext) async throws(IDCSyncError) -> OktaSlotsCheck {
+                              context: EngineContext) async throws(IDCSyncError) -> (OktaSlotsCheck, [Diagnostic]) {
         let app = try await OktaSync.locateApp(okta, client: client)
         let world = try OktaSync.world(app: app, target: target, configFile: config.source)
         let plan = try OktaSync.plan(world: world, target: target, configFile: config.source)
-        var check = OktaSlotsCheck(appId: app.id, appLabel: app.label, state: .inSync, changes: plan.plan.changes, foreign: plan.plan.foreign)
-        guard plan.plan.hasChanges else { return check }
-        guard options.apply else {
+        var check = OktaSlotsCheck(appId: app.id, appLabel: app.label, state: .inSync, changes: plan.plan.changes, foreign: plan.plan.foreign,
+                                   owner: okta.owner)
+        guard plan.plan.hasChanges else { return (check, []) }
+        // A Terraform-owned app is never written: its drift is reported with the Terraform change.
+        guard options.apply, okta.owner == .idcsync else {
             check.state = .drift
-            return check
+            return (check, plan.diagnostics.filter { $0.code == Ownership.driftCode })
         }
         let directory = context.folders.backupDirectory(config: config, target: target)
         check.backup = try await OktaSync.write(plan, client: client, options: .init(backupDirectory: directory, now: context.date), logger: context.logger)
         check.state = .fixed
-        return check
+        return (check, [])
     }
 }
 
 extension Reconcile {
     static func reconcileTiles(target: Target, client: OktaClient, config: Config, options: Options,
-                               context: EngineContext) async throws(IDCSyncError) -> TilesCheck {
+                               context: EngineContext) async throws(IDCSyncError) -> (TilesCheck, [Diagnostic]) {
         let report = try await OktaTiles.plan(config: config, target: target, client: client)
         let steps = report.plan.steps.map(\.description)
-        guard report.plan.hasChanges else { return TilesCheck(state: .inSync, steps: []) }
-        guard options.apply else { return TilesCheck(state: .drift, steps: steps) }
+        let owner = target.okta?.owner ?? .idcsync
+        guard report.plan.hasChanges else { return (TilesCheck(state: .inSync, steps: [], owner: owner), []) }
+        guard options.apply, owner == .idcsync else {
+            return (TilesCheck(state: .drift, steps: steps, owner: owner), report.diagnostics.filter { $0.code == Ownership.driftCode })
+        }
         let directory = context.folders.backupDirectory(config: config, target: target)
         _ = try await OktaTiles.apply(report, client: client, backupDirectory: directory, now: context.date, logger: context.logger)
-        return TilesCheck(state: .fixed, steps: steps)
+        return (TilesCheck(state: .fixed, steps: steps, owner: owner), [])
     }
 }
 
@@ -194,6 +210,7 @@ actor InstanceChecks {
         let home = try AWSSession.homeRegion(target: target, environment: context.environment, configFile: config.source)
         let world = try await Discovery.discover(target: target, client: client, homeRegion: home, configFile: config.source, logger: context.logger)
         let generated = try PolicyGeneration.keyPolicy(target: world.effectiveTarget(target), pinned: false, configFile: config.source)
+        // The policy notes of generation stay out of the report; ownership notes are added below.
         var diagnostics = generated.diagnostics.filter { $0.severity != .note }
 
         var names = [world.primaryRegion.name]
@@ -203,19 +220,30 @@ actor InstanceChecks {
         var checks: [KeyPolicyCheck] = []
         for name in names {
             let isPrimary = name == world.primaryRegion.name
+            let owner = target.kms.owner
             guard let arn = isPrimary ? world.primaryKey.arn : world.primaryKey.replicas.first(where: { $0.region == name })?.arn else {
+                let fix = owner == .terraform ? Ownership.missingReplicaFix(region: name) : "run `idcsync regions add \(name)` to create it with the key policy"
                 diagnostics.append(Diagnostic(.warning, code: "reconcile.missing-replica",
-                    "\(name) is enabled in IAM Identity Center but the key \(world.key.keyId) has no replica there; reconcile never creates keys: run `idcsync regions add \(name)` to create it with the key policy"))
-                checks.append(KeyPolicyCheck(region: name, isPrimary: false, keyArn: nil, state: .missingReplica))
+                    "\(name) is enabled in IAM Identity Center but the key \(world.key.keyId) has no replica there; reconcile never creates keys: \(fix)"))
+                checks.append(KeyPolicyCheck(region: name, isPrimary: false, keyArn: nil, state: .missingReplica, owner: owner))
                 continue
             }
             let difference = try await compare(arn, region: name, expected: generated.keyPolicy.document, client: client)
             guard !difference.matches else {
-                checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .matches))
+                checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .matches, owner: owner))
                 continue
             }
-            guard apply else {
-                checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .drift, difference: difference))
+            // A Terraform-owned policy is never written: reported with the Terraform change (and refused under --apply).
+            guard apply, owner == .idcsync else {
+                if owner == .terraform {
+                    diagnostics.append(Diagnostic(.note, code: Ownership.driftCode,
+                                                  Ownership.keyPolicyFix(region: name, isPrimary: isPrimary, difference: difference), field: "kms.owner"))
+                    if apply {
+                        let part: OwnedPart = isPrimary ? .primaryKeyPolicy(keyArn: arn) : .replicaKey(region: name, keyArn: arn)
+                        diagnostics.append(Ownership.refusal(part, configFile: config.source))
+                    }
+                }
+                checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .drift, difference: difference, owner: owner))
                 continue
             }
             context.logger.info("putting the generated key policy back", metadata: ["region": "\(name)", "key": "\(arn)", "drift": "\(difference.summary)"])
@@ -227,7 +255,7 @@ actor InstanceChecks {
                 throw IDCSyncError(.failure, [Diagnostic(.error, code: "reconcile.not-persisted",
                     "KMS accepted the key policy of \(arn) in \(name) but reading it back still shows: \(after.summary)")])
             }
-            checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .fixed, difference: difference))
+            checks.append(KeyPolicyCheck(region: name, isPrimary: isPrimary, keyArn: arn, state: .fixed, difference: difference, owner: owner))
         }
         return InstanceState(world: world, keyPolicies: checks, diagnostics: diagnostics)
     }

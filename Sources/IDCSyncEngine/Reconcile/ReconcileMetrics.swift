@@ -50,15 +50,16 @@ public enum ReconcileMetrics {
         for target in report.targets {
             let name = escape(target.name)
             if target.failure == nil {
-                drift.append(("{target=\"\(name)\",kind=\"key_policy\"}", flag(target.keyPolicyDrift)))
-                if target.okta != nil { drift.append(("{target=\"\(name)\",kind=\"okta_slots\"}", flag(target.oktaDrift))) }
-                if target.tiles != nil { drift.append(("{target=\"\(name)\",kind=\"okta_tiles\"}", flag(target.tilesDrift))) }
+                let kmsOwner = target.keyPolicies.first?.owner.rawValue ?? Owner.idcsync.rawValue
+                drift.append(("{target=\"\(name)\",kind=\"key_policy\",owner=\"\(kmsOwner)\"}", flag(target.keyPolicyDrift)))
+                if let okta = target.okta { drift.append(("{target=\"\(name)\",kind=\"okta_slots\",owner=\"\(okta.owner.rawValue)\"}", flag(target.oktaDrift))) }
+                if let tiles = target.tiles { drift.append(("{target=\"\(name)\",kind=\"okta_tiles\",owner=\"\(tiles.owner.rawValue)\"}", flag(target.tilesDrift))) }
             }
             ok.append(("{target=\"\(name)\"}", flag(target.failure == nil)))
             state.append(("{target=\"\(name)\"}", String(exitCode(target.outcome))))
             duration.append(("{target=\"\(name)\"}", DecimalText.threeDecimals(target.durationSeconds)))
         }
-        family("idcsync_reconcile_drift", "1 when the item still differs from what idcsync generates after this run (absent when the target failed).", drift)
+        family("idcsync_reconcile_drift", "1 when the item still differs from what idcsync generates after this run (absent when the target failed); owner: who writes it (idcsync, or terraform: reported, never written).", drift)
         family("idcsync_reconcile_target_ok", "1 when the target was checked without error.", ok)
         family("idcsync_reconcile_target_exit_code", "The target's exit code: \(exitCode(.ok)) in sync or fixed, \(exitCode(.changes)) drift, \(exitCode(.failed)) error, \(exitCode(.misconfigured)) configuration error.", state)
         family("idcsync_reconcile_target_duration_seconds", "Wall time spent on the target.", duration)

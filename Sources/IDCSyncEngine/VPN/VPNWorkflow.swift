@@ -116,6 +116,14 @@ public enum VPNWorkflow {
 
     // MARK: Apply
 
+    /// What the plan writes that the ownership decision covers: the Okta app's port.
+    public static func ownedParts(_ report: VPNReport) -> [OwnedPart] {
+        report.plan.steps.compactMap { step in
+            if case .setOktaPort(let appId, _) = step { return .vpnOktaApp(appId: appId) }
+            return nil
+        }
+    }
+
     /// Runs the plan in order; each step re-reads nothing it does not need and creates nothing that
     /// exists, so a rerun after a failure continues. Returns one line per step and the client
     /// configuration as exported.

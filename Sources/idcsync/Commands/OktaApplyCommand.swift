@@ -10,7 +10,7 @@ struct OktaApplyCommand: AsyncParsableCommand {
         discussion: """
         Plans, shows the plan and asks for confirmation (unless --yes). Then it saves the app as read to a 0600 backup, re-reads the app and stops if lastUpdated moved since the plan, writes the whole app with only the planned slots changed, and reads it back: a slot that did not persist is an error naming it. Nothing is sent when the slots are in sync.
 
-        Exit codes: 0 written or already in sync; 2 with --dry-run when changes are needed; 1 error or declined; 64 configuration error.
+        Exit codes: 0 written or already in sync; 2 with --dry-run when changes are needed; 1 error or declined; 64 configuration error, or okta.owner is terraform (nothing is sent: run `idcsync okta plan` to see the drift).
 
         Examples:
           idcsync okta apply
@@ -34,6 +34,7 @@ struct OktaApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
+            try WriteGate.requireOwned([.oktaAppSettings(appId: target.okta?.appId)], target: target, configFile: config.source)
             let (report, client) = try await OktaWorkflow.plan(config: config, target: target, console: console, access: dryRun ? .read : .readWrite)
             console.report(report.diagnostics)
             let plan = report.plan

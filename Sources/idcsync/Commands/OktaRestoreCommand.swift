@@ -12,7 +12,7 @@ struct OktaRestoreCommand: AsyncParsableCommand {
 
         The whole-app difference (now → backup) is shown before asking. The current state is backed up first, then the whole app is written and read back field by field.
 
-        Exit codes: 0 restored, or the app already is as the backup; 2 with --dry-run when fields would change; 1 error or declined; 64 a backup refused, or a configuration error.
+        Exit codes: 0 restored, or the app already is as the backup; 2 with --dry-run when fields would change; 1 error or declined; 64 a backup refused, a configuration error, or okta.owner is terraform (nothing is sent).
 
         Examples:
           idcsync okta restore idcsync-backups/okta-app-0oa1b2c3d4-20261121T100000.000Z.json --dry-run
@@ -38,6 +38,7 @@ struct OktaRestoreCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(global) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
+            try WriteGate.requireOwned(OktaRestore.parts(backupPath: backup), target: target, configFile: config.source)
             let client = try OktaWorkflow.client(config: config, target: target, console: console, access: dryRun ? .read : .readWrite)
             let preview = try await OktaRestore.prepare(backupPath: backup, config: config, target: target, client: client)
             let context = RestoreRenderer.Context(backupPath: backup, appId: preview.current.id, appName: preview.current.name, label: preview.current.label,

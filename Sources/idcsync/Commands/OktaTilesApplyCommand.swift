@@ -10,7 +10,7 @@ struct OktaTilesApplyCommand: AsyncParsableCommand {
         discussion: """
         Creates (and activates) missing tiles with the IdC app's groups, fixes a wrong URL, label or note through the guarded full-object write (backup, re-read, PUT, read-back), assigns and unassigns groups, and deactivates then deletes the tiles of Regions that left. Only tiles with idcsync's marker are touched. Run it again after any failure: a tile created before the failure is found by its marker, never created twice.
 
-        Exit codes: 0 done or already in place; 1 error or declined; 64 configuration error.
+        Exit codes: 0 done or already in place; 1 error or declined; 64 configuration error, or okta.owner is terraform (nothing is sent).
 
         Examples:
           idcsync okta tiles apply
@@ -30,6 +30,7 @@ struct OktaTilesApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(global, aws: awsOptions) { console in
             let (config, target) = try console.loadTarget(targetOptions.target)
+            try WriteGate.requireOwned([.tile(region: nil)], target: target, configFile: config.source)
             let (report, client) = try await OktaWorkflow.tilesPlan(config: config, target: target, console: console, access: .readWrite)
             if global.output == .text {
                 console.write(TilesRenderer.text(report.plan, idcAppId: report.idcAppId, idcGroups: report.idcGroups, style: console.out))

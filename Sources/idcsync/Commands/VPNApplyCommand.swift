@@ -11,7 +11,7 @@ struct VPNApplyCommand: AsyncParsableCommand {
         discussion: """
         Runs the plan after the same checks: the IAM SAML provider created or updated from the Okta app's metadata, the Okta app's port set to 35001 (guarded write with a backup), a security group when the config names none, the endpoint (federated authentication, self-service portal set explicitly), subnet associations and authorization rules. Then it exports the client configuration, adds auth-federate and reneg-sec 0, and writes it with mode 0600. A rerun creates nothing twice; settings that need a new endpoint are reported, never recreated.
 
-        Exit codes: 0 done; 1 error or declined; 64 a rule or the config is wrong.
+        Exit codes: 0 done; 1 error or declined; 64 a rule or the config is wrong, or okta.owner is terraform and the plan changes the Okta app (nothing is changed).
 
         Examples:
           idcsync vpn apply
@@ -37,6 +37,7 @@ struct VPNApplyCommand: AsyncParsableCommand {
             try VPNWorkflow.checkClientConfigurationDestination(path)
             console.report(report.diagnostics)
             if global.output == .text { console.write(VPNRenderer.text(report.plan, style: console.out)) }
+            try WriteGate.requireOwned(VPNWorkflow.ownedParts(report), target: config.defaultTarget, configFile: config.source)
             if report.plan.hasChanges {
                 guard try console.confirm("Make these changes?", yes: writeOptions.yes) else {
                     console.writeError("Nothing was changed.")
