@@ -116,6 +116,7 @@ public enum TerraformExporter {
     public enum Doc {
         public static let awsChangelog = "https://github.com/hashicorp/terraform-provider-aws/pull/48126"
         public static let oktaChangelog = "https://github.com/okta/terraform-provider-okta/blob/main/CHANGELOG.md#400-april-28-2023"
+        public static let kmsKeySource = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/kms/key.go"
         public static let kmsKey = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key#import"
         public static let kmsReplicaKey = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_replica_key#import"
         public static let ssoadminRegion = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ssoadmin_region#import"
@@ -174,13 +175,16 @@ public enum TerraformExporter {
         } else {
             open.append("customer_master_key_spec")
         }
+        warnings.append("idcsync does not read the key's rotation: if it is on, set enable_key_rotation = true on aws_kms_key.idcsync, or `terraform plan` turns it off")
         if !open.isEmpty {
             warnings.append("KMS did not say the key's \(open.joined(separator: " and ")); set \(open.count == 1 ? "it" : "them") in aws.tf to the key's before `terraform plan`, or Terraform may plan to replace the key")
         }
-        var keyComment = "Attributes that force a new key are set to what DescribeKey says, so the import adopts it."
+        var keyComment = "The attributes that force a new key (ForceNew in \(Doc.kmsKeySource):\n"
+            + "multi_region, key_usage, customer_master_key_spec, custom_key_store_id, xks_key_id) are set to what\n"
+            + "DescribeKey says, so the import adopts the key instead of replacing it."
         if !open.isEmpty { keyComment += "\nOPEN: DescribeKey did not give \(open.joined(separator: ", ")): set them to the key's." }
-        keyComment += "\nAssumed: the key is in the AWS KMS key store (no custom_key_store_id, no xks_key_id);"
-            + "\ndescription, enable_key_rotation and deletion_window_in_days are not read by idcsync: check `terraform plan`."
+        keyComment += "\nAssumed: the key is in the AWS KMS key store (no custom_key_store_id, no xks_key_id)."
+            + "\nOPEN: idcsync does not read key rotation; if it is on, set enable_key_rotation = true (else an in-place change)."
         items.append(.comment(keyComment))
         items.append(.block(.init("resource", ["aws_kms_key", "idcsync"], keyItems)))
         items.append(.comment("Import id: the key id (\(Doc.kmsKey))"))

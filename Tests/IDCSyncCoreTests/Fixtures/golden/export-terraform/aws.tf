@@ -22,9 +22,11 @@ provider "aws" {
   region = "eu-west-1"
 }
 
-# Attributes that force a new key are set to what DescribeKey says, so the import adopts it.
-# Assumed: the key is in the AWS KMS key store (no custom_key_store_id, no xks_key_id);
-# description, enable_key_rotation and deletion_window_in_days are not read by idcsync: check `terraform plan`.
+# The attributes that force a new key (ForceNew in https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/kms/key.go:
+# multi_region, key_usage, customer_master_key_spec, custom_key_store_id, xks_key_id) are set to what
+# DescribeKey says, so the import adopts the key instead of replacing it.
+# Assumed: the key is in the AWS KMS key store (no custom_key_store_id, no xks_key_id).
+# OPEN: idcsync does not read key rotation; if it is on, set enable_key_rotation = true (else an in-place change).
 resource "aws_kms_key" "idcsync" {
   multi_region             = true
   policy                   = file("${path.module}/key-policy.json")
