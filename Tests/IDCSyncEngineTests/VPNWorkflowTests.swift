@@ -133,6 +133,22 @@ struct VPNWorkflowTests {
         #expect(world.okta.app("0oavpn1")?.value(at: ["settings", "app", "port"]) == written)
     }
 
+    @Test func theOktaPortIsThePartOktaOwnerDecidesAndATerraformOwnerRefusesIt() async throws {
+        let (world, cloud) = try self.world()
+        let config = try world.config(vpnYAML(world).replacingOccurrences(of: "okta:\n", with: "okta:\n  owner: terraform\n"))
+        #expect(config.defaultTarget.okta?.owner == .terraform)
+        let report = try await self.plan(world, cloud, config)
+        #expect(VPNWorkflow.ownedParts(report) == [.vpnOktaApp(appId: "0oavpn1")])
+        let error = #expect(throws: IDCSyncError.self) {
+            try WriteGate.requireOwned(VPNWorkflow.ownedParts(report), target: config.defaultTarget, configFile: config.source)
+        }
+        #expect(error?.kind == .configuration)
+        #expect(error?.diagnostics.first?.location?.file == config.source)
+        let (inPlace, inPlaceCloud) = try self.world(port: .number("35001"))
+        let settled = try await self.plan(inPlace, inPlaceCloud, try inPlace.config(vpnYAML(inPlace)))
+        #expect(VPNWorkflow.ownedParts(settled).isEmpty, "a port already right writes nothing Okta owns")
+    }
+
     @Test(arguments: [JSONValue.number("35001"), .string("35001")])
     func aPortAlreadyRightIsLeftAlone(held: JSONValue) async throws {
         let (world, cloud) = try self.world(port: held)

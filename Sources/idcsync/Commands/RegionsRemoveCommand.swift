@@ -8,7 +8,7 @@ struct RegionsRemoveCommand: AsyncParsableCommand {
         commandName: "remove",
         abstract: "Remove a Region from IAM Identity Center and its ACS URLs from Okta.",
         discussion: """
-        RemoveRegion is sent to the primary Region; then the Region's ACS URLs leave the Okta slots, and the bookmark guides are rewritten in bookmarks.out when it is set. The replica key stays (idcsync never deletes keys) and is reported. The primary Region cannot be removed.
+        RemoveRegion is sent to the primary Region; then the Region's ACS URLs leave the Okta slots, and the bookmark guides are rewritten in bookmarks.out when it is set. The replica key stays (idcsync never deletes keys) and is reported. The primary Region cannot be removed. When a part it would write is owned by Terraform (instance.owner, kms.owner, okta.owner: terraform), it writes nothing, lists every such part and exits 64 (with --dry-run too).
 
         Examples:
           idcsync regions remove ap-northeast-3 --dry-run
