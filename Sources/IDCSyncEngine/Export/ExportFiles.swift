@@ -21,6 +21,10 @@ public enum ExportFiles {
         var differing: [String] = []
         for file in files {
             let path = directory.hasSuffix("/") ? directory + file.name : directory + "/" + file.name
+            // A link or a device is refused before anything is written, not when its turn comes.
+            do { try AtomicFile.requireReplaceable(path) } catch {
+                throw IDCSyncError(.configuration, [Diagnostic(.error, code: "export.write", "\(error)", field: "--out")])
+            }
             switch TextFile.contents(of: path) {
             case .success(let current) where current == file.contents:
                 unchanged.append(path)
