@@ -129,6 +129,13 @@ struct KubernetesManifestTests {
         }
     }
 
+    @Test("no manifest carries a Secret: the Okta key is created from its file with kubectl, never committed", arguments: manifestFiles)
+    func noSecretInTheFiles(file: String) throws {
+        let text = try String(contentsOf: manifestFolder.appendingPathComponent(file), encoding: .utf8)
+        #expect(try documents(file).allSatisfy { $0["kind"] as? String != "Secret" }, "\(file)")
+        #expect(!text.contains("PRIVATE KEY"), "\(file)")
+    }
+
     @Test("the ConfigMap's idcsync.yaml is a valid config whose private key file is the mounted Secret")
     func embeddedConfigIsValid() throws {
         var found = 0
