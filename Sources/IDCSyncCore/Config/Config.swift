@@ -76,11 +76,13 @@ public struct InstanceConfig: Sendable, Equatable {
     public var urlTemplates: [URLVariant: String]
     /// Who writes the instance's additional Regions (AddRegion / RemoveRegion).
     public var owner: Owner
+    /// The company start URL that redirects to a healthy Region's access portal. No AWS API knows it.
+    public var startUrl: StartURL?
 
     public init(arn: InstanceARN? = nil, accountId: AccountID? = nil, primaryRegion: Region? = nil,
                 identityStoreId: IdentityStoreID? = nil, tenantId: String? = nil, customAlias: String? = nil,
                 regions: [Region]? = nil, enabledBeforeFebruary2026: Bool? = nil, urlTemplates: [URLVariant: String] = [:],
-                owner: Owner = .idcsync) {
+                owner: Owner = .idcsync, startUrl: StartURL? = nil) {
         self.arn = arn
         self.accountId = accountId
         self.primaryRegion = primaryRegion
@@ -91,6 +93,7 @@ public struct InstanceConfig: Sendable, Equatable {
         self.enabledBeforeFebruary2026 = enabledBeforeFebruary2026
         self.urlTemplates = urlTemplates
         self.owner = owner
+        self.startUrl = startUrl
     }
 
     /// The instance's Regions, primary first then by name; the primary alone when no list is given.
@@ -197,6 +200,8 @@ public struct TilesConfig: Sendable, Equatable {
     public enum Portal: String, Sendable, Equatable, CaseIterable {
         case alternateIPv4 = "alternate-ipv4"
         case dualStack = "dualstack"
+        /// One tile for the company start URL (`instance.startUrl`) instead of one per Region.
+        case startURL = "start-url"
     }
     public static let defaultLabel = "AWS access portal - {name} ({region})"
 

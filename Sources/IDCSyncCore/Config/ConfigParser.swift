@@ -9,7 +9,7 @@ public enum ConfigParser {
     static let sections: [String: [String]] = [
         "": ["instance", "kms", "okta", "aws", "vpn", "bookmarks", "targets"],
         "instance": ["arn", "accountId", "primaryRegion", "identityStoreId", "tenantId", "customAlias", "regions",
-                     "enabledBeforeFebruary2026", "urlTemplates", "owner"],
+                     "enabledBeforeFebruary2026", "urlTemplates", "owner", "startUrl"],
         "kms": ["keyArn", "keyAdministrators", "delegatedAdministrators", "adminPermissionSets", "adminRoles", "pinned",
                 "organizationId", "managedApplications", "controlTower", "customWorkflowRoles", "owner"],
         "okta": ["orgUrl", "appId", "auth", "acsVariants", "foreignUrls", "slotKeys", "tiles", "timeoutSeconds",
@@ -173,6 +173,7 @@ public enum ConfigParser {
             case "enabledBeforeFebruary2026": instance.enabledBeforeFebruary2026 = reader.bool(pair.value, field: field)
             case "urlTemplates": instance.urlTemplates = readURLTemplates(pair.value, field: field, reader: reader)
             case "owner": instance.owner = reader.choice(pair.value, field: field, as: Owner.self) ?? .idcsync
+            case "startUrl": instance.startUrl = reader.parse(pair.value, field: field, StartURL.parse)
             default: break
             }
         }

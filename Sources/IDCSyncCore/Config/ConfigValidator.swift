@@ -117,6 +117,11 @@ enum ConfigValidator {
                 }
             }
         }
+        if target.okta?.tiles?.portal == .startURL && instance.startUrl == nil {
+            report(.error, "start-url-missing",
+                   "tiles that open the company start URL need instance.startUrl (e.g. https://aws.example.com); set it, or choose portal: alternate-ipv4 or dualstack",
+                   field: origin.field("okta", "tiles") + ".portal")
+        }
         if kms.organizationId != nil && !kms.managedApplications {
             report(.warning, "unused", "only used with kms.managedApplications: true", field: origin.field("kms", "organizationId"))
         }

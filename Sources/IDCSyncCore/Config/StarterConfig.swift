@@ -36,6 +36,7 @@ public enum StarterConfig {
           # accountId: "111122223333"         # the management account; discovered
           # tenantId: 4455422d-1234-5678-9abc-def012345678   # last path segment of an ACS URL; read from the Okta app
           # customAlias: example               # the access portal alias, if you set one (no API returns it)
+          # startUrl: https://aws.example.com  # your start URL that redirects to a healthy Region's portal (idcsync status)
           # regions: [ap-northeast-1, ap-northeast-3]   # offline use only; otherwise ListRegions is the truth
           # enabledBeforeFebruary2026: true    # read from the Okta app's default ACS URL when not set
           # owner: idcsync                     # or terraform: idcsync never adds or removes Regions (aws_ssoadmin_region), only reports
