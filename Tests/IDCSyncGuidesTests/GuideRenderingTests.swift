@@ -139,14 +139,25 @@ struct GuideRenderingTests {
     }
 
     @Test func aRegionWithoutAKnownPortalGetsNoSession() throws {
-        // China: AWS documents no portal hosts, so nothing is guessed.
-        let model = exampleModel(alias: nil, regions: ["cn-north-1", "cn-northwest-1"], partition: .awsCN, primary: "cn-north-1")
-        #expect(model.regions.allSatisfy { $0.recommended == nil })
+        // GovCloud: AWS documents the start page (primary only) and no Regional portal host, so nothing is guessed.
+        let model = exampleModel(alias: nil, regions: ["us-gov-west-1", "us-gov-east-1"], partition: .awsUSGov, primary: "us-gov-west-1")
+        #expect(model.additional.allSatisfy { $0.recommended == nil })
         let text = Guides.render(model, format: .awsConfig, language: .en)
-        #expect(try SharedConfigParser.parse(text).isEmpty)
-        #expect(text.contains("# Beijing (cn-north-1): no access portal URL is known to work in this Region"))
-        #expect(try NetscapeReader.read(Guides.render(model, format: .netscape, language: .ja)).isEmpty)
+        #expect(try SharedConfigParser.parse(text).map(\.name) == ["sso-session idcsync-us-gov-west-1", "profile idcsync-us-gov-west-1"])
+        #expect(text.contains("# GovCloud US-East (us-gov-east-1): no access portal URL is known to work in this Region"))
+        #expect(try NetscapeReader.read(Guides.render(model, format: .netscape, language: .ja)).count == 1)
         #expect(Guides.render(model, format: .markdown, language: .ja).contains("このリージョンで使えるアクセスポータル URL は分かっていません。"))
+    }
+
+    @Test func chinaRegionalPortalsComeFromTheAWSCLIResolverForms() throws {
+        let model = exampleModel(alias: nil, regions: ["cn-north-1", "cn-northwest-1"], partition: .awsCN, primary: "cn-north-1")
+        #expect(model.regions.map { $0.recommended?.url } == [
+            "https://ssoins-7758a1b2c3d4e5f6.cn-north-1.portal.amazonaws.com.cn",
+            "https://ssoins-7758a1b2c3d4e5f6.cn-northwest-1.portal.amazonaws.com.cn",
+        ])
+        let text = Guides.render(model, format: .awsConfig, language: .en)
+        #expect(try SharedConfigParser.parse(text).first { $0.name == "sso-session idcsync-cn-northwest-1" }?.values["sso_start_url"]
+                == "https://ssoins-7758a1b2c3d4e5f6.cn-northwest-1.portal.amazonaws.com.cn")
     }
 
     @Test func japaneseProseHasNoLeftoverEnglish() throws {

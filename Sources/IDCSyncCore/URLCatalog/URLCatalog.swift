@@ -2,7 +2,8 @@
 ///
 /// Source: IAM Identity Center user guide, "multi-region-workforce-access" (see domain-facts section 1).
 /// The rules are partition-independent; the host names are documented for the `aws` partition only
-/// (plus the GovCloud start page), so elsewhere the operator supplies them as `instance.urlTemplates`.
+/// (plus the GovCloud start page), so elsewhere the operator supplies them as `instance.urlTemplates`,
+/// except the aws-cn Regional portals, whose forms the AWS CLI's start URL resolver knows.
 
 /// One of the seven URL forms of a Region.
 public enum URLVariant: String, Sendable, CaseIterable, Comparable {
@@ -94,8 +95,9 @@ public struct URLEntry: Sendable, Equatable {
         case missingInstanceArn = "missing-instance-arn"
     }
 
-    /// Where the URL form came from.
-    public enum Source: String, Sendable { case documented, config }
+    /// Where the URL form came from: AWS's documentation, `instance.urlTemplates`, or the host forms the
+    /// AWS CLI's start URL resolver knows (not in AWS docs; see `PortalHostForm`).
+    public enum Source: String, Sendable { case documented, config, awsCLI = "aws-cli" }
 
     public var variant: URLVariant
     public var url: String?
@@ -141,6 +143,15 @@ public enum URLCatalog {
         }
     }
 
+    /// Regional portal forms known from the AWS CLI's start URL resolver where AWS documents none; a
+    /// template in `instance.urlTemplates` takes precedence over them.
+    public static func resolverTemplates(in partition: Partition) -> [URLVariant: String] {
+        switch partition {
+        case .awsCN: [.portalAlternateIPv4: PortalHostForm.chinaIPv4.template, .portalDualStack: PortalHostForm.chinaDualStack.template]
+        case .aws, .awsUSGov: [:]
+        }
+    }
+
     /// The URLs of each Region, in the order given.
     public static func urls(for regions: [Region], enabledRegions: [Region], input: URLCatalogInput) -> [RegionURLs] {
         regions.map { region in
@@ -156,8 +167,10 @@ public enum URLCatalog {
 
     static func entry(for variant: URLVariant, region: Region, isPrimary: Bool, input: URLCatalogInput) -> URLEntry {
         let documented = documentedTemplates(in: input.partition)[variant]
-        let template = documented ?? input.templates[variant]
-        let source: URLEntry.Source? = documented != nil ? .documented : (template != nil ? .config : nil)
+        let configured = input.templates[variant]
+        let resolver = resolverTemplates(in: input.partition)[variant]
+        let template = documented ?? configured ?? resolver
+        let source: URLEntry.Source? = documented != nil ? .documented : configured != nil ? .config : resolver != nil ? .awsCLI : nil
         let expansion = template.map { expand($0, region: region, input: input) }
         let url = expansion?.url
 
@@ -187,7 +200,10 @@ public enum URLCatalog {
             return make(.unknown, .enabledDateUnknown,
                         "used only by instances enabled before February 2026, which must keep it; set instance.enabledBeforeFebruary2026 (idcsync also reads it from the Okta app's default ACS URL)")
         }
-        return make(.works, nil, usage(of: variant, isPrimary: isPrimary))
+        let note = source == .awsCLI
+            ? "; host form from the AWS CLI's start URL resolver (AWS documents none in \(input.partition.rawValue)): check it once in a browser"
+            : ""
+        return make(.works, nil, usage(of: variant, isPrimary: isPrimary) + note)
     }
 
     private static func usage(of variant: URLVariant, isPrimary: Bool) -> String {
