@@ -211,6 +211,15 @@ public struct StatusReport: Sendable, Equatable {
     public var timeout: Duration
     public var slowAfter: Duration
     public var diagnostics: [Diagnostic]
+
+    /// 0 when the primary is up, 2 when only additional Regions are (fail over), 1 when none is.
+    public var outcome: Outcome {
+        switch verdict {
+        case .primaryUp: .ok
+        case .failover: .changes
+        case .noneUp: .failed
+        }
+    }
 }
 
 public enum StatusPlanner {
