@@ -22,7 +22,7 @@ struct IDCSync: AsyncParsableCommand {
           idcsync bookmarks --out docs/portal  # the portal guides for people
         """,
         version: IDCSyncVersion.current,
-        subcommands: [InitCommand.self, URLsCommand.self, PolicyCommand.self, OktaCommand.self, RegionsCommand.self, ReconcileCommand.self, DoctorCommand.self, BookmarksCommand.self, VPNCommand.self, ExportCommand.self]
+        subcommands: [InitCommand.self, URLsCommand.self, PolicyCommand.self, OktaCommand.self, RegionsCommand.self, ReconcileCommand.self, DoctorCommand.self, StatusCommand.self, BookmarksCommand.self, VPNCommand.self, ExportCommand.self]
     )
 }
 

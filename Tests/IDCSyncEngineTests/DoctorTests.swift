@@ -38,7 +38,7 @@ struct DoctorTests {
         let checks = try await doctor(world, config)
         #expect(checks["kms-key"]?.status == .fail)
         #expect(checks["kms-key"]?.detail.contains("encrypted with an AWS owned key") == true, "\(checks["kms-key"]?.detail ?? "")")
-        for id in ["replica-keys", "regions-active", "okta-slots", "okta-default-acs", "okta-signing-certificate", "bookmark-guides"] {
+        for id in ["replica-keys", "regions-active", "okta-slots", "okta-default-acs", "okta-signing-certificate", "bookmark-guides", "start-url"] {
             #expect(checks[id]?.status == .skip, "\(id)")
         }
         #expect(world.okta.requests.isEmpty, "nothing asked of Okta without the key")
@@ -105,5 +105,48 @@ struct DoctorTests {
         let check = try #require(checks["okta-signing-certificate"])
         #expect(check.status == status)
         #expect(check.detail.contains(detail), "\(check.detail)")
+    }
+
+    private func startURLCheck(location: String?, startUrl: String? = "https://aws.example.com") async throws -> (DoctorCheck?, TableProber) {
+        let (world, _) = try await syncedWorld()
+        let config = try world.standardConfig(extra: "").withStartURL(startUrl)
+        let prober = TableProber { url in
+            url == "https://aws.example.com" ? ProbeObservation(method: "HEAD", status: location == nil ? 200 : 302, location: location, latency: .milliseconds(5)) : nil
+        }
+        let report = try await Doctor.run(config: config, target: try config.selectTarget(nil), options: .init(prober: prober), context: world.context)
+        return (report.checks.first { $0.id == "start-url" }, prober)
+    }
+
+    @Test func aStartURLLandingOnThisInstancesRegionalPortalPasses() async throws {
+        let (check, prober) = try await startURLCheck(location: "https://ssoins-7758a1b2c3d4e5f6.ap-northeast-3.portal.amazonaws.com/start")
+        #expect(check?.status == .pass)
+        #expect(check?.detail == "https://aws.example.com redirects to https://ssoins-7758a1b2c3d4e5f6.ap-northeast-3.portal.amazonaws.com/start (ap-northeast-3)")
+        #expect(prober.urls == ["https://aws.example.com"])
+    }
+
+    @Test func aStartURLLandingElsewhereFailsNamingTheHost() async throws {
+        let (other, _) = try await startURLCheck(location: "https://ssoins-0000000000000000.portal.ap-northeast-3.app.aws")
+        #expect(other?.status == .fail)
+        #expect(other?.detail.contains("the portal of another instance (ssoins-0000000000000000)") == true)
+        #expect(other?.fix?.contains("idcsync status") == true)
+        let (disabled, _) = try await startURLCheck(location: "https://ssoins-7758a1b2c3d4e5f6.eu-west-1.portal.amazonaws.com")
+        #expect(disabled?.detail.contains("in eu-west-1, which is not one of the instance's Regions") == true)
+        let (plain, _) = try await startURLCheck(location: nil)
+        #expect(plain?.detail.contains("answered 200 without a redirect") == true)
+    }
+
+    @Test func withoutAStartURLDoctorPointsAtTheBlogSetup() async throws {
+        let (check, prober) = try await startURLCheck(location: nil, startUrl: nil)
+        #expect(check?.status == .skip)
+        #expect(check?.detail.contains("Regional routing for AWS access portals: Implementing custom vanity domains for IAM Identity Center") == true)
+        #expect(prober.urls.isEmpty)
+    }
+}
+
+private extension Config {
+    func withStartURL(_ text: String?) throws -> Config {
+        var copy = self
+        copy.defaultTarget.instance.startUrl = try text.map { try StartURL.parse($0).get() }
+        return copy
     }
 }

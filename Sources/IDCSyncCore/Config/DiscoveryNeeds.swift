@@ -52,6 +52,12 @@ public enum DiscoveryNeeds {
         portals(target, regionsRequired: true, arnRequired: true, regionsPurpose: "the instance's Regions, which the guides cover")
     }
 
+    /// `idcsync status`: the instance id (in every Regional portal host) and the primary Region are
+    /// required; without the Regions only the primary is probed, with a warning.
+    public static func status(_ target: Target) -> [MissingKey] {
+        portals(target, regionsRequired: false, arnRequired: true, regionsPurpose: "the Regions whose portals and sign-in hosts are probed")
+    }
+
     /// The keys behind every Region's portal and ACS URLs.
     private static func portals(_ target: Target, regionsRequired: Bool, arnRequired: Bool, regionsPurpose: String) -> [MissingKey] {
         var needs = instanceBasics(target)

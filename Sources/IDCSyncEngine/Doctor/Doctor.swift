@@ -12,10 +12,16 @@ public enum Doctor {
         public var breakGlassRunbook: String
         /// Warn when the Okta signing certificate expires within this many days.
         public var certificateWarningDays: Double
+        /// Follows `instance.startUrl`'s redirect (as `status` does); nil skips that check.
+        public var prober: (any StatusProber)?
+        public var probeTimeout: Duration
 
-        public init(breakGlassRunbook: String = Doctor.defaultRunbook, certificateWarningDays: Double = 30) {
+        public init(breakGlassRunbook: String = Doctor.defaultRunbook, certificateWarningDays: Double = 30,
+                    prober: (any StatusProber)? = nil, probeTimeout: Duration = .seconds(5)) {
             self.breakGlassRunbook = breakGlassRunbook
             self.certificateWarningDays = certificateWarningDays
+            self.prober = prober
+            self.probeTimeout = probeTimeout
         }
     }
 
@@ -36,7 +42,7 @@ public enum Doctor {
                                       fix: "move the instance to a multi-Region customer managed key with `idcsync policy kms` on it"))
             for (id, title) in [("replica-keys", "A replica with the key policy in every Region"), ("regions-active", "Every Region ACTIVE"),
                                 ("okta-slots", "Okta ACS URL slots complete"), ("okta-default-acs", "Default ACS URL and issuer"),
-                                ("okta-signing-certificate", "Okta signing certificate"), ("bookmark-guides", "Bookmark guides current")] {
+                                ("okta-signing-certificate", "Okta signing certificate"), ("bookmark-guides", "Bookmark guides current"), ("start-url", "Company start URL")] {
                 checks.append(DoctorCheck(id: id, title: title, status: .skip, detail: "needs the instance's key"))
             }
             checks.append(runbookCheck(config: config, options: options))
@@ -49,6 +55,7 @@ public enum Doctor {
         checks.append(regionsCheck(world))
         checks += await oktaChecks(config: config, target: world.effectiveTarget(target), world: world, options: options, context: context)
         checks.append(guidesCheck(config: config, world: world))
+        checks.append(await startURLCheck(target: target, instanceId: world.instanceArn.instanceId, regions: world.enabledRegions, options: options))
         checks.append(runbookCheck(config: config, options: options))
         return DoctorReport(target: target.name ?? "default", checks: checks)
     }
@@ -228,6 +235,30 @@ public enum Doctor {
             return DoctorCheck(id: "bookmark-guides", title: title, status: .fail, detail: "the guides in \(folder) are stale: \(reason)",
                                fix: "idcsync bookmarks, then publish \(folder) again")
         }
+    }
+
+    // MARK: start URL
+
+    /// Where `instance.startUrl`'s one redirect lands, judged as `status` judges it: a Regional portal
+    /// of this instance in one of its Regions.
+    static func startURLCheck(target: Target, instanceId: String, regions: [Region], options: Options) async -> DoctorCheck {
+        let title = "Company start URL"
+        guard let startURL = target.instance.startUrl else {
+            return DoctorCheck(id: "start-url", title: title, status: .skip,
+                               detail: "instance.startUrl is not set. One company URL can send people to a healthy Region's portal: AWS Security Blog, \"Regional routing for AWS access portals: Implementing custom vanity domains for IAM Identity Center\" (Route 53 failover, an ALB redirect, ARC Region switch); set instance.startUrl once it is in place")
+        }
+        guard let prober = options.prober else {
+            return DoctorCheck(id: "start-url", title: title, status: .skip, detail: "\(startURL) was not probed")
+        }
+        let observation = await prober.observe(startURL.value, timeout: options.probeTimeout)
+        let (health, reason) = StatusPlanner.health(of: observation, slowAfter: options.probeTimeout)
+        let check = StartURLCheck.judge(url: startURL.value, observation: observation, instanceId: instanceId, regions: regions,
+                                        probeHealth: health, probeReason: reason)
+        if check.landing != nil {
+            return DoctorCheck(id: "start-url", title: title, status: .pass, detail: "\(startURL) \(check.explanation)")
+        }
+        return DoctorCheck(id: "start-url", title: title, status: .fail, detail: "\(startURL) \(check.explanation)",
+                           fix: "make its redirect land on a Regional portal of this instance in one of its Regions (`idcsync urls`); `idcsync status` shows where it lands now")
     }
 
     static func runbookCheck(config: Config, options: Options) -> DoctorCheck {
