@@ -14,9 +14,18 @@ public struct ConnectToOverrides: Sendable, Equatable {
         public var port: Int
         public var address: String
         public var addressPort: Int
+
+        public init(host: String, port: Int, address: String, addressPort: Int) {
+            self.host = host.lowercased()
+            self.port = port
+            self.address = address
+            self.addressPort = addressPort
+        }
     }
 
     public var entries: [Entry]
+
+    public init(entries: [Entry]) { self.entries = entries }
 
     /// The entry for this host (case-insensitive) and port.
     public func target(host: String, port: Int) -> Entry? {

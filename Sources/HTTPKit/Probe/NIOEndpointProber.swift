@@ -150,18 +150,31 @@ final class ProbeRun: Sendable {
 
     var isFinished: Bool { state.withLockedValue { $0.finished } }
 
-    func begin(_ phase: ProbePhase) {
-        let now = ContinuousClock.now
+    /// A phase starts; called on the event loop where it happens, so that the deadline names the
+    /// right phase even when the Swift concurrency pool is slow to resume the work.
+    func begin(_ phase: ProbePhase, at instant: ContinuousClock.Instant = .now) {
         state.withLockedValue {
             $0.phase = phase
-            $0.phaseStart = now
+            $0.phaseStart = instant
         }
     }
 
-    /// The time since the phase began.
-    func elapsedInPhase() -> Duration {
-        let now = ContinuousClock.now
-        return state.withLockedValue { now - $0.phaseStart }
+    /// The phase in progress completed at `instant` and `next` starts: its time is recorded unless
+    /// already set (the GET after a HEAD 405 keeps the first connection's times).
+    func transition(to next: ProbePhase, at instant: ContinuousClock.Instant) {
+        state.withLockedValue { state in
+            let took = instant - state.phaseStart
+            if !state.finished {
+                switch state.phase {
+                case .dns: if state.outcome.dns == nil { state.outcome.dns = took }
+                case .connect: if state.outcome.connect == nil { state.outcome.connect = took }
+                case .tls: if state.outcome.tls == nil { state.outcome.tls = took }
+                case .http: break
+                }
+            }
+            state.phase = next
+            state.phaseStart = instant
+        }
     }
 
     func update(_ change: (inout ProbeOutcome) -> Void) {
@@ -216,31 +229,30 @@ struct ProbeWork: Sendable {
     let loop: EventLoop
     let deadline: ContinuousClock.Instant
 
-    /// Runs the phases; nil when a response head was read.
+    /// Runs the phases; nil when a response head was read. Phase times come from instants taken
+    /// on the event loop (or the resolver thread) when each step completed.
     func run() async -> ProbeOutcome.Failure? {
         do {
             let addresses = try await resolve()
             run.update { $0.addresses = addresses.map { $0.ipAddress ?? "\($0)" } }
             let (channel, address) = try await connect(addresses)
-            var head = try await exchange(on: channel, method: .HEAD, measureTLS: true)
+            var exchange = try await self.exchange(on: channel, address: address, method: .HEAD)
+            var http = exchange.headReceived - exchange.handshakeDone
             var method = "HEAD"
-            var httpTime = run.elapsedInPhase()
-            if head.status.code == 405 || head.status.code == 501 {
+            if exchange.head.status.code == 405 || exchange.head.status.code == 501 {
                 // The HEAD answer's connection is closed (Connection: close); the GET gets its own.
-                let second = try await connectOne(address)
-                let phaseStartBefore = httpTime
-                head = try await exchange(on: second, method: .GET, measureTLS: false)
-                httpTime = phaseStartBefore + run.elapsedInPhase()
+                run.begin(.connect)
+                let second = try await openChannel(address)
+                exchange = try await self.exchange(on: second, address: address, method: .GET)
+                http += exchange.headReceived - exchange.handshakeDone
                 method = "GET"
             }
-            let final = head
-            let finalMethod = method
-            let measured = httpTime
-            run.update {
-                $0.http = measured
-                $0.method = finalMethod
-                $0.status = Int(final.status.code)
-                $0.location = final.headers.first(name: "Location")
+            let head = exchange.head
+            run.update { [http, method] in
+                $0.http = http
+                $0.method = method
+                $0.status = Int(head.status.code)
+                $0.location = head.headers.first(name: "Location")
             }
             return nil
         } catch let error as ProbeStepFailure {
@@ -251,8 +263,10 @@ struct ProbeWork: Sendable {
     }
 
     private func resolve() async throws -> [SocketAddress] {
-        run.begin(.dns)
+        let start = ContinuousClock.now
+        run.begin(.dns, at: start)
         let addresses: [SocketAddress]
+        var done = ContinuousClock.now
         if let overrides {
             guard let entry = overrides.target(host: target.host, port: target.port) else {
                 throw ProbeStepFailure(.dns("\(target.host):\(target.port) is not in \(ConnectToOverrides.environmentVariable) "
@@ -264,27 +278,23 @@ struct ProbeWork: Sendable {
                 throw ProbeStepFailure(.dns("\(ConnectToOverrides.environmentVariable) address \(entry.address): \(error)"))
             }
         } else {
-            switch await SystemResolver.resolve(host: target.host, port: target.port) {
-            case .success(let resolved): addresses = resolved
+            let (result, resolved) = await SystemResolver.resolve(host: target.host, port: target.port)
+            done = resolved
+            switch result {
+            case .success(let list): addresses = list
             case .failure(let problem): throw ProbeStepFailure(.dns("\(target.host): \(problem.message)"))
             }
         }
-        let took = run.elapsedInPhase()
-        run.update { $0.dns = took }
+        run.transition(to: .connect, at: done)
         return addresses
     }
 
     private func connect(_ addresses: [SocketAddress]) async throws -> (Channel, SocketAddress) {
-        run.begin(.connect)
         var lastFailure = ProbeOutcome.Failure.connect("\(target.host) has no address")
         for address in addresses {
             do {
                 let channel = try await openChannel(address)
-                let took = run.elapsedInPhase()
-                run.update {
-                    $0.connect = took
-                    $0.connectedAddress = address.ipAddress
-                }
+                run.update { $0.connectedAddress = address.ipAddress }
                 return (channel, address)
             } catch let error as ProbeStepFailure {
                 lastFailure = error.failure
@@ -294,30 +304,33 @@ struct ProbeWork: Sendable {
         throw ProbeStepFailure(lastFailure)
     }
 
-    /// The second connection (GET after HEAD): same address; its phases are reported as they run.
-    private func connectOne(_ address: SocketAddress) async throws -> Channel {
-        run.begin(.connect)
-        return try await openChannel(address)
-    }
-
+    /// A TCP connection within the deadline; the TLS phase starts when it is established.
     private func openChannel(_ address: SocketAddress) async throws -> Channel {
-        let remaining = deadline - ContinuousClock.now
         let run = self.run
         let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(TimeAmount(max(remaining, .milliseconds(1))))
+            .connectTimeout(TimeAmount(max(deadline - ContinuousClock.now, .milliseconds(1))))
             .channelInitializer { channel in
                 run.attach(channel)
                 return channel.eventLoop.makeSucceededVoidFuture()
             }
         do {
-            return try await bootstrap.connect(to: address).get()
+            return try await bootstrap.connect(to: address).map { channel in
+                run.transition(to: .tls, at: .now)
+                return channel
+            }.get()
         } catch {
             throw ProbeStepFailure(.connect("\(ProbeErrorText.connect(error)) (\(address.ipAddress ?? "?") port \(address.port ?? 0))"))
         }
     }
 
+    private struct Exchange {
+        var head: HTTPResponseHead
+        var handshakeDone: ContinuousClock.Instant
+        var headReceived: ContinuousClock.Instant
+    }
+
     /// TLS handshake, then the request; returns the response head. The channel is closed after.
-    private func exchange(on channel: Channel, method: HTTPMethod, measureTLS: Bool) async throws -> HTTPResponseHead {
+    private func exchange(on channel: Channel, address: SocketAddress, method: HTTPMethod) async throws -> Exchange {
         let context: NIOSSLContext
         switch tlsContext {
         case .success(let loaded): context = loaded
@@ -325,7 +338,6 @@ struct ProbeWork: Sendable {
             channel.close(promise: nil)
             throw ProbeStepFailure(.tls(error.message))
         }
-        run.begin(.tls)
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: target.hostHeader)
         headers.add(name: "User-Agent", value: userAgent)
@@ -333,13 +345,14 @@ struct ProbeWork: Sendable {
         headers.add(name: "Connection", value: "close")
         let request = HTTPRequestHead(version: .http1_1, method: method, uri: target.requestTarget, headers: headers)
         let host = target.host
-        let futures: (handshake: EventLoopFuture<Void>, head: EventLoopFuture<HTTPResponseHead>)
+        let run = self.run
+        let futures: (handshake: EventLoopFuture<ContinuousClock.Instant>, head: EventLoopFuture<(HTTPResponseHead, ContinuousClock.Instant)>)
         do {
             futures = try await channel.eventLoop.submit {
                 let tls = try NIOSSLClientHandler(context: context, serverHostname: host)
-                let handshake = channel.eventLoop.makePromise(of: Void.self)
-                let head = channel.eventLoop.makePromise(of: HTTPResponseHead.self)
-                let handler = ProbeHandler(request: request, handshake: handshake, head: head)
+                let handshake = channel.eventLoop.makePromise(of: ContinuousClock.Instant.self)
+                let head = channel.eventLoop.makePromise(of: (HTTPResponseHead, ContinuousClock.Instant).self)
+                let handler = ProbeHandler(request: request, run: run, handshake: handshake, head: head)
                 do {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(handler)
@@ -355,22 +368,18 @@ struct ProbeWork: Sendable {
             channel.close(promise: nil)
             throw ProbeStepFailure(.tls("handshake failed: \(error)"))
         }
+        let handshakeDone: ContinuousClock.Instant
         do {
-            try await futures.handshake.get()
+            handshakeDone = try await futures.handshake.get()
         } catch {
-            let failure = await ProbeErrorText.tls(error, host: host, diagnose: { await diagnoseVerifyFailure(channel) })
             channel.close(promise: nil)
+            let failure = await ProbeErrorText.tls(error, host: host, diagnose: { await diagnoseVerifyFailure(address) })
             throw ProbeStepFailure(failure)
         }
-        if measureTLS {
-            let took = run.elapsedInPhase()
-            run.update { $0.tls = took }
-        }
-        run.begin(.http)
         do {
-            let head = try await futures.head.get()
+            let (head, received) = try await futures.head.get()
             channel.close(promise: nil)
-            return head
+            return Exchange(head: head, handshakeDone: handshakeDone, headReceived: received)
         } catch {
             channel.close(promise: nil)
             throw ProbeStepFailure(.http(ProbeErrorText.http(error)))
@@ -380,8 +389,8 @@ struct ProbeWork: Sendable {
     /// After a failed certificate verification: the peer certificate fetched over a second,
     /// unverified handshake (nothing is sent over it), to tell an expired certificate from an
     /// untrusted one.
-    private func diagnoseVerifyFailure(_ failed: Channel) async -> NIOSSLCertificate? {
-        guard let address = failed.remoteAddress, ContinuousClock.now < deadline else { return nil }
+    private func diagnoseVerifyFailure(_ address: SocketAddress) async -> NIOSSLCertificate? {
+        guard ContinuousClock.now < deadline else { return nil }
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .none
         guard let context = try? NIOSSLContext(configuration: configuration) else { return nil }
@@ -445,11 +454,14 @@ final class ProbeHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPClientRequestPart
 
     private let request: HTTPRequestHead
-    private var handshake: EventLoopPromise<Void>?
-    private var head: EventLoopPromise<HTTPResponseHead>?
+    private let run: ProbeRun
+    private var handshake: EventLoopPromise<ContinuousClock.Instant>?
+    private var head: EventLoopPromise<(HTTPResponseHead, ContinuousClock.Instant)>?
 
-    init(request: HTTPRequestHead, handshake: EventLoopPromise<Void>, head: EventLoopPromise<HTTPResponseHead>) {
+    init(request: HTTPRequestHead, run: ProbeRun, handshake: EventLoopPromise<ContinuousClock.Instant>,
+         head: EventLoopPromise<(HTTPResponseHead, ContinuousClock.Instant)>) {
         self.request = request
+        self.run = run
         self.handshake = handshake
         self.head = head
     }
@@ -457,7 +469,9 @@ final class ProbeHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? TLSUserEvent, case .handshakeCompleted = event, let promise = handshake {
             handshake = nil
-            promise.succeed(())
+            let now = ContinuousClock.now
+            run.transition(to: .http, at: now)
+            promise.succeed(now)
             context.write(wrapOutboundOut(.head(request)), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
@@ -468,7 +482,7 @@ final class ProbeHandler: ChannelInboundHandler {
         guard case .head(let response) = unwrapInboundIn(data), let promise = head else { return }
         if (100..<200).contains(response.status.code) && response.status.code != 101 { return }
         head = nil
-        promise.succeed(response)
+        promise.succeed((response, ContinuousClock.now))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -562,9 +576,13 @@ enum ProbeErrorText {
 /// getaddrinfo on a thread of its own: a resolver that hangs blocks neither an event loop nor a
 /// thread of the Swift concurrency pool, and the probe's deadline abandons it.
 enum SystemResolver {
-    static func resolve(host: String, port: Int) async -> Result<[SocketAddress], ProbeMessage> {
+    /// The addresses, and the instant getaddrinfo returned.
+    static func resolve(host: String, port: Int) async -> (Result<[SocketAddress], ProbeMessage>, ContinuousClock.Instant) {
         await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: blockingResolve(host: host, port: port)) }
+            let thread = Thread {
+                let result = blockingResolve(host: host, port: port)
+                continuation.resume(returning: (result, ContinuousClock.now))
+            }
             thread.stackSize = 256 * 1024
             thread.start()
         }
