@@ -51,6 +51,8 @@ BEHAVIOURS = {
     "wrong-cert": ({}, {}),
     "untrusted-cert": ({}, {}),
     "expired-cert": ({}, {}),
+    "not-http": ({}, {}),
+    "close-before-head": ({}, {}),
 }
 
 
@@ -244,6 +246,11 @@ class Listener:
             self.state.log_request({"listener": self.name, "method": method, "path": path, "host": headers.get("host"),
                                     "sni": entry["sni"], "userAgent": headers.get("user-agent"),
                                     "connection": headers.get("connection")})
+            if behaviour["kind"] == "close-before-head":
+                return
+            if behaviour["kind"] == "not-http":
+                tls.sendall(b"SSH-2.0-portal_fake this is not HTTP\r\n\r\n")
+                return
             status, location = self.answer(behaviour, method)
             if behaviour["kind"] == "slow":
                 if self.state.stopping.wait(behaviour["ms"] / 1000.0):
