@@ -132,6 +132,26 @@ struct EndpointProberTests {
         #expect(late.failure == .timeout(.http))
     }
 
+    @Test func anAnswerThatIsNotHTTPIsAnHTTPFailure() async throws {
+        let fake = try await PortalFake(hostNames: [portal])
+        try await fake.setBehaviour("main", .notHTTP)
+        let outcome = try await prober(fake, [fake.connectTo(portal, "main")]).probe("https://\(portal)/start", timeout: .seconds(5))
+        guard case .http(let message)? = outcome.failure else {
+            Issue.record("expected an HTTP failure, got \(outcome)")
+            return
+        }
+        #expect(message.hasPrefix("not an HTTP response ("), "\(message)")
+        #expect(outcome.tls != nil)
+    }
+
+    @Test func aConnectionClosedBeforeTheAnswerIsAnHTTPFailure() async throws {
+        let fake = try await PortalFake(hostNames: [portal])
+        try await fake.setBehaviour("main", .closeBeforeHead)
+        let outcome = try await prober(fake, [fake.connectTo(portal, "main")]).probe("https://\(portal)/start", timeout: .seconds(5))
+        #expect(outcome.failure == .http("connection closed before a response head"))
+        #expect(try await fake.requests().map(\.method) == ["HEAD"])
+    }
+
     @Test func aCertificateForAnotherHostIsATLSFailureNamingTheHost() async throws {
         let fake = try await PortalFake(hostNames: [portal])
         try await fake.setBehaviour("main", .wrongCert)

@@ -24,6 +24,10 @@ public final class PortalFake: @unchecked Sendable {
         case untrustedCert
         /// A certificate for the hosts from the same CA, expired yesterday.
         case expiredCert
+        /// Completes TLS and answers the request with a line that is not HTTP.
+        case notHTTP
+        /// Completes TLS, reads the request and closes the connection without an answer.
+        case closeBeforeHead
 
         var json: [String: Any] {
             switch self {
@@ -38,6 +42,8 @@ public final class PortalFake: @unchecked Sendable {
             case .wrongCert: ["kind": "wrong-cert"]
             case .untrustedCert: ["kind": "untrusted-cert"]
             case .expiredCert: ["kind": "expired-cert"]
+            case .notHTTP: ["kind": "not-http"]
+            case .closeBeforeHead: ["kind": "close-before-head"]
             }
         }
     }
@@ -131,11 +137,15 @@ public final class PortalFake: @unchecked Sendable {
 
     deinit {
         // SIGTERM lets the fake remove its certificate folder; SIGKILL if it has not exited in 5 s.
+        // The wait is on a thread of its own: a test's end must not hold a concurrency pool thread.
+        let process = self.process
         kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        Thread {
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }.start()
     }
 
     /// The port of a listener (a precondition: the name was passed to `init`).

@@ -18,6 +18,9 @@ public struct NIOEndpointProber: EndpointProbing {
     private let overrides: ConnectToOverrides?
     private let userAgent: String
     private let tlsContext: Result<NIOSSLContext, TLSSetupError>
+    /// getaddrinfo on a thread of its own; tests replace it (a resolver that hangs, fails, or
+    /// answers several addresses) to check the deadline and the order of connection attempts.
+    var resolve: SystemResolver.Function = SystemResolver.resolve
 
     /// - Parameters:
     ///   - connectTo: when set, only its host:port pairs resolve (test hook; see ``ConnectToOverrides``).
@@ -26,16 +29,30 @@ public struct NIOEndpointProber: EndpointProbing {
     public init(connectTo: ConnectToOverrides? = nil, trustRoots: TrustRoots = .system, userAgent: String) {
         self.overrides = connectTo
         self.userAgent = userAgent
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.certificateVerification = .fullVerification
-        if case .file(let path) = trustRoots {
-            configuration.trustRoots = .file(path)
-        }
-        do {
-            tlsContext = .success(try NIOSSLContext(configuration: configuration))
-        } catch {
-            let place = if case .file(let path) = trustRoots { "the CA bundle \(path)" } else { "the system trust store" }
-            tlsContext = .failure(TLSSetupError(message: "cannot load \(place): \(error)"))
+        tlsContext = Self.context(for: trustRoots)
+    }
+
+    /// One TLS context per trust roots for the process: loading a CA bundle parses every
+    /// certificate in it, which is too slow to repeat for each prober.
+    private static let contexts = NIOLockedValueBox<[TrustRoots: Result<NIOSSLContext, TLSSetupError>]>([:])
+
+    private static func context(for trustRoots: TrustRoots) -> Result<NIOSSLContext, TLSSetupError> {
+        contexts.withLockedValue { cache in
+            if let cached = cache[trustRoots] { return cached }
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .fullVerification
+            if case .file(let path) = trustRoots {
+                configuration.trustRoots = .file(path)
+            }
+            let result: Result<NIOSSLContext, TLSSetupError>
+            do {
+                result = .success(try NIOSSLContext(configuration: configuration))
+            } catch {
+                let place = if case .file(let path) = trustRoots { "the CA bundle \(path)" } else { "the system trust store" }
+                result = .failure(TLSSetupError(message: "cannot load \(place): \(error)"))
+            }
+            cache[trustRoots] = result
+            return result
         }
     }
 
@@ -49,8 +66,8 @@ public struct NIOEndpointProber: EndpointProbing {
         }
         let run = ProbeRun(outcome: ProbeOutcome(url: url, host: target.host), start: start)
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let work = ProbeWork(run: run, target: target, overrides: overrides, userAgent: userAgent, tlsContext: tlsContext,
-                             loop: loop, deadline: start + timeout)
+        let work = ProbeWork(run: run, target: target, overrides: overrides, resolve: resolve, userAgent: userAgent,
+                             tlsContext: tlsContext, loop: loop, deadline: start + timeout)
         return await withCheckedContinuation { continuation in
             run.setContinuation(continuation)
             let timer = loop.scheduleTask(in: TimeAmount(timeout)) { run.finishAtDeadline() }
@@ -224,6 +241,7 @@ struct ProbeWork: Sendable {
     let run: ProbeRun
     let target: ProbeTarget
     let overrides: ConnectToOverrides?
+    let resolve: SystemResolver.Function
     let userAgent: String
     let tlsContext: Result<NIOSSLContext, TLSSetupError>
     let loop: EventLoop
@@ -278,7 +296,7 @@ struct ProbeWork: Sendable {
                 throw ProbeStepFailure(.dns("\(ConnectToOverrides.environmentVariable) address \(entry.address): \(error)"))
             }
         } else {
-            let (result, resolved) = await SystemResolver.resolve(host: target.host, port: target.port)
+            let (result, resolved) = await resolve(target.host, target.port)
             done = resolved
             switch result {
             case .success(let list): addresses = list
@@ -308,7 +326,8 @@ struct ProbeWork: Sendable {
     private func openChannel(_ address: SocketAddress) async throws -> Channel {
         let run = self.run
         let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(TimeAmount(max(deadline - ContinuousClock.now, .milliseconds(1))))
+            // The probe's deadline closes the channel; NIO's own connect timeout only backs it up.
+            .connectTimeout(TimeAmount(max(deadline - ContinuousClock.now, .zero) + .seconds(1)))
             .channelInitializer { channel in
                 run.attach(channel)
                 return channel.eventLoop.makeSucceededVoidFuture()
@@ -398,7 +417,7 @@ struct ProbeWork: Sendable {
         let host = target.host
         let certificate = loop.makePromise(of: NIOSSLCertificate?.self)
         let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(TimeAmount(max(deadline - ContinuousClock.now, .milliseconds(1))))
+            .connectTimeout(TimeAmount(max(deadline - ContinuousClock.now, .zero) + .seconds(1)))
             .channelInitializer { channel in
                 run.attach(channel)
                 do {
@@ -576,6 +595,8 @@ enum ProbeErrorText {
 /// getaddrinfo on a thread of its own: a resolver that hangs blocks neither an event loop nor a
 /// thread of the Swift concurrency pool, and the probe's deadline abandons it.
 enum SystemResolver {
+    typealias Function = @Sendable (_ host: String, _ port: Int) async -> (Result<[SocketAddress], ProbeMessage>, ContinuousClock.Instant)
+
     /// The addresses, and the instant getaddrinfo returned.
     static func resolve(host: String, port: Int) async -> (Result<[SocketAddress], ProbeMessage>, ContinuousClock.Instant) {
         await withCheckedContinuation { continuation in

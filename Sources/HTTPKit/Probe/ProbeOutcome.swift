@@ -65,9 +65,10 @@ public protocol EndpointProbing: Sendable {
 }
 
 /// The certificates a probe trusts.
-public enum TrustRoots: Sendable, Equatable {
+public enum TrustRoots: Sendable, Hashable {
     /// The system's trust store.
     case system
-    /// A PEM bundle that replaces the system roots (as AWS_CA_BUNDLE does for the AWS CLI).
+    /// A PEM bundle that replaces the system roots (as AWS_CA_BUNDLE does for the AWS CLI). It is
+    /// read once per process, by the first prober given it.
     case file(String)
 }
