@@ -373,6 +373,8 @@ struct ProbeWork: Sendable {
                 let head = channel.eventLoop.makePromise(of: (HTTPResponseHead, ContinuousClock.Instant).self)
                 let handler = ProbeHandler(request: request, run: run, handshake: handshake, head: head)
                 do {
+                    // Closed at the deadline already: no channelInactive would reach the handler.
+                    guard channel.isActive else { throw ProbeConnectionClosed() }
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(handler)
                     try pipeline.addHTTPClientHandlers(position: .first)
@@ -383,6 +385,8 @@ struct ProbeWork: Sendable {
                 }
                 return (handshake.futureResult, head.futureResult)
             }.get()
+        } catch is ProbeConnectionClosed {
+            throw ProbeStepFailure(.tls("handshake failed: connection closed"))
         } catch {
             channel.close(promise: nil)
             throw ProbeStepFailure(.tls("handshake failed: \(error)"))
@@ -512,6 +516,11 @@ final class ProbeHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         fail(ProbeConnectionClosed())
         context.fireChannelInactive()
+    }
+
+    /// A promise left unfulfilled would trap in debug builds; the pipeline's teardown ends both.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        fail(ProbeConnectionClosed())
     }
 
     func fail(_ error: Error) {
