@@ -21,9 +21,7 @@ struct EndpointProberResolverTests {
                 }.start()
             }
         }
-        let start = ContinuousClock.now
-        let outcome = await prober.probe("https://\(Self.host)/start", timeout: .milliseconds(700))
-        let elapsed = ContinuousClock.now - start
+        let (outcome, elapsed) = await timed(prober, "https://\(Self.host)/start", timeout: .milliseconds(700))
         #expect(outcome.failure == .timeout(.dns))
         #expect(outcome.dns == nil)
         #expect(elapsed >= .milliseconds(700))

@@ -1,4 +1,4 @@
-import HTTPKit
+@testable import HTTPKit
 import IDCSyncTestSupport
 import Testing
 
@@ -12,11 +12,15 @@ private func prober(_ fake: PortalFake, _ entries: [String]) throws -> NIOEndpoi
     return NIOEndpointProber(connectTo: overrides, trustRoots: .file(fake.caFile), userAgent: userAgent)
 }
 
-/// Probes and measures the wall time of the call.
-private func timed(_ prober: some EndpointProbing, _ url: String, timeout: Duration) async -> (ProbeOutcome, Duration) {
-    let start = ContinuousClock.now
-    let outcome = await prober.probe(url, timeout: timeout)
-    return (outcome, ContinuousClock.now - start)
+/// Probes and measures the wall time of the call. The caller's side runs on the probes' own
+/// executor: the whole test run keeps the Swift concurrency pool busy with blocking work (other
+/// suites wait for processes), which would otherwise delay the caller's resumption, not the probe.
+func timed(_ prober: some EndpointProbing, _ url: String, timeout: Duration) async -> (ProbeOutcome, Duration) {
+    await withTaskExecutorPreference(ProbeExecutor.shared) {
+        let start = ContinuousClock.now
+        let outcome = await prober.probe(url, timeout: timeout)
+        return (outcome, ContinuousClock.now - start)
+    }
 }
 
 @Suite("Endpoint prober against the portal fake")
@@ -188,11 +192,8 @@ struct EndpointProberTests {
         let overrides = try ConnectToOverrides.parse(fake.connectTo(portal, "main")).get()
         let prober = NIOEndpointProber(connectTo: overrides, trustRoots: .file("/nonexistent/ca.pem"), userAgent: userAgent)
         let outcome = await prober.probe("https://\(portal)/start", timeout: .seconds(5))
-        guard case .tls(let message)? = outcome.failure else {
-            Issue.record("expected a TLS failure, got \(String(describing: outcome.failure))")
-            return
-        }
-        #expect(message.hasPrefix("cannot load the CA bundle /nonexistent/ca.pem: "))
+        #expect(outcome.failure == .tls("cannot load the CA bundle /nonexistent/ca.pem: no such file"))
+        #expect(try await fake.requests().isEmpty)
     }
 
     @Test func twentyProbesInParallelHalfOfThemHangingAllReturnWithinTheTimeoutPlusOneSecond() async throws {
@@ -202,16 +203,18 @@ struct EndpointProberTests {
         try await fake.setBehaviour("hang-http", .hangHTTP)
         let entries = hosts.enumerated().map { index, host in fake.connectTo(host, index % 2 == 0 ? "up" : (index % 4 == 1 ? "hang-tls" : "hang-http")) }
         let prober = try prober(fake, entries)
-        let start = ContinuousClock.now
-        let outcomes = await withTaskGroup(of: (Int, ProbeOutcome).self) { group in
-            for (index, host) in hosts.enumerated() {
-                group.addTask { (index, await prober.probe("https://\(host)/start", timeout: .seconds(1))) }
+        let (outcomes, elapsed) = await withTaskExecutorPreference(ProbeExecutor.shared) {
+            let start = ContinuousClock.now
+            let outcomes = await withTaskGroup(of: (Int, ProbeOutcome).self) { group in
+                for (index, host) in hosts.enumerated() {
+                    group.addTask { (index, await prober.probe("https://\(host)/start", timeout: .seconds(1))) }
+                }
+                var results: [Int: ProbeOutcome] = [:]
+                for await (index, outcome) in group { results[index] = outcome }
+                return results
             }
-            var results: [Int: ProbeOutcome] = [:]
-            for await (index, outcome) in group { results[index] = outcome }
-            return results
+            return (outcomes, ContinuousClock.now - start)
         }
-        let elapsed = ContinuousClock.now - start
         #expect(elapsed < .seconds(2))
         for index in hosts.indices {
             let outcome = try #require(outcomes[index])

@@ -49,7 +49,12 @@ public struct NIOEndpointProber: EndpointProbing {
                 result = .success(try NIOSSLContext(configuration: configuration))
             } catch {
                 let place = if case .file(let path) = trustRoots { "the CA bundle \(path)" } else { "the system trust store" }
-                result = .failure(TLSSetupError(message: "cannot load \(place): \(error)"))
+                let reason = switch error as? NIOSSLError {
+                case .noSuchFilesystemObject?: "no such file"
+                case .failedToLoadCertificate?: "not a PEM certificate bundle"
+                default: "\(error)"
+                }
+                result = .failure(TLSSetupError(message: "cannot load \(place): \(reason)"))
             }
             cache[trustRoots] = result
             return result
@@ -71,10 +76,15 @@ public struct NIOEndpointProber: EndpointProbing {
         return await withCheckedContinuation { continuation in
             run.setContinuation(continuation)
             let timer = loop.scheduleTask(in: TimeAmount(timeout)) { run.finishAtDeadline() }
-            Task {
+            let body: @Sendable () async -> Void = {
                 let failure = await work.run()
                 timer.cancel()
                 run.finish(failure)
+            }
+            if #available(macOS 15, *) {
+                Task(executorPreference: ProbeExecutor.shared, operation: body)
+            } else {
+                Task(operation: body)
             }
         }
     }
@@ -94,6 +104,21 @@ extension TimeAmount {
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         self = .nanoseconds(max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+    }
+}
+
+/// Runs the probes' async code on a queue of its own, off the Swift concurrency pool: a pool kept
+/// busy by blocking work elsewhere in the process must not stall a probe's phases (its deadline
+/// is on the event loop either way).
+@available(macOS 15, *)
+final class ProbeExecutor: TaskExecutor {
+    static let shared = ProbeExecutor()
+    private let queue = DispatchQueue(label: "idcsync.probe", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
 
@@ -251,7 +276,7 @@ struct ProbeWork: Sendable {
     /// on the event loop (or the resolver thread) when each step completed.
     func run() async -> ProbeOutcome.Failure? {
         do {
-            let addresses = try await resolve()
+            let addresses = try await resolveHost()
             run.update { $0.addresses = addresses.map { $0.ipAddress ?? "\($0)" } }
             let (channel, address) = try await connect(addresses)
             var exchange = try await self.exchange(on: channel, address: address, method: .HEAD)
@@ -280,7 +305,7 @@ struct ProbeWork: Sendable {
         }
     }
 
-    private func resolve() async throws -> [SocketAddress] {
+    private func resolveHost() async throws -> [SocketAddress] {
         let start = ContinuousClock.now
         run.begin(.dns, at: start)
         let addresses: [SocketAddress]
