@@ -13,6 +13,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // Already in the graph through async-http-client (same URLs and lower bounds): HTTPKit's
+        // endpoint prober uses NIO's bootstrap, HTTP/1 codec and NIOSSL directly.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
     ],
     targets: [
         // Domain: partitions, Regions, config model and validation, URL catalog, policy generators.
@@ -27,10 +31,19 @@ let package = Package(
             dependencies: ["IDCSyncCore"]
         ),
         // HTTP for the API clients: request/response values, a transport protocol (real or test),
-        // timeouts, Link pagination and backoff. Knows nothing about Okta or AWS.
+        // timeouts, Link pagination and backoff; the credential-free endpoint prober (DNS, TCP, TLS,
+        // one HTTP HEAD) of `idcsync status`. Knows nothing about Okta or AWS.
         .target(
             name: "HTTPKit",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         // Small POSIX helpers shared by the clients and the engine (text files without Foundation's
         // file machinery, errno in words).
@@ -107,6 +120,11 @@ let package = Package(
             name: "IDCSyncTestSupport",
             dependencies: ["HTTPKit"],
             path: "Tests/IDCSyncTestSupport"
+        ),
+        // The endpoint prober against the local HTTPS portal fake (Tests/Sandbox/portal_fake.py).
+        .testTarget(
+            name: "HTTPKitTests",
+            dependencies: ["HTTPKit", "IDCSyncTestSupport"]
         ),
         .testTarget(
             name: "IDCSyncTestSupportTests",

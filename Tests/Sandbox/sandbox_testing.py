@@ -1,4 +1,4 @@
-"""Helpers shared by the sandbox self-tests (test_okta_fake.py, test_aws_sandbox.py).
+"""Helpers shared by the sandbox self-tests (test_okta_fake.py, test_aws_sandbox.py, test_portal_fake.py).
 
 The self-tests never sleep a fixed time before an assertion: they wait for the state they
 assert on, with a deadline, so that a slow machine makes them slower, not red.
