@@ -16,10 +16,18 @@ private func prober(_ fake: PortalFake, _ entries: [String]) throws -> NIOEndpoi
 /// executor: the whole test run keeps the Swift concurrency pool busy with blocking work (other
 /// suites wait for processes), which would otherwise delay the caller's resumption, not the probe.
 func timed(_ prober: some EndpointProbing, _ url: String, timeout: Duration) async -> (ProbeOutcome, Duration) {
-    await withTaskExecutorPreference(ProbeExecutor.shared) {
+    await onProbeExecutor {
         let start = ContinuousClock.now
         let outcome = await prober.probe(url, timeout: timeout)
         return (outcome, ContinuousClock.now - start)
+    }
+}
+
+func onProbeExecutor<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+    if #available(macOS 15, *) {
+        await withTaskExecutorPreference(ProbeExecutor.shared, operation: body)
+    } else {
+        await body()
     }
 }
 
@@ -203,7 +211,7 @@ struct EndpointProberTests {
         try await fake.setBehaviour("hang-http", .hangHTTP)
         let entries = hosts.enumerated().map { index, host in fake.connectTo(host, index % 2 == 0 ? "up" : (index % 4 == 1 ? "hang-tls" : "hang-http")) }
         let prober = try prober(fake, entries)
-        let (outcomes, elapsed) = await withTaskExecutorPreference(ProbeExecutor.shared) {
+        let (outcomes, elapsed) = await onProbeExecutor {
             let start = ContinuousClock.now
             let outcomes = await withTaskGroup(of: (Int, ProbeOutcome).self) { group in
                 for (index, host) in hosts.enumerated() {
