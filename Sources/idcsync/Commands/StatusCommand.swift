@@ -32,14 +32,16 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds each probe may take (0.1 to 60).", valueName: "seconds"))
     var timeout = SecondsArgument(argument: "5")
 
-    @Option(name: .long, help: ArgumentHelp("An answer slower than this many seconds makes its Region degraded (at most --timeout).", valueName: "seconds"))
-    var slow = SecondsArgument(argument: "2")
+    @Option(name: .long, help: ArgumentHelp("An answer slower than this many seconds makes its Region degraded (at most --timeout). Default: 2, or half of --timeout when that is less.", valueName: "seconds"))
+    var slow: SecondsArgument?
+
+    /// `--slow`, else 2 s or half the timeout, whichever is less.
+    var slowAfter: Duration { slow?.duration ?? min(.seconds(2), timeout.duration / 2) }
 
     func validate() throws {
         try global.requireOutput([.text, .json], command: "status")
         let limit = try timeout.check("--timeout")
-        let slowAfter = try slow.check("--slow")
-        if slowAfter > limit {
+        if let slow, try slow.check("--slow") > limit {
             throw ValidationError("--slow \(slow.text) is longer than --timeout \(timeout.text); a slow answer must come before the timeout")
         }
     }
@@ -52,7 +54,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
             let prober = try NetworkStatusProber(environment: console.environment, userAgent: "idcsync/\(IDCSyncVersion.source) status")
             let report = try await StatusRun.run(target: completed.target, configFile: config.source, prober: prober,
-                                                 options: StatusOptions(timeout: timeout.duration, slowAfter: slow.duration),
+                                                 options: StatusOptions(timeout: timeout.duration, slowAfter: slowAfter),
                                                  context: console.engineContext)
             console.report(report.diagnostics)
             if global.output == .json {
