@@ -14,11 +14,13 @@ public struct GuideModel: Sendable, Equatable {
     public var customAlias: String?
     /// Primary first, then by name.
     public var regions: [GuideRegion]
+    /// The company start URL (`instance.startUrl`): shown first, the Regional portals after it as fallbacks.
+    public var startURL: String?
 
     /// `catalog` is the URL catalog's answer for the instance's Regions; only the portal URLs are kept
     /// (ACS URLs are for the identity provider, not for people).
     public init(instanceId: String, identityStoreId: String?, partition: Partition, primaryRegion: Region,
-                customAlias: String?, catalog: [RegionURLs]) {
+                customAlias: String?, catalog: [RegionURLs], startURL: String? = nil) {
         self.instanceId = instanceId
         self.identityStoreId = identityStoreId
         self.partition = partition
@@ -26,6 +28,21 @@ public struct GuideModel: Sendable, Equatable {
         self.customAlias = customAlias
         let ordered = catalog.filter { $0.region == primaryRegion } + catalog.filter { $0.region != primaryRegion }.sorted { $0.region < $1.region }
         regions = ordered.map(GuideRegion.init)
+        self.startURL = startURL
+    }
+
+    /// The `sso-session` (and profile) of the AWS CLI for the start URL.
+    public static let startURLSessionName = "idcsync"
+
+    /// The first AWS CLI v2 release that accepts a start URL on the company's own domain as
+    /// `sso_start_url` in this partition (aws/aws-cli `awscli/customizations/sso/resolve.py`: 2.35.13;
+    /// the China host forms came in 2.35.15, the GovCloud ones in 2.36.4).
+    public var startURLMinimumCLIVersion: String {
+        switch partition {
+        case .aws: "2.35.13"
+        case .awsCN: "2.35.15"
+        case .awsUSGov: "2.36.4"
+        }
     }
 
     public var primary: GuideRegion? { regions.first { $0.isPrimary } }

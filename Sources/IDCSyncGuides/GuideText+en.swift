@@ -12,6 +12,7 @@ struct EnglishGuideText: GuideStrings {
     var identityStoreLabel: String { "Identity store" }
     var primaryRegionLabel: String { "Primary Region" }
     var regionsLabel: String { "Regions" }
+    var startURLLabel: String { "Start URL" }
 
     func regionName(_ region: Region) -> String { RegionNames.name(of: region.name, in: "en") }
     func role(isPrimary: Bool) -> String { isPrimary ? "primary Region" : "additional Region" }
@@ -19,6 +20,7 @@ struct EnglishGuideText: GuideStrings {
     var whenToUseHeading: String { "When to use which URL" }
 
     func whenToUse(_ model: GuideModel) -> [String] {
+        if let start = model.startURL { return whenToUse(model, startURL: start) }
         var items: [String] = []
         let primary = regionTitle(model.primaryRegion)
         if let url = model.primary?.recommended?.url {
@@ -37,6 +39,34 @@ struct EnglishGuideText: GuideStrings {
         items.append("Alternative IPv4 or dual-stack: both open the same portal. Use the alternative IPv4 URL unless your network prefers IPv6; the dual-stack URL works over IPv4 and IPv6.")
         return items
     }
+
+    private func whenToUse(_ model: GuideModel, startURL: String) -> [String] {
+        let primary = regionTitle(model.primaryRegion)
+        var items = ["First choice: the company start URL, <\(startURL)>. It opens the access portal of a Region that is up, so the same URL works normally and while \(primary) is down."]
+        if let url = model.primary?.recommended?.url {
+            items.append("If the start URL does not open, use a Regional access portal as a fallback. Normally: the portal of the primary Region, \(primary): <\(url)>.")
+        } else {
+            items.append("If the start URL does not open, use a Regional access portal as a fallback (see below).")
+        }
+        let fallbacks = model.additional.compactMap { region in region.recommended?.url.map { (region, $0) } }
+        if fallbacks.isEmpty {
+            items.append("The instance has no additional Region with a known portal URL yet, so there is no other Regional portal to turn to while \(primary) is down.")
+        } else {
+            let list = fallbacks.map { "\(regionTitle($0.0.region)): <\($0.1)>" }.joined(separator: "; ")
+            items.append("When \(primary) is down and the start URL does not open: the access portal of an additional Region. \(list). You sign in through Okta as usual and reach the same AWS accounts with the same permission sets.")
+        }
+        items.append("The AWS IAM Identity Center tile on your Okta dashboard signs in through the primary Region, so it fails while \(primary) is down. Bookmark the start URL\(fallbacks.isEmpty ? "" : " and the additional Regions' portals") now, not during the outage.")
+        items.append("Alternative IPv4 or dual-stack: both open the same portal. Use the alternative IPv4 URL unless your network prefers IPv6; the dual-stack URL works over IPv4 and IPv6.")
+        return items
+    }
+
+    var startURLHeading: String { "Company start URL" }
+
+    func startURLExplanation(_ model: GuideModel) -> String {
+        "The organization's own address for the AWS access portal: it sends you on to the portal of a healthy Region, normally and during an outage. The address bar then shows that Region's portal; bookmark the start URL, not the page it opens."
+    }
+
+    var fallbackIntro: String { "Fallbacks: use these if the start URL does not open." }
 
     var portalsHeading: String { "Access portal URLs by Region" }
     var openLabel: String { "Open" }
@@ -111,10 +141,19 @@ struct EnglishGuideText: GuideStrings {
 
     func cliOutage(_ model: GuideModel) -> String? {
         guard let fallback = model.additional.first(where: { $0.recommended != nil }) else { return nil }
+        if model.startURL != nil {
+            return "When \(regionTitle(model.primaryRegion)) is down, `aws sso login --sso-session \(GuideModel.startURLSessionName)` signs you in to a Region that is up. If it does not, sign in again in an additional Region (for example `aws sso login --sso-session \(fallback.sessionName)`) and use its profile."
+        }
         return "When \(regionTitle(model.primaryRegion)) is down, sign in again in an additional Region (for example `aws sso login --sso-session \(fallback.sessionName)`) and use its profile."
     }
 
+    func cliStartURL(_ model: GuideModel) -> String? {
+        guard model.startURL != nil else { return nil }
+        return "The `\(GuideModel.startURLSessionName)` session signs in through the company start URL and needs AWS CLI v2 \(model.startURLMinimumCLIVersion) or later: the CLI follows the start URL to a healthy Region's portal, signs in there and writes that Region into `sso_region`. With an older AWS CLI, or when the start URL does not open, use the Regional sessions."
+    }
+
     var bookmarkFolder: String { "AWS access portal (idcsync)" }
+    var startURLBookmarkTitle: String { "AWS access portal – company start URL – opens a healthy Region's portal" }
 
     func bookmarkTitle(_ entry: URLEntry, region: GuideRegion) -> String {
         let role = region.isPrimary ? "primary" : "use when the primary Region is down"

@@ -14,6 +14,7 @@ struct JapaneseGuideText: GuideStrings {
     var identityStoreLabel: String { "アイデンティティストア" }
     var primaryRegionLabel: String { "プライマリリージョン" }
     var regionsLabel: String { "リージョン" }
+    var startURLLabel: String { "スタート URL" }
 
     func regionName(_ region: Region) -> String { RegionNames.name(of: region.name, in: "ja") }
 
@@ -27,6 +28,7 @@ struct JapaneseGuideText: GuideStrings {
     var whenToUseHeading: String { "URL の使い分け" }
 
     func whenToUse(_ model: GuideModel) -> [String] {
+        if let start = model.startURL { return whenToUse(model, startURL: start) }
         var items: [String] = []
         let primary = regionTitle(model.primaryRegion)
         if let url = model.primary?.recommended?.url {
@@ -45,6 +47,35 @@ struct JapaneseGuideText: GuideStrings {
         items.append("代替 IPv4 とデュアルスタックは同じアクセスポータルに接続します。通常は代替 IPv4 の URL を使ってください。デュアルスタックの URL は IPv4 と IPv6 のどちらでも接続できます。")
         return items
     }
+
+    private func whenToUse(_ model: GuideModel, startURL: String) -> [String] {
+        let primary = regionTitle(model.primaryRegion)
+        var items = ["まず自社ドメインのスタート URL <\(startURL)> を開いてください。正常に稼働しているリージョンのアクセスポータルに転送されるため、通常時も\(primary) の障害時も同じ URL で使えます。"]
+        if let url = model.primary?.recommended?.url {
+            items.append("スタート URL が開けない場合は、リージョンごとのアクセスポータルを代わりに使ってください。通常時はプライマリリージョンである\(primary) のアクセスポータル <\(url)> です。")
+        } else {
+            items.append("スタート URL が開けない場合は、リージョンごとのアクセスポータル (下記) を代わりに使ってください。")
+        }
+        let fallbacks = model.additional.compactMap { region in region.recommended?.url.map { (region, $0) } }
+        if fallbacks.isEmpty {
+            items.append("URL の分かっている追加リージョンがまだないため、\(primary) の障害時に切り替えられるリージョンのアクセスポータルはありません。")
+        } else {
+            let list = fallbacks.map { "\(regionTitle($0.0.region)) は <\($0.1)>" }.joined(separator: "、")
+            items.append("\(primary) の障害時にスタート URL が開けない場合は、追加リージョンのアクセスポータルを開いてください。\(list) です。サインインはいつもどおり Okta で行い、同じ AWS アカウントに同じ許可セットでアクセスできます。")
+        }
+        let bookmarks = fallbacks.isEmpty ? "スタート URL" : "スタート URL と追加リージョンのアクセスポータル"
+        items.append("Okta ダッシュボードの「AWS IAM Identity Center」タイルはプライマリリージョン経由でサインインするため、\(primary) の障害中は使えません。\(bookmarks)は、障害が起きてからではなく今のうちにブックマークしておいてください。")
+        items.append("代替 IPv4 とデュアルスタックは同じアクセスポータルに接続します。通常は代替 IPv4 の URL を使ってください。デュアルスタックの URL は IPv4 と IPv6 のどちらでも接続できます。")
+        return items
+    }
+
+    var startURLHeading: String { "自社ドメインのスタート URL" }
+
+    func startURLExplanation(_ model: GuideModel) -> String {
+        "自社ドメインで用意した AWS アクセスポータルの入口です。通常時も障害時も、正常に稼働しているリージョンのアクセスポータルに転送されます。転送後のアドレスバーにはそのリージョンの URL が表示されますが、ブックマークするのは転送後のページではなく、このスタート URL にしてください。"
+    }
+
+    var fallbackIntro: String { "スタート URL が開けない場合は、以下の URL を代わりに使ってください。" }
 
     var portalsHeading: String { "リージョンごとのアクセスポータル URL" }
     var openLabel: String { "開く URL" }
@@ -119,10 +150,19 @@ struct JapaneseGuideText: GuideStrings {
 
     func cliOutage(_ model: GuideModel) -> String? {
         guard let fallback = model.additional.first(where: { $0.recommended != nil }) else { return nil }
+        if model.startURL != nil {
+            return "\(regionTitle(model.primaryRegion)) の障害時も、`aws sso login --sso-session \(GuideModel.startURLSessionName)` で正常なリージョンにサインインできます。サインインできない場合は、追加リージョンで改めてサインインし (例: `aws sso login --sso-session \(fallback.sessionName)`)、そのリージョンのプロファイルを使ってください。"
+        }
         return "\(regionTitle(model.primaryRegion)) の障害時は、追加リージョンで改めてサインインし (例: `aws sso login --sso-session \(fallback.sessionName)`)、そのリージョンのプロファイルを使ってください。"
     }
 
+    func cliStartURL(_ model: GuideModel) -> String? {
+        guard model.startURL != nil else { return nil }
+        return "`\(GuideModel.startURLSessionName)` のセッションは自社ドメインのスタート URL でサインインします。AWS CLI v2 \(model.startURLMinimumCLIVersion) 以降が必要です。AWS CLI はスタート URL の転送先である正常なリージョンでサインインし、そのリージョンを `sso_region` に書き込みます。これより古い AWS CLI を使っている場合や、スタート URL が開けない場合は、リージョンごとのセッションを使ってください。"
+    }
+
     var bookmarkFolder: String { "AWS アクセスポータル (idcsync)" }
+    var startURLBookmarkTitle: String { "AWS アクセスポータル – 自社ドメインのスタート URL – 正常なリージョンに接続" }
 
     func bookmarkTitle(_ entry: URLEntry, region: GuideRegion) -> String {
         let role = region.isPrimary ? "プライマリ" : "障害時用"

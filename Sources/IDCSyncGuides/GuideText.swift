@@ -10,6 +10,7 @@ protocol GuideStrings: Sendable {
     var identityStoreLabel: String { get }
     var primaryRegionLabel: String { get }
     var regionsLabel: String { get }
+    var startURLLabel: String { get }
 
     func regionName(_ region: Region) -> String
     func regionTitle(_ region: Region) -> String
@@ -17,6 +18,12 @@ protocol GuideStrings: Sendable {
 
     var whenToUseHeading: String { get }
     func whenToUse(_ model: GuideModel) -> [String]
+
+    /// The section on the company start URL, before the Regional portals (only when it is set).
+    var startURLHeading: String { get }
+    func startURLExplanation(_ model: GuideModel) -> String
+    /// The line under the Regional portals' heading when a start URL is set.
+    var fallbackIntro: String { get }
 
     var portalsHeading: String { get }
     var openLabel: String { get }
@@ -36,9 +43,12 @@ protocol GuideStrings: Sendable {
     var cliHeading: String { get }
     func cliIntro(configFile: String) -> [String]
     func cliOutage(_ model: GuideModel) -> String?
+    /// The start URL's sso-session and the AWS CLI version it needs (only when a start URL is set).
+    func cliStartURL(_ model: GuideModel) -> String?
 
     var bookmarkFolder: String { get }
     func bookmarkTitle(_ entry: URLEntry, region: GuideRegion) -> String
+    var startURLBookmarkTitle: String { get }
 }
 
 extension GuideStrings {

@@ -26,7 +26,15 @@ enum HTMLGuide {
         out.append("</dl>")
         out.append("<h2>\(Escape.html(text.whenToUseHeading))</h2>")
         out += list(text.whenToUse(model))
+        if let start = model.startURL {
+            out.append("<h2>\(Escape.html(text.startURLHeading))</h2>")
+            out.append("<p class=\"open\">\(Escape.html(text.openLabel)): \(Inline.html("<\(start)>"))</p>")
+            out.append("<p>\(Inline.html(text.startURLExplanation(model)))</p>")
+        }
         out.append("<h2>\(Escape.html(text.portalsHeading))</h2>")
+        if model.startURL != nil {
+            out.append("<p>\(Inline.html(text.fallbackIntro))</p>")
+        }
         for region in model.regions {
             out.append("<section class=\"region\">")
             out.append("<h3>\(Escape.html(text.regionTitle(region.region))) — \(Escape.html(text.role(isPrimary: region.isPrimary)))</h3>")
@@ -55,6 +63,9 @@ enum HTMLGuide {
             out.append("<p>\(Inline.html(paragraph))</p>")
         }
         out.append("<pre><code>\(GuideFacts.loginCommands(model).map(Escape.html).joined(separator: "\n"))</code></pre>")
+        if let start = text.cliStartURL(model) {
+            out.append("<p>\(Inline.html(start))</p>")
+        }
         if let outage = text.cliOutage(model) {
             out.append("<p>\(Inline.html(outage))</p>")
         }

@@ -8,9 +8,14 @@ import IDCSyncCore
 /// generatedFrom            {tool: "idcsync bookmarks", instanceId, regions: [sorted Region names]}
 /// language                 "en" | "ja" (the language of every text field)
 /// instance                 {instanceId, identityStoreId|null, partition, primaryRegion, customAlias|null}
+/// startUrl                 null (instance.startUrl not set), or the company start URL, to open first:
+///   url                    "https://aws.example.com": redirects to a healthy Region's portal
+///   explanation            a sentence
+///   cli                    {ssoSession, ssoStartUrl, ssoRegion, login, minimumCliVersion}: the AWS CLI v2
+///                          follows the redirect from minimumCliVersion on and rewrites ssoRegion after login
 /// regions[]                primary first, then by name:
 ///   region, name, role     "ap-northeast-3", "Osaka", "primary" | "additional"
-///   recommendedUrl         the URL to open in this Region, or null
+///   recommendedUrl         the URL to open in this Region (a fallback when startUrl is set), or null
 ///   portals[]              {variant, variantName, url|null, status: works|does-not-work|unknown, reason|null, explanation}
 ///   cli                    {ssoSession, ssoStartUrl, ssoRegion, login} or null (no portal URL known)
 /// whenToUse[]              sentences (inline marks removed)
@@ -47,6 +52,19 @@ enum JSONGuide {
                 "cli": cli,
             ])
         }
+        let startURL: JSONValue = model.startURL.map { url in
+            .object([
+                "url": .string(url),
+                "explanation": .string(Inline.plain(text.startURLExplanation(model))),
+                "cli": .object([
+                    "ssoSession": .string(GuideModel.startURLSessionName),
+                    "ssoStartUrl": .string(url),
+                    "ssoRegion": .string(model.primaryRegion.name),
+                    "login": .string("aws sso login --sso-session \(GuideModel.startURLSessionName)"),
+                    "minimumCliVersion": .string(model.startURLMinimumCLIVersion),
+                ]),
+            ])
+        } ?? .null
         let document: JSONValue = .object([
             "schemaVersion": .int(marker.schemaVersion),
             "generatedFrom": .object([
@@ -62,6 +80,7 @@ enum JSONGuide {
                 "primaryRegion": .string(model.primaryRegion.name),
                 "customAlias": model.customAlias.map(JSONValue.string) ?? .null,
             ]),
+            "startUrl": startURL,
             "regions": .array(regions),
             "whenToUse": .strings(text.whenToUse(model).map(Inline.plain)),
             "notAvailableWhilePrimaryIsDown": .strings(text.limits(model).map(Inline.plain)),

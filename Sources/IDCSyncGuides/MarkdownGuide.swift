@@ -15,7 +15,19 @@ enum MarkdownGuide {
         lines.append("")
         lines += text.whenToUse(model).map { "- \($0)" }
         lines.append("")
+        if let start = model.startURL {
+            lines.append("## \(text.startURLHeading)")
+            lines.append("")
+            lines.append("\(text.openLabel): <\(start)>")
+            lines.append("")
+            lines.append(text.startURLExplanation(model))
+            lines.append("")
+        }
         lines.append("## \(text.portalsHeading)")
+        if model.startURL != nil {
+            lines.append("")
+            lines.append(text.fallbackIntro)
+        }
         for region in model.regions {
             lines.append("")
             lines.append("### \(text.regionTitle(region.region)) — \(text.role(isPrimary: region.isPrimary))")
@@ -49,6 +61,10 @@ enum MarkdownGuide {
         lines.append("```sh")
         lines += GuideFacts.loginCommands(model)
         lines.append("```")
+        if let start = text.cliStartURL(model) {
+            lines.append("")
+            lines.append(start)
+        }
         if let outage = text.cliOutage(model) {
             lines.append("")
             lines.append(outage)
@@ -65,10 +81,11 @@ enum GuideFacts {
         if let store = model.identityStoreId { items.append((text.identityStoreLabel, "`\(store)`")) }
         items.append((text.primaryRegionLabel, text.regionTitle(model.primaryRegion)))
         items.append((text.regionsLabel, model.regions.map { text.regionTitle($0.region) }.joined(separator: text.language == .ja ? "、" : ", ")))
+        if let start = model.startURL { items.append((text.startURLLabel, "<\(start)>")) }
         return items
     }
 
     static func loginCommands(_ model: GuideModel) -> [String] {
-        model.regions.filter { $0.recommended != nil }.map { "aws sso login --sso-session \($0.sessionName)" }
+        (model.startURL == nil ? [] : ["aws sso login --sso-session \(GuideModel.startURLSessionName)"]) + model.regions.filter { $0.recommended != nil }.map { "aws sso login --sso-session \($0.sessionName)" }
     }
 }

@@ -1,8 +1,9 @@
 import IDCSyncCore
 
 /// A bookmark file in the Netscape format that Chrome, Edge, Firefox and Safari import: one folder
-/// with every portal URL that works, primary Region first. Chrome's importer reads it line by line,
-/// so each `<DT>` entry stays on one line. No ADD_DATE: the file must be the same on every run.
+/// with the company start URL first (when set), then every portal URL that works, primary Region
+/// first. Chrome's importer reads it line by line, so each `<DT>` entry stays on one line. No
+/// ADD_DATE: the file must be the same on every run.
 enum NetscapeBookmarks {
     static func render(_ model: GuideModel, text: any GuideStrings) -> String {
         var lines = [
@@ -18,6 +19,9 @@ enum NetscapeBookmarks {
             "    <DT><H3>\(Escape.html(text.bookmarkFolder))</H3>",
             "    <DL><p>",
         ]
+        if let start = model.startURL {
+            lines.append("        <DT><A HREF=\"\(Escape.html(start))\">\(Escape.html(text.startURLBookmarkTitle))</A>")
+        }
         for region in model.regions {
             // The recommended URL first, so it is the first one people see for the Region.
             let ordered = region.recommended.map { recommended in [recommended] + region.working.filter { $0 != recommended } } ?? region.working

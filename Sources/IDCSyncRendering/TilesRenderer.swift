@@ -5,7 +5,8 @@ public enum TilesRenderer {
     public static func text(_ plan: TilePlan, idcAppId: String, idcGroups: [String], style: Style) -> String {
         var lines = ["Okta dashboard tiles for the access portals (groups mirrored from the IdC app \(idcAppId): \(idcGroups.isEmpty ? "none" : idcGroups.joined(separator: ", ")))"]
         for tile in plan.desired {
-            lines.append("  \(tile.region.name)\(tile.isPrimary ? " (primary)" : "")  \"\(tile.label)\"  \(tile.url)")
+            let opens = tile.region == nil ? "  (the company start URL: it opens a healthy Region's portal)" : ""
+            lines.append("  \(tile.name)\(tile.isPrimary ? " (primary)" : "")  \"\(tile.label)\"  \(tile.url)\(opens)")
         }
         lines.append("")
         guard plan.hasChanges else {
@@ -48,8 +49,8 @@ public enum TilesRenderer {
         .object([
             "idcAppId": .string(idcAppId),
             "idcGroups": .strings(idcGroups),
-            "tiles": .array(plan.desired.map { .object(["region": .string($0.region.name), "primary": .bool($0.isPrimary),
-                                                        "label": .string($0.label), "url": .string($0.url)]) }),
+            "tiles": .array(plan.desired.map { .object(["region": $0.region.map { .string($0.name) } ?? .null, "primary": .bool($0.isPrimary),
+                                                        "label": .string($0.label), "url": .string($0.url), "opens": opens($0.key)]) }),
             "steps": .array(plan.steps.map(stepJSON)),
             "lookalikes": .array(plan.lookalikes.map { .object(["id": .string($0.id), "label": .string($0.label)]) }),
             "changes": .bool(plan.hasChanges),
@@ -59,19 +60,26 @@ public enum TilesRenderer {
     static func stepJSON(_ step: TilePlan.Step) -> JSONValue {
         switch step {
         case .create(let tile, let groups, _):
-            return .object(["action": "create", "region": .string(tile.region.name), "label": .string(tile.label), "url": .string(tile.url), "groups": .strings(groups)])
-        case .update(let id, let region, let changes):
-            return .object(["action": "update", "appId": .string(id), "region": .string(region), "changes": .array(changes.map {
+            return .object(["action": "create", "region": region(tile.key), "opens": opens(tile.key), "label": .string(tile.label), "url": .string(tile.url),
+                            "groups": .strings(groups)])
+        case .update(let id, let key, let changes):
+            return .object(["action": "update", "appId": .string(id), "region": region(key), "opens": opens(key), "changes": .array(changes.map {
                 .object(["field": .string($0.field), "before": $0.before.map(JSONValue.string) ?? .null, "after": $0.after.map(JSONValue.string) ?? .null])
             })])
-        case .activate(let id, let region):
-            return .object(["action": "activate", "appId": .string(id), "region": .string(region)])
-        case .assign(let id, let region, let groups):
-            return .object(["action": "assign", "appId": .string(id), "region": .string(region), "groups": .strings(groups)])
-        case .unassign(let id, let region, let groups):
-            return .object(["action": "unassign", "appId": .string(id), "region": .string(region), "groups": .strings(groups)])
-        case .remove(let id, let region, let label, let why):
-            return .object(["action": "remove", "appId": .string(id), "region": .string(region), "label": label.map(JSONValue.string) ?? .null, "why": .string(why)])
+        case .activate(let id, let key):
+            return .object(["action": "activate", "appId": .string(id), "region": region(key), "opens": opens(key)])
+        case .assign(let id, let key, let groups):
+            return .object(["action": "assign", "appId": .string(id), "region": region(key), "opens": opens(key), "groups": .strings(groups)])
+        case .unassign(let id, let key, let groups):
+            return .object(["action": "unassign", "appId": .string(id), "region": region(key), "opens": opens(key), "groups": .strings(groups)])
+        case .remove(let id, let key, let label, let why):
+            return .object(["action": "remove", "appId": .string(id), "region": region(key), "opens": opens(key), "label": label.map(JSONValue.string) ?? .null,
+                            "why": .string(why)])
         }
     }
+
+    /// The tile's Region, or null for the start URL tile.
+    private static func region(_ key: String) -> JSONValue { key == TileMarker.startURLKey ? .null : .string(key) }
+    /// `start-url` for the tile that opens the company start URL, `region-portal` for a Region's tile.
+    private static func opens(_ key: String) -> JSONValue { key == TileMarker.startURLKey ? "start-url" : "region-portal" }
 }

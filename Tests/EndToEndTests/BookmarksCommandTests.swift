@@ -57,11 +57,18 @@ struct BookmarksCommandTests {
         #expect(config.stdout.contains("[sso-session idcsync-ap-northeast-3]\nsso_start_url = https://ssoins-7758a1b2c3d4e5f6.ap-northeast-3.portal.amazonaws.com\nsso_region = ap-northeast-3\n"))
     }
 
-    @Test func theAWSCLIReadsTheProfiles() throws {
+    /// With `instance.startUrl`, its session comes first; the Regional sessions stay as they were.
+    @Test(arguments: [nil, "https://aws.example.com"])
+    func theAWSCLIReadsTheProfiles(startURL: String?) throws {
         // The sandbox venv's Python (IDCSYNC_SANDBOX_PYTHON, else python3), as the other sandbox tests use.
         let python = SandboxServer.python
         let workspace = try Workspace()
-        try workspace.write("idcsync.yaml", try exampleConfig())
+        var config = try exampleConfig()
+        if let startURL {
+            config = config.replacing("  enabledBeforeFebruary2026: true\n", with: "  enabledBeforeFebruary2026: true\n  startUrl: \(startURL)\n")
+            #expect(config.contains("startUrl"))
+        }
+        try workspace.write("idcsync.yaml", config)
         let result = try workspace.run(["bookmarks", "--format", "aws-config"])
         #expect(result.status == 0, "\(result.stderr)")
         try workspace.write("aws-config", result.stdout.replacing("# sso_account_id = ", with: "sso_account_id = ").replacing("# sso_role_name = ", with: "sso_role_name = "))
@@ -69,8 +76,8 @@ struct BookmarksCommandTests {
         let script = """
         import botocore.session, botocore.tokens, sys
         out = []
-        for region in ("ap-northeast-1", "ap-northeast-3"):
-            session = botocore.session.Session(profile="idcsync-" + region)
+        for name in sys.argv[1:]:
+            session = botocore.session.Session(profile=name)
             config = botocore.tokens.SSOTokenProvider(session)._load_sso_config()
             profile = session.get_scoped_config()
             out.append("%s %s %s %s" % (config["session_name"], config["sso_start_url"], config["sso_region"], profile["sso_account_id"]))
@@ -78,7 +85,8 @@ struct BookmarksCommandTests {
         """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-c", script]
+        let profiles = (startURL == nil ? [] : ["idcsync"]) + ["idcsync-ap-northeast-1", "idcsync-ap-northeast-3"]
+        process.arguments = [python, "-c", script] + profiles
         process.environment = ["PATH": "/usr/bin:/bin", "AWS_CONFIG_FILE": workspace.url.appendingPathComponent("aws-config").path, "HOME": workspace.url.path].merging(Workspace.coverage) { $1 }
         let pipe = Pipe()
         let errors = Pipe()
@@ -96,7 +104,8 @@ struct BookmarksCommandTests {
                 prepares its Python with botocore (IDCSYNC_SANDBOX_PYTHON=.build/sandbox-venv/bin/python after scripts/sandbox-python)
                 """)
         }
-        #expect(output == """
+        let start = startURL.map { "idcsync \($0) ap-northeast-1 111122223333\n" } ?? ""
+        #expect(output == start + """
             idcsync-ap-northeast-1 https://d-9067a1b2c3.awsapps.com/start ap-northeast-1 111122223333
             idcsync-ap-northeast-3 https://ssoins-7758a1b2c3d4e5f6.ap-northeast-3.portal.amazonaws.com ap-northeast-3 111122223333
 

@@ -15,6 +15,20 @@ struct ConfigErrorTests {
         return result.stderr
     }
 
+    @Test func tilesOnTheStartURLNeedInstanceStartURL() throws {
+        let yaml = "instance:\n  primaryRegion: ap-northeast-1\n  regions: [ap-northeast-1]\nokta:\n  orgUrl: https://example.okta.com\n  tiles: {enabled: true, portal: start-url}\n"
+        for command in [["urls"], ["okta", "tiles", "apply", "--yes"]] {
+            let workspace = try Workspace()
+            try workspace.write("idcsync.yaml", yaml)
+            let before = try workspace.snapshot()
+            let result = try workspace.runFailing(command)
+            #expect(result.status == 64, "\(command): \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("error: okta.tiles.portal: tiles that open the company start URL need instance.startUrl (e.g. https://aws.example.com); set it, or choose portal: alternate-ipv4 or dualstack"), "\(result.stderr)")
+            #expect(try workspace.snapshot() == before, "nothing written")
+        }
+    }
+
     @Test func unknownKeyWithDidYouMean() throws {
         let stderr = try rejected("instance:\n  primaryRegon: ap-northeast-1\n")
         #expect(stderr.contains("idcsync.yaml:2:3: error: instance.primaryRegon: unknown key \"primaryRegon\"; did you mean \"primaryRegion\"?"))

@@ -306,6 +306,29 @@ struct ExportTerraformCommandTests {
         #expect(try world.workspace.read("tf/okta.tf").contains("\"sessionDuration\": 3600.0,"))
     }
 
+    /// The start URL tile (`portal: start-url`) is not in the export, and the export says so.
+    @Test func theStartURLTileIsLeftOutAndNamed() async throws {
+        let world = try await SandboxWorld.make()
+        try world.workspace.write("start.yaml", """
+            instance:
+              primaryRegion: ap-northeast-1
+              startUrl: https://aws.example.com
+            kms:
+              delegatedAdministrators: []
+            okta:
+              orgUrl: \(world.okta.url)
+              appId: 0oaidc1
+              tiles: {enabled: true, portal: start-url}
+            """)
+        let result = try world.workspace.run(["export", "terraform", "--config", "start.yaml", "--output", "json"], environment: world.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("the start URL tile (okta.tiles.portal: start-url) is left out: the export writes only the Regions' tiles; keep it with idcsync okta tiles apply"), "\(result.stderr)")
+        let document = try JSONParser.parse(Array(result.stdout.utf8))
+        let addresses = document["resources"]?.arrayValue?.map { $0["address"]?.stringValue ?? "" } ?? []
+        #expect(!addresses.isEmpty && !addresses.contains { $0.hasPrefix("okta_app_bookmark.") }, "\(addresses)")
+        try await expectOnlyReads(world)
+    }
+
     /// Without okta in the config there is no okta.tf; a Region the config leaves out of
     /// instance.regions is not exported, and the export says so.
     @Test func aRegionLeftOutOfTheConfigIsNamedAndOktaIsOptional() async throws {

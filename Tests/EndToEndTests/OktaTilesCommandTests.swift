@@ -8,13 +8,22 @@ import Testing
 struct OktaTilesCommandTests {
     static let groups = ["00gengineers", "00gfinance"]
 
+    static let startURL = "https://aws.example.com"
+
     /// Tokyo with Osaka added; the IdC app assigned two groups; tiles switched on.
     private func setUp(extraTiles: String = "") async throws -> SandboxWorld {
         let world = try await SandboxWorld.make()
         try await world.okta.seedGroups("0oaidc1", Self.groups)
+        try writeConfig(world, extraTiles: extraTiles)
+        try await world.okta.clearRequests()
+        try await world.aws.clearRequests()
+        return world
+    }
+
+    private func writeConfig(_ world: SandboxWorld, extraTiles: String = "", instance: String = "") throws {
         try world.workspace.write("idcsync.yaml", """
             instance:
-              primaryRegion: ap-northeast-1
+              primaryRegion: ap-northeast-1\(instance)
             kms:
               delegatedAdministrators: []
             okta:
@@ -22,9 +31,11 @@ struct OktaTilesCommandTests {
               appId: 0oaidc1
               tiles: {enabled: true\(extraTiles)}
             """)
-        try await world.okta.clearRequests()
-        try await world.aws.clearRequests()
-        return world
+    }
+
+    /// `instance.startUrl` and `portal: start-url`.
+    private func useTheStartURL(_ world: SandboxWorld) throws {
+        try writeConfig(world, extraTiles: ", portal: start-url", instance: "\n  startUrl: \(Self.startURL)")
     }
 
     private func tiles(_ world: SandboxWorld) async throws -> [JSONValue] {
@@ -111,6 +122,67 @@ struct OktaTilesCommandTests {
         #expect(try await tiles(world).isEmpty, "deactivated, then deleted")
         let lifecycle = try await world.okta.requestLines().filter { $0.contains("lifecycle/deactivate") || $0.hasPrefix("DELETE /api/v1/apps/") }
         #expect(lifecycle.count == 2 && lifecycle[0].contains("deactivate"), "\(lifecycle)")
+    }
+
+    @Test func withPortalStartURLOneTileOpensTheStartURLAndARerunWritesNothing() async throws {
+        let world = try await setUp()
+        try useTheStartURL(world)
+        let plan = try world.workspace.run(["okta", "tiles", "plan"], environment: world.environment)
+        #expect(plan.status == 2, "\(plan.stdout)\n\(plan.stderr)")
+        #expect(plan.stdout.contains("  start URL  \"AWS access portal\"  https://aws.example.com  (the company start URL: it opens a healthy Region's portal)\n"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("1. create tile \"AWS access portal\" → https://aws.example.com, groups: 00gengineers, 00gfinance"))
+        #expect(!plan.stdout.contains("ap-northeast-3"), "no tile for a Region")
+        let json = try JSONParser.parse(try world.workspace.run(["okta", "tiles", "plan", "--output", "json"], environment: world.environment).stdout)
+        #expect(json["tiles"] == .array([.object(["region": .null, "primary": false, "label": "AWS access portal", "url": "https://aws.example.com", "opens": "start-url"])]))
+        #expect(json["steps"]?.arrayValue?.map { $0["opens"] } == ["start-url"])
+        #expect(try await tiles(world).isEmpty, "plan writes nothing")
+
+        let apply = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let created = try await tiles(world)
+        #expect(created.count == 1)
+        let tile = try #require(created.first)
+        #expect(tile["label"] == "AWS access portal")
+        #expect(tile["status"] == "ACTIVE")
+        #expect(tile.value(at: ["settings", "app", "url"])?.stringValue == Self.startURL)
+        #expect(tile.value(at: ["settings", "notes", "admin"])?.stringValue?.contains("Managed by idcsync: instance \(instanceId(world)), start URL.") == true)
+        #expect(Set(try await world.okta.groups(tile["id"]?.stringValue ?? "")) == Set(Self.groups))
+
+        try await world.okta.clearRequests()
+        let again = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("No changes: the tiles are in place."))
+        let rerun = try await world.okta.requestLines()
+        #expect(rerun.allSatisfy { $0.hasPrefix("GET ") }, "\(rerun)")
+    }
+
+    @Test func switchingToTheStartURLRemovesTheRegionsTiles() async throws {
+        let world = try await setUp()
+        #expect(try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment).status == 0)
+        let osaka = try #require(try await tiles(world).first?["id"]?.stringValue)
+        try useTheStartURL(world)
+
+        let plan = try world.workspace.run(["okta", "tiles", "plan"], environment: world.environment)
+        #expect(plan.status == 2, "\(plan.stdout)\n\(plan.stderr)")
+        #expect(plan.stdout.contains("1. create tile \"AWS access portal\" → https://aws.example.com"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("2. remove tile \(osaka) \"AWS access portal - Osaka (ap-northeast-3)\" (ap-northeast-3): deactivate, then delete; the start URL tile replaces the Regions' tiles (okta.tiles.portal: start-url)"))
+        let steps = try JSONParser.parse(try world.workspace.run(["okta", "tiles", "plan", "--output", "json"], environment: world.environment).stdout)["steps"]?.arrayValue ?? []
+        #expect(steps.map { $0["action"] } == ["create", "remove"])
+        #expect(steps.map { $0["opens"] } == ["start-url", "region-portal"])
+        #expect(steps.last?["region"] == "ap-northeast-3")
+
+        try await world.okta.clearRequests()
+        let apply = try world.workspace.run(["okta", "tiles", "apply", "--yes"], environment: world.environment)
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let remaining = try await tiles(world)
+        #expect(remaining.count == 1)
+        #expect(remaining.first?.value(at: ["settings", "app", "url"])?.stringValue == Self.startURL)
+        let lifecycle = try await world.okta.requestLines().filter { $0.contains("/\(osaka)/lifecycle/deactivate") || $0 == "DELETE /api/v1/apps/\(osaka)" }
+        #expect(lifecycle.count == 2, "Osaka's tile deactivated, then deleted: \(lifecycle)")
+
+        try await world.okta.clearRequests()
+        #expect(try world.workspace.run(["okta", "tiles", "plan"], environment: world.environment).status == 0, "in place")
+        #expect(try await world.okta.requestLines().allSatisfy { $0.hasPrefix("GET ") })
     }
 
     @Test func tilesOffIsAConfigurationError() async throws {

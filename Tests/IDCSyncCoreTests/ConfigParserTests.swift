@@ -339,6 +339,9 @@ struct ConfigParserTests {
         let noRegion = try #require(onlyError("okta:\n  orgUrl: https://example.okta.com\n  tiles: {label: AWS portal}\n"))
         #expect(noRegion.field == "okta.tiles.label")
         #expect(noRegion.message.contains("must contain {region}"))
+        // One tile for the start URL names no Region, so its label needs no {region}.
+        let startURL = try parse("instance:\n  startUrl: https://aws.example.com\nokta:\n  orgUrl: https://example.okta.com\n  tiles: {label: AWS portal, portal: start-url}\n")
+        #expect(startURL.defaultTarget.okta?.tiles == TilesConfig(portal: .startURL, label: "AWS portal"))
         let unknown = try #require(onlyError("okta:\n  orgUrl: https://example.okta.com\n  tiles: {exactgroups: true}\n"))
         #expect(unknown.message.contains("exactGroups"))
     }

@@ -60,6 +60,38 @@ struct TilePlannerTests {
         #expect(japanese[1].url == "https://ssoins-7758a1b2c3d4e5f6.portal.ap-northeast-3.app.aws")
     }
 
+    @Test func theStartURLTileHasItsOwnMarkerAndReplacesTheRegionsTiles() throws {
+        let marker = TileMarker(instanceId: Self.instanceId, region: TileMarker.startURLKey, mirroredGroups: ["00g2", "00g1"])
+        let note = marker.note(keeping: "kept by hand")
+        #expect(note == "kept by hand\nManaged by idcsync: instance \(Self.instanceId), start URL. Do not edit these two lines.\nidcsync-groups: 00g1,00g2")
+        #expect(TileMarker.parse(note) == marker)
+
+        let startURL = try StartURL.parse("https://aws.example.com/").get()
+        let config = TilesConfig(portal: .startURL)
+        let tiles = try TilePlanner.desiredTiles(config: config, regions: [Self.tokyo, Self.osaka, Self.frankfurt], catalog: Self.catalog, startURL: startURL)
+        #expect(tiles == [DesiredTile(region: nil, isPrimary: false, label: "AWS access portal", url: "https://aws.example.com", note: nil)])
+        #expect(throws: TilePlanner.PlanError.self) {
+            try TilePlanner.desiredTiles(config: config, regions: [Self.tokyo, Self.osaka], catalog: Self.catalog)
+        }
+
+        // From per-Region tiles to the one tile and back; each end state plans nothing more.
+        var org = Org()
+        let regional = try Self.desired([Self.osaka, Self.frankfurt])
+        org.apply(Self.plan(org, regional, groups: ["00g1"]))
+        let switched = Self.plan(org, tiles, groups: ["00g1"])
+        #expect(switched.steps.map(\.verb) == ["create", "remove", "remove"], "the new tile first")
+        #expect(switched.steps.dropFirst().allSatisfy {
+            if case .remove(_, _, _, let why) = $0 { why == "the start URL tile replaces the Regions' tiles (okta.tiles.portal: start-url)" } else { false }
+        })
+        org.apply(switched)
+        #expect(org.apps.map(\.marker?.region) == [TileMarker.startURLKey])
+        #expect(!Self.plan(org, tiles, groups: ["00g1"]).hasChanges)
+        let back = Self.plan(org, regional, groups: ["00g1"])
+        #expect(back.steps.map(\.verb) == ["create", "create", "remove"])
+        org.apply(back)
+        #expect(!Self.plan(org, regional, groups: ["00g1"]).hasChanges)
+    }
+
     @Test func undocumentedPartitionsAreAnErrorNotAGuess() throws {
         let cn = try Region.parse("cn-north-1").get()
         let other = try Region.parse("cn-northwest-1").get()

@@ -61,7 +61,7 @@ struct OktaTilesTests {
     @Test func aMissingTileIsCreatedActiveWithTheGroupsAndTheRerunChangesNothing() async throws {
         let (world, config) = try self.world()
         let report = try await self.plan(world, config)
-        #expect(report.plan.desired.map(\.region.name) == [EngineWorld.osaka], "a tile per additional Region, none for the primary")
+        #expect(report.plan.desired.map(\.key) == [EngineWorld.osaka], "a tile per additional Region, none for the primary")
         let tile = try #require(report.plan.desired.first)
         #expect(tile.label == Self.osakaLabel)
         #expect(tile.url.hasPrefix("https://") && tile.url.hasSuffix(".ap-northeast-3.portal.amazonaws.com"), "\(tile.url)")
@@ -196,6 +196,110 @@ struct OktaTilesTests {
         _ = try await apply(world, config, rerun)
         #expect(world.okta.bookmarkApps.count == 1, "no second tile")
         #expect(world.okta.groups(of: "0oacreated001") == Self.groups)
+    }
+
+    // MARK: portal: start-url
+
+    private static let startURL = "https://aws.example.com"
+
+    /// Tokyo and Osaka with `instance.startUrl`; tiles on with `portal: start-url` unless `portal` says otherwise.
+    private func startURLConfig(_ world: EngineWorld, portal: String = "start-url", tiles: String = "") throws -> Config {
+        try world.config("""
+            instance:
+              arn: \(Self.instanceArn)
+              primaryRegion: \(EngineWorld.primary)
+              regions: [\(EngineWorld.primary), \(EngineWorld.osaka)]
+              startUrl: \(Self.startURL)
+            okta:
+              orgUrl: \(world.okta.orgURL)
+              appId: 0oaidc1
+              tiles: {enabled: true, portal: \(portal)\(tiles)}
+            """)
+    }
+
+    private var startURLMarker: TileMarker {
+        TileMarker(instanceId: Self.instanceId, region: TileMarker.startURLKey, mirroredGroups: Self.groups)
+    }
+
+    @Test func withPortalStartURLOneTileOpensTheStartURLWithTheGroupsAndARerunWritesNothing() async throws {
+        let (world, _) = try self.world()
+        let config = try startURLConfig(world)
+        let report = try await self.plan(world, config)
+        let tile = try #require(report.plan.desired.first)
+        #expect(report.plan.desired.count == 1, "one tile, not one per Region")
+        #expect(tile.region == nil && tile.key == TileMarker.startURLKey && tile.name == "start URL")
+        #expect(tile.label == "AWS access portal", "the default label names a Region, so the plain label")
+        #expect(tile.url == Self.startURL && tile.note == nil)
+        #expect(report.plan.steps == [.create(tile, groups: Self.groups, marker: startURLMarker)])
+        #expect(report.diagnostics.isEmpty)
+
+        let done = try await apply(world, config, report)
+        #expect(done == ["created tile 0oacreated001 \"AWS access portal\" → \(Self.startURL) with 2 groups"])
+        #expect(world.okta.writes == ["POST /api/v1/apps?activate=true", "PUT /api/v1/apps/0oacreated001/groups/00gengineers",
+                                      "PUT /api/v1/apps/0oacreated001/groups/00gfinance"])
+        let created = try #require(world.okta.app("0oacreated001"))
+        #expect(created["status"] == "ACTIVE")
+        #expect(created.value(at: ["settings", "app", "url"])?.stringValue == Self.startURL)
+        #expect(created.value(at: ["settings", "notes", "admin"])?.stringValue
+                == "Managed by idcsync: instance \(Self.instanceId), start URL. Do not edit these two lines.\nidcsync-groups: 00gengineers,00gfinance")
+        #expect(TileApp(app: try OktaApp(json: created)).marker == startURLMarker, "the marker reads back")
+        #expect(world.okta.groups(of: "0oacreated001") == Self.groups)
+
+        world.okta.clearLog()
+        let again = try await self.plan(world, config)
+        #expect(again.plan.steps.isEmpty)
+        world.okta.clearLog()
+        #expect(try await apply(world, config, again).isEmpty)
+        #expect(world.okta.requests.isEmpty, "an empty plan sends nothing")
+    }
+
+    @Test func switchingToTheStartURLRemovesTheRegionsTilesAndBackAgain() async throws {
+        let (world, perRegion) = try self.world()
+        let osakaURL = try await osakaURL(world, perRegion)
+        addOsakaTile(world, url: osakaURL)
+        let config = try startURLConfig(world)
+
+        let report = try await self.plan(world, config)
+        let tile = try #require(report.plan.desired.first)
+        #expect(tile.url == Self.startURL)
+        #expect(report.plan.steps == [
+            .create(tile, groups: Self.groups, marker: startURLMarker),
+            .remove(appId: "0oatile1", region: EngineWorld.osaka, label: Self.osakaLabel,
+                    why: "the start URL tile replaces the Regions' tiles (okta.tiles.portal: start-url)"),
+        ], "the new tile first, so people always have one")
+        world.okta.clearLog()
+        _ = try await apply(world, config, report)
+        #expect(world.okta.writes == ["POST /api/v1/apps?activate=true", "PUT /api/v1/apps/0oacreated001/groups/00gengineers",
+                                      "PUT /api/v1/apps/0oacreated001/groups/00gfinance",
+                                      "POST /api/v1/apps/0oatile1/lifecycle/deactivate", "DELETE /api/v1/apps/0oatile1"])
+        #expect(world.okta.bookmarkApps.keys.sorted() == ["0oacreated001"])
+
+        // Back to a tile per Region: Osaka's comes back, the start URL tile goes.
+        world.okta.clearLog()
+        let back = try await self.plan(world, perRegion)
+        guard case .create(let osaka, _, _)? = back.plan.steps.first, back.plan.steps.count == 2 else {
+            Issue.record("a create and a remove expected: \(back.plan.steps)")
+            return
+        }
+        #expect(osaka.region?.name == EngineWorld.osaka && osaka.url == osakaURL)
+        #expect(back.plan.steps.last == .remove(appId: "0oacreated001", region: TileMarker.startURLKey, label: "AWS access portal",
+                                               why: "okta.tiles.portal is no longer start-url: the Regions' tiles replace the start URL tile"))
+        #expect(back.plan.steps.last?.description == "remove tile 0oacreated001 \"AWS access portal\" (start URL): deactivate, then delete; okta.tiles.portal is no longer start-url: the Regions' tiles replace the start URL tile")
+    }
+
+    @Test func aLabelWithoutARegionIsKeptAndANoteNamingOneIsDropped() async throws {
+        let (world, _) = try self.world()
+        let config = try startURLConfig(world, tiles: ", label: \"AWS (company portal)\", note: \"Opens {name}\"")
+        let report = try await self.plan(world, config)
+        #expect(report.plan.desired.map(\.label) == ["AWS (company portal)"])
+        #expect(report.plan.desired.map(\.note) == [nil])
+        #expect(report.diagnostics.map(\.code) == ["tiles.start-url-note"])
+        #expect(report.diagnostics.first?.message == "okta.tiles.note names a Region, but the start URL tile opens whichever Region is healthy, so it gets no note; write the note without {region}, {name} or {nameJa}")
+
+        let named = try await self.plan(world, try startURLConfig(world, tiles: ", label: \"AWS {nameJa} ({region})\", note: \"Company portal\""))
+        #expect(named.plan.desired.map(\.label) == ["AWS access portal"])
+        #expect(named.plan.desired.map(\.note) == ["Company portal"])
+        #expect(named.diagnostics.map(\.code) == ["tiles.start-url-label"])
     }
 
     @Test func tilesOffIsAConfigurationErrorBeforeAnyRequest() async throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// The 2-Region example of the README: Tokyo primary with a custom alias, replicated to Osaka.
 func exampleModel(alias: String? = "example", regions: [String] = ["ap-northeast-1", "ap-northeast-3"],
-                  partition: Partition = .aws, primary: String = "ap-northeast-1") -> GuideModel {
+                  partition: Partition = .aws, primary: String = "ap-northeast-1", startURL: String? = nil) -> GuideModel {
     let primaryRegion = Region(name: primary, partition: partition)
     let input = URLCatalogInput(partition: partition, primaryRegion: primaryRegion, instanceId: "ssoins-7758a1b2c3d4e5f6",
                                 identityStoreId: try! IdentityStoreID.parse("d-9067a1b2c3").get(), tenantId: "4455422d-7e3f-4b1a-9c2d-5e6f7a8b9c0d",
@@ -15,8 +15,10 @@ func exampleModel(alias: String? = "example", regions: [String] = ["ap-northeast
     let list = regions.map { Region(name: $0, partition: partition) }
     return GuideModel(instanceId: "ssoins-7758a1b2c3d4e5f6", identityStoreId: "d-9067a1b2c3", partition: partition,
                       primaryRegion: primaryRegion, customAlias: alias,
-                      catalog: URLCatalog.urls(for: list, enabledRegions: list, input: input))
+                      catalog: URLCatalog.urls(for: list, enabledRegions: list, input: input), startURL: startURL)
 }
+
+private let companyStartURL = "https://aws.example.com"
 
 private let workingURLs: Set<String> = [
     "https://d-9067a1b2c3.awsapps.com/start",
@@ -37,6 +39,56 @@ struct GuideRenderingTests {
                 expectGolden(Guides.render(model, format: format, language: language), name)
             }
         }
+    }
+
+    /// The same guides with `instance.startUrl`: the start URL first, the Regional portals as fallbacks.
+    @Test func goldenFilesWithTheStartURL() {
+        let model = exampleModel(startURL: companyStartURL)
+        for format in BookmarksConfig.Format.allCases {
+            for language in BookmarksConfig.Language.allCases {
+                expectGolden(Guides.render(model, format: format, language: language), "start-url/" + Guides.fileName(format: format, language: language))
+            }
+        }
+    }
+
+    @Test func theStartURLComesFirstAndTheRegionalPortalsAreFallbacks() throws {
+        let model = exampleModel(startURL: companyStartURL)
+        let markdown = Guides.render(model, format: .markdown, language: .en)
+        let start = try #require(markdown.range(of: "## Company start URL\n\nOpen: <https://aws.example.com>"))
+        let regional = try #require(markdown.range(of: "## Access portal URLs by Region\n\nFallbacks: use these if the start URL does not open."))
+        #expect(start.upperBound < regional.lowerBound)
+        #expect(markdown.contains("- First choice: the company start URL, <https://aws.example.com>. It opens the access portal of a Region that is up"))
+        #expect(markdown.contains("```sh\naws sso login --sso-session idcsync\naws sso login --sso-session idcsync-ap-northeast-1\n"))
+        #expect(markdown.contains("needs AWS CLI v2 2.35.13 or later"))
+        let japanese = Guides.render(model, format: .markdown, language: .ja)
+        #expect(japanese.contains("## 自社ドメインのスタート URL\n\n開く URL: <https://aws.example.com>"))
+        #expect(japanese.contains("正常に稼働しているリージョンのアクセスポータルに転送される"))
+        #expect(japanese.contains("スタート URL が開けない場合は、以下の URL を代わりに使ってください。"))
+
+        for language in BookmarksConfig.Language.allCases {
+            let bookmarks = try NetscapeReader.read(Guides.render(model, format: .netscape, language: language))
+            #expect(bookmarks.first?.url == companyStartURL, "\(language)")
+            #expect(Set(bookmarks.dropFirst().map(\.url)) == workingURLs, "\(language): the Regional portals follow")
+            let html = Guides.render(model, format: .html, language: language)
+            let hrefs = html.matches(of: /href="([^"]*)"/).map { String($0.output.1) }
+            #expect(hrefs.first == companyStartURL, "\(language)")
+            #expect(Set(hrefs).isSubset(of: workingURLs.union([companyStartURL])))
+
+            let document = try JSONParser.parse(Guides.render(model, format: .json, language: language))
+            guard case .string(let url)? = document["startUrl"]?["url"],
+                  case .string(let session)? = document["startUrl"]?["cli"]?["ssoSession"],
+                  case .string(let region)? = document["startUrl"]?["cli"]?["ssoRegion"],
+                  case .string(let version)? = document["startUrl"]?["cli"]?["minimumCliVersion"] else {
+                Issue.record("\(language): no startUrl object in the JSON guide")
+                continue
+            }
+            #expect([url, session, region, version] == [companyStartURL, "idcsync", "ap-northeast-1", "2.35.13"])
+            // Unset: the key is there, null.
+            #expect(try JSONParser.parse(Guides.render(exampleModel(), format: .json, language: language))["startUrl"] == .null)
+        }
+        // The AWS CLI releases that know the China and GovCloud access-portal hosts.
+        #expect(exampleModel(alias: nil, regions: ["cn-north-1"], partition: .awsCN, primary: "cn-north-1", startURL: companyStartURL).startURLMinimumCLIVersion == "2.35.15")
+        #expect(exampleModel(alias: nil, regions: ["us-gov-west-1"], partition: .awsUSGov, primary: "us-gov-west-1", startURL: companyStartURL).startURLMinimumCLIVersion == "2.36.4")
     }
 
     @Test func renderingIsDeterministic() {
@@ -138,6 +190,25 @@ struct GuideRenderingTests {
         #expect(profile.values["sso_role_name"] == "ReadOnlyAccess")
     }
 
+    @Test func awsConfigWithTheStartURL() throws {
+        let text = Guides.render(exampleModel(startURL: companyStartURL), format: .awsConfig, language: .en)
+        #expect(text.unicodeScalars.allSatisfy { $0.isASCII })
+        let sections = try SharedConfigParser.parse(text)
+        #expect(sections.map(\.name) == ["sso-session idcsync", "profile idcsync",
+                                         "sso-session idcsync-ap-northeast-1", "profile idcsync-ap-northeast-1",
+                                         "sso-session idcsync-ap-northeast-3", "profile idcsync-ap-northeast-3"])
+        // The primary Region as sso_region: the AWS CLI needs one and rewrites it after the login.
+        #expect(sections[0].values == ["sso_start_url": "https://aws.example.com", "sso_region": "ap-northeast-1",
+                                       "sso_registration_scopes": "sso:account:access"])
+        #expect(sections[1].values == ["sso_session": "idcsync"])
+        #expect(text.contains("# Company start URL: opens the access portal of a healthy Region. It needs AWS CLI v2\n# 2.35.13 or later"))
+        #expect(text.contains("use the Regional sso-sessions below (idcsync-REGION) instead."))
+        // The Regional sessions are exactly those of the guide without a start URL.
+        let regional = try SharedConfigParser.parse(Guides.render(exampleModel(), format: .awsConfig, language: .en))
+        #expect(sections.dropFirst(2).map(\.name) == regional.map(\.name))
+        #expect(sections.dropFirst(2).map(\.values) == regional.map(\.values))
+    }
+
     @Test func aRegionWithoutAKnownPortalGetsNoSession() throws {
         // GovCloud: AWS documents the start page (primary only) and no Regional portal host, so nothing is guessed.
         let model = exampleModel(alias: nil, regions: ["us-gov-west-1", "us-gov-east-1"], partition: .awsUSGov, primary: "us-gov-west-1")
@@ -160,8 +231,9 @@ struct GuideRenderingTests {
                 == "https://ssoins-7758a1b2c3d4e5f6.cn-northwest-1.portal.amazonaws.com.cn")
     }
 
-    @Test func japaneseProseHasNoLeftoverEnglish() throws {
-        let model = exampleModel()
+    @Test(arguments: [nil, "https://aws.example.com"])
+    func japaneseProseHasNoLeftoverEnglish(startURL: String?) throws {
+        let model = exampleModel(startURL: startURL)
         let markdown = Guides.render(model, format: .markdown, language: .ja)
         let html = Guides.render(model, format: .html, language: .ja)
         let style = try #require(html.firstRange(of: /<style>[\s\S]*<\/style>/))

@@ -438,7 +438,8 @@ public enum ConfigParser {
             case "portal": tiles.portal = reader.choice(pair.value, field: field, as: TilesConfig.Portal.self) ?? .alternateIPv4
             case "label":
                 guard let label = reader.string(pair.value, field: field) else { continue }
-                if label.trimmingWhitespace().isEmpty || !label.contains("{region}") {
+                // One tile for the start URL needs no {region}; per-Region tiles do (checked after the loop).
+                if label.trimmingWhitespace().isEmpty {
                     reader.error("value", "the tile label must contain {region} so each Region's tile is told apart, e.g. \"\(TilesConfig.defaultLabel)\"", field: field, at: pair.value)
                 } else if label.count > 100 {
                     reader.error("value", "the tile label template is \(label.count) characters; Okta labels are at most 100", field: field, at: pair.value)
@@ -450,6 +451,11 @@ public enum ConfigParser {
             case "exactGroups": tiles.exactGroups = reader.bool(pair.value, field: field) ?? false
             default: break
             }
+        }
+        if tiles.portal != .startURL, !tiles.label.contains("{region}"), let node = pairs.first(where: { $0.key == "label" })?.value {
+            reader.error("value", "the tile label must contain {region} so each Region's tile is told apart, e.g. \"\(TilesConfig.defaultLabel)\" (only portal: start-url, one tile, needs none)",
+                         field: "\(section).label", at: node)
+            tiles.label = TilesConfig.defaultLabel
         }
         return tiles
     }

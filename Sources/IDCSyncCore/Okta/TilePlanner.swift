@@ -1,11 +1,13 @@
-/// Okta dashboard tiles (Bookmark apps) that open each additional Region's access portal, with the
-/// IdC app's groups. Pure: the apps and groups as read in, the steps to take out.
+/// Okta dashboard tiles (Bookmark apps) that open each additional Region's access portal, or one
+/// tile that opens the company start URL (`okta.tiles.portal: start-url`), with the IdC app's groups.
+/// Pure: the apps and groups as read in, the steps to take out.
 
 /// What idcsync writes into a tile's `settings.notes.admin` to recognise it as its own (never by
 /// label), and which groups it assigned from the IdC app, so that a group removed from the IdC app
 /// can be told apart from one an admin added to the tile by hand.
 public struct TileMarker: Sendable, Equatable {
     public var instanceId: String
+    /// The Region whose portal the tile opens, or `startURLKey` for the start URL tile.
     public var region: String
     /// The IdC app's groups idcsync mirrored onto the tile, sorted.
     public var mirroredGroups: [String]
@@ -18,13 +20,21 @@ public struct TileMarker: Sendable, Equatable {
 
     static let headPrefix = "Managed by idcsync: instance "
     static let groupsPrefix = "idcsync-groups: "
+    /// `region` of the one tile that opens the company start URL (no Region is named so).
+    public static let startURLKey = "start-url"
+    /// How the marker names the start URL tile, where it names a Region otherwise.
+    static let startURLText = "start URL"
+
+    /// A tile's Region, or "start URL", for messages.
+    public static func displayName(_ key: String) -> String { key == startURLKey ? startURLText : key }
 
     /// The marker lines, after any lines of the note that are not idcsync's (kept as they were).
     public func note(keeping existing: String?) -> String {
         let others = (existing ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             .filter { !$0.hasPrefix(Self.headPrefix) && !$0.hasPrefix(Self.groupsPrefix) }
         let kept = others.joined(separator: "\n").trimmingWhitespace()
-        let marker = "\(Self.headPrefix)\(instanceId), Region \(region). Do not edit these two lines.\n"
+        let subject = region == Self.startURLKey ? Self.startURLText : "Region \(region)"
+        let marker = "\(Self.headPrefix)\(instanceId), \(subject). Do not edit these two lines.\n"
             + "\(Self.groupsPrefix)\(mirroredGroups.isEmpty ? "-" : mirroredGroups.joined(separator: ","))"
         return kept.isEmpty ? marker : kept + "\n" + marker
     }
@@ -38,9 +48,15 @@ public struct TileMarker: Sendable, Equatable {
                 let parts = rest.split(separator: ",", maxSplits: 1)
                 guard parts.count == 2 else { continue }
                 let region = String(parts[1]).trimmingWhitespace()
-                guard region.hasPrefix("Region ") else { continue }
-                let name = region.dropFirst("Region ".count).prefix { $0 != "." && $0 != " " }
-                marker = TileMarker(instanceId: String(parts[0]), region: String(name), mirroredGroups: marker?.mirroredGroups ?? [])
+                let name: String
+                if region.hasPrefix(startURLText + ".") {
+                    name = startURLKey
+                } else if region.hasPrefix("Region ") {
+                    name = String(region.dropFirst("Region ".count).prefix { $0 != "." && $0 != " " })
+                } else {
+                    continue
+                }
+                marker = TileMarker(instanceId: String(parts[0]), region: name, mirroredGroups: marker?.mirroredGroups ?? [])
             } else if line.hasPrefix(groupsPrefix) {
                 let list = String(line.dropFirst(groupsPrefix.count)).trimmingWhitespace()
                 let groups = list == "-" ? [] : list.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
@@ -73,11 +89,17 @@ public struct TileApp: Sendable, Equatable {
 }
 
 public struct DesiredTile: Sendable, Equatable {
-    public var region: Region
+    /// The Region whose access portal the tile opens; nil for the tile that opens the start URL.
+    public var region: Region?
     public var isPrimary: Bool
     public var label: String
     public var url: String
     public var note: String?
+
+    /// The marker's `region`: the Region's name, or `TileMarker.startURLKey`.
+    public var key: String { region?.name ?? TileMarker.startURLKey }
+    /// The Region's name, or "start URL", for messages.
+    public var name: String { TileMarker.displayName(key) }
 }
 
 public struct TilePlan: Sendable, Equatable {
@@ -130,11 +152,11 @@ extension TilePlan.Step: CustomStringConvertible {
         switch self {
         case .create(let tile, let groups, _):
             "tile \"\(tile.label)\" → \(tile.url), groups: \(groups.isEmpty ? "none" : groups.joined(separator: ", "))"
-        case .update(let id, let region, let changes): "tile \(id) (\(region)): \(changes.map(\.field).joined(separator: ", "))"
-        case .activate(let id, let region): "tile \(id) (\(region))"
-        case .assign(let id, let region, let groups): "\(groups.joined(separator: ", ")) to tile \(id) (\(region))"
-        case .unassign(let id, let region, let groups): "\(groups.joined(separator: ", ")) from tile \(id) (\(region))"
-        case .remove(let id, let region, let label, let why): "tile \(id) \"\(label ?? "")\" (\(region)): deactivate, then delete; \(why)"
+        case .update(let id, let region, let changes): "tile \(id) (\(TileMarker.displayName(region))): \(changes.map(\.field).joined(separator: ", "))"
+        case .activate(let id, let region): "tile \(id) (\(TileMarker.displayName(region)))"
+        case .assign(let id, let region, let groups): "\(groups.joined(separator: ", ")) to tile \(id) (\(TileMarker.displayName(region)))"
+        case .unassign(let id, let region, let groups): "\(groups.joined(separator: ", ")) from tile \(id) (\(TileMarker.displayName(region)))"
+        case .remove(let id, let region, let label, let why): "tile \(id) \"\(label ?? "")\" (\(TileMarker.displayName(region))): deactivate, then delete; \(why)"
         }
     }
 
@@ -146,9 +168,22 @@ public enum TilePlanner {
         public var message: String
     }
 
+    /// The label of the start URL tile when the configured label names a Region.
+    public static let startURLLabel = "AWS access portal"
+
     /// The tiles the config asks for: each additional Region (and the primary when `primary: true`),
-    /// with the configured portal variant's URL.
-    public static func desiredTiles(config: TilesConfig, regions: [Region], catalog: URLCatalogInput) throws(PlanError) -> [DesiredTile] {
+    /// with the configured portal variant's URL; with `portal: start-url`, one tile for `startURL`.
+    public static func desiredTiles(config: TilesConfig, regions: [Region], catalog: URLCatalogInput,
+                                    startURL: StartURL? = nil) throws(PlanError) -> [DesiredTile] {
+        if config.portal == .startURL {
+            guard let startURL else {
+                throw PlanError(message: "okta.tiles.portal is start-url, but instance.startUrl is not set; set it (e.g. https://aws.example.com), or choose portal: alternate-ipv4 or dualstack")
+            }
+            // The start URL lands on whichever Region is healthy: a label or note naming one would mislead.
+            return [DesiredTile(region: nil, isPrimary: false,
+                                label: namesARegion(config.label) ? startURLLabel : config.label,
+                                url: startURL.value, note: config.note.flatMap { namesARegion($0) ? nil : $0 })]
+        }
         let variant: URLVariant = config.portal == .dualStack ? .portalDualStack : .portalAlternateIPv4
         let wanted = regions.filter { config.primary || $0 != catalog.primaryRegion }.sorted { $0.name < $1.name }
         let urls = URLCatalog.urls(for: wanted, enabledRegions: regions, input: catalog)
@@ -160,6 +195,11 @@ public enum TilePlanner {
             return DesiredTile(region: region, isPrimary: region == catalog.primaryRegion, label: fill(config.label, region),
                                url: url, note: config.note.map { fill($0, region) })
         }
+    }
+
+    /// Whether a label or note template holds a Region placeholder (`{region}`, `{name}`, `{nameJa}`).
+    public static func namesARegion(_ template: String) -> Bool {
+        ["{region}", "{name}", "{nameJa}"].contains { template.contains($0) }
     }
 
     static func fill(_ template: String, _ region: Region) -> String {
@@ -179,21 +219,21 @@ public enum TilePlanner {
 
         for tile in desired {
             // Oldest first: a duplicate left by an interrupted run is the newer one.
-            let candidates = ours.filter { $0.marker?.region == tile.region.name }
+            let candidates = ours.filter { $0.marker?.region == tile.key }
                 .sorted { ($0.app.json["created"]?.stringValue ?? "", $0.app.id) < ($1.app.json["created"]?.stringValue ?? "", $1.app.id) }
             guard let existing = candidates.first else {
                 steps.append(.create(tile, groups: wantedGroups,
-                                     marker: TileMarker(instanceId: instanceId, region: tile.region.name, mirroredGroups: wantedGroups)))
+                                     marker: TileMarker(instanceId: instanceId, region: tile.key, mirroredGroups: wantedGroups)))
                 continue
             }
             handled.insert(existing.app.id)
             for duplicate in candidates.dropFirst() {
                 handled.insert(duplicate.app.id)
-                steps.append(.remove(appId: duplicate.app.id, region: tile.region.name, label: duplicate.app.label,
-                                     why: "a second idcsync tile for \(tile.region.name) (left by an interrupted run); \(existing.app.id) is kept"))
+                steps.append(.remove(appId: duplicate.app.id, region: tile.key, label: duplicate.app.label,
+                                     why: "a second idcsync tile for \(tile.name) (left by an interrupted run); \(existing.app.id) is kept"))
             }
             let id = existing.app.id
-            let region = tile.region.name
+            let region = tile.key
             let marker = existing.marker!
             let present = Set(existing.groups)
             let toAssign = wantedGroups.filter { !present.contains($0) }
@@ -215,9 +255,17 @@ public enum TilePlanner {
             if !changes.isEmpty { steps.append(.update(appId: id, region: region, changes: changes)) }
             if existing.app.status != "ACTIVE" { steps.append(.activate(appId: id, region: region)) }
         }
+        let opensStartURL = desired.contains { $0.region == nil }
         for tile in ours where !handled.contains(tile.app.id) {
-            steps.append(.remove(appId: tile.app.id, region: tile.marker!.region, label: tile.app.label,
-                                 why: "\(tile.marker!.region) is no longer a Region of the instance that has a tile"))
+            let region = tile.marker!.region
+            let why = if region == TileMarker.startURLKey {
+                "okta.tiles.portal is no longer start-url: the Regions' tiles replace the start URL tile"
+            } else if opensStartURL {
+                "the start URL tile replaces the Regions' tiles (okta.tiles.portal: start-url)"
+            } else {
+                "\(region) is no longer a Region of the instance that has a tile"
+            }
+            steps.append(.remove(appId: tile.app.id, region: region, label: tile.app.label, why: why))
         }
         let labels = Set(desired.map(\.label))
         let lookalikes = apps.filter { $0.marker == nil && labels.contains($0.app.label ?? "") }

@@ -129,7 +129,7 @@ public enum Ownership {
         let edits = steps.map { step -> String in
             switch step {
             case .create(let tile, let groups, _):
-                "create \(TerraformAddress.tile(tile.region)) (\(tile.url))" + (groups.isEmpty ? "" : " assigned \(groups.joined(separator: ", "))")
+                "create \(tileAddress(tile.key)) (\(tile.url))" + (groups.isEmpty ? "" : " assigned \(groups.joined(separator: ", "))")
             case .update(_, let region, let changes):
                 "change \(changes.map(\.field).joined(separator: ", ")) of \(tileAddress(region))"
             case .activate(_, let region): "set status ACTIVE on \(tileAddress(region))"
@@ -153,8 +153,12 @@ public enum Ownership {
         "kms.owner is terraform: add \(Ownership.region(region).map(TerraformAddress.replicaKey) ?? "an aws_kms_replica_key") for \(region) and run terraform apply (`idcsync export terraform` writes it)"
     }
 
-    static func tileAddress(_ name: String) -> String { region(name).map(TerraformAddress.tile) ?? "the okta_app_bookmark of \(name)" }
-    static func groupsAddress(_ name: String) -> String { region(name).map(TerraformAddress.tileGroups) ?? "the okta_app_group_assignments of \(name)" }
+    static func tileAddress(_ name: String) -> String {
+        region(name).map(TerraformAddress.tile) ?? "the okta_app_bookmark of \(name == TileMarker.startURLKey ? "the start URL tile" : name)"
+    }
+    static func groupsAddress(_ name: String) -> String {
+        region(name).map(TerraformAddress.tileGroups) ?? "the okta_app_group_assignments of \(name == TileMarker.startURLKey ? "the start URL tile" : name)"
+    }
 
     static func region(_ name: String) -> Region? { try? Region.parse(name).get() }
 }

@@ -29,7 +29,7 @@ public struct RegionChangePlan: Sendable {
         for step in tiles?.plan.steps ?? [] {
             let region: String
             switch step {
-            case .create(let tile, _, _): region = tile.region.name
+            case .create(let tile, _, _): region = tile.key
             case .update(_, let name, _), .activate(_, let name), .assign(_, let name, _), .unassign(_, let name, _), .remove(_, let name, _, _): region = name
             }
             if !tileRegions.contains(region) { tileRegions.append(region) }

@@ -206,7 +206,7 @@ public enum Doctor {
         }
         guard report.plan.hasChanges else {
             return DoctorCheck(id: "okta-tiles", title: title, status: .pass,
-                               detail: "\(report.plan.desired.count) tile\(report.plan.desired.count == 1 ? "" : "s") in place: \(report.plan.desired.map(\.region.name).joined(separator: ", "))")
+                               detail: "\(report.plan.desired.count) tile\(report.plan.desired.count == 1 ? "" : "s") in place: \(report.plan.desired.map(\.name).joined(separator: ", "))")
         }
         return DoctorCheck(id: "okta-tiles", title: title, status: .fail,
                            detail: "missing or stale: " + report.plan.steps.map(\.description).joined(separator: "; "),

@@ -34,7 +34,8 @@ public enum BookmarkGuides {
         let regions = instance.effectiveRegions
         let catalog = URLCatalog.urls(for: regions, enabledRegions: regions, input: input)
         let model = GuideModel(instanceId: arn.instanceId, identityStoreId: instance.identityStoreId?.value, partition: partition,
-                               primaryRegion: primary, customAlias: instance.customAlias, catalog: catalog)
+                               primaryRegion: primary, customAlias: instance.customAlias, catalog: catalog,
+                               startURL: instance.startUrl?.value)
         var diagnostics: [Diagnostic] = []
         for region in model.regions where region.recommended == nil {
             diagnostics.append(Diagnostic(.warning, code: "bookmarks.no-portal",

@@ -3,8 +3,9 @@ import IDCSyncCore
 import Logging
 import OktaKit
 
-/// `okta tiles plan|apply`: an Okta Bookmark app per additional Region opening its access portal,
-/// assigned the IdC app's groups. Only tiles carrying idcsync's marker are ever changed or removed.
+/// `okta tiles plan|apply`: an Okta Bookmark app per additional Region opening its access portal (or
+/// one opening the company start URL with `portal: start-url`), assigned the IdC app's groups. Only
+/// tiles carrying idcsync's marker are ever changed or removed.
 public struct TilesReport: Sendable {
     public var plan: TilePlan
     public var idcAppId: String
@@ -33,7 +34,12 @@ public enum OktaTiles {
         let regions = target.instance.effectiveRegions
         let catalog = URLCatalogInput(partition: partition, primaryRegion: primary, instanceId: arn.instanceId, templates: target.instance.urlTemplates)
         let desired: [DesiredTile]
-        do { desired = try TilePlanner.desiredTiles(config: tiles, regions: regions, catalog: catalog) } catch {
+        do {
+            desired = try TilePlanner.desiredTiles(config: tiles, regions: regions, catalog: catalog, startURL: target.instance.startUrl)
+        } catch {
+            if tiles.portal == .startURL {
+                throw .config("start-url-missing", error.message, field: "okta.tiles.portal", file: config.source)
+            }
             throw .config("tiles.url", error.message + "; give the portal URL form in instance.urlTemplates", field: "instance.urlTemplates", file: config.source)
         }
         let idcApp = try await OktaSync.locateApp(okta, client: client)
@@ -52,6 +58,18 @@ public enum OktaTiles {
         let plan = TilePlanner.plan(desired: desired, apps: apps, idcGroups: idcGroups.map(\.id), instanceId: arn.instanceId,
                                     exactGroups: tiles.exactGroups)
         var diagnostics: [Diagnostic] = []
+        if tiles.portal == .startURL {
+            if tiles.label != TilesConfig.defaultLabel && TilePlanner.namesARegion(tiles.label) {
+                diagnostics.append(Diagnostic(.note, code: "tiles.start-url-label",
+                    "okta.tiles.label names a Region, but the start URL tile opens whichever Region is healthy, so it is labelled \"\(TilePlanner.startURLLabel)\"; give a label without {region}, {name} or {nameJa} to choose another",
+                    field: "okta.tiles.label"))
+            }
+            if let note = tiles.note, TilePlanner.namesARegion(note) {
+                diagnostics.append(Diagnostic(.warning, code: "tiles.start-url-note",
+                    "okta.tiles.note names a Region, but the start URL tile opens whichever Region is healthy, so it gets no note; write the note without {region}, {name} or {nameJa}",
+                    field: "okta.tiles.note"))
+            }
+        }
         for lookalike in plan.lookalikes {
             diagnostics.append(Diagnostic(.note, code: "tiles.lookalike",
                 "app \(lookalike.id) \"\(lookalike.label)\" has a tile's label but no idcsync marker: it is left alone (idcsync only changes tiles it created)"))
@@ -89,20 +107,20 @@ public enum OktaTiles {
                 guard let current = report.apps.first(where: { $0.app.id == appId })?.app else { continue }
                 let backup = try await OktaSync.guardedReplace(current, with: TilePlanner.updated(current, changes: changes), client: client,
                                                                options: .init(backupDirectory: backupDirectory, now: now), logger: logger)
-                record("updated tile \(appId) (\(region)): \(changes.map(\.field).joined(separator: ", ")) (backup \(backup))")
+                record("updated tile \(appId) (\(TileMarker.displayName(region))): \(changes.map(\.field).joined(separator: ", ")) (backup \(backup))")
             case .activate(let appId, let region):
                 do { try await client.activateApp(id: appId) } catch { throw .okta(error) }
-                record("activated tile \(appId) (\(region))")
+                record("activated tile \(appId) (\(TileMarker.displayName(region)))")
             case .assign(let appId, let region, let groups):
                 for group in groups {
                     do { try await client.assignGroup(appId: appId, groupId: group) } catch { throw .okta(error) }
                 }
-                record("assigned \(groups.joined(separator: ", ")) to tile \(appId) (\(region))")
+                record("assigned \(groups.joined(separator: ", ")) to tile \(appId) (\(TileMarker.displayName(region)))")
             case .unassign(let appId, let region, let groups):
                 for group in groups {
                     do { try await client.unassignGroup(appId: appId, groupId: group) } catch { throw .okta(error) }
                 }
-                record("unassigned \(groups.joined(separator: ", ")) from tile \(appId) (\(region))")
+                record("unassigned \(groups.joined(separator: ", ")) from tile \(appId) (\(TileMarker.displayName(region)))")
             case .remove(let appId, let region, _, _):
                 if let app = report.apps.first(where: { $0.app.id == appId })?.app {
                     let backup = try Backups.save(app, orgURL: client.orgURL, directory: backupDirectory, now: now)
@@ -112,7 +130,7 @@ public enum OktaTiles {
                     }
                 }
                 do { try await client.deleteApp(id: appId) } catch { throw .okta(error) }
-                record("removed tile \(appId) (\(region)): deactivated and deleted")
+                record("removed tile \(appId) (\(TileMarker.displayName(region))): deactivated and deleted")
             }
         }
         return done

@@ -8,7 +8,7 @@ struct BookmarksCommand: AsyncParsableCommand {
         commandName: "bookmarks",
         abstract: "Write the access-portal guides: which URL to open in which Region, what fails during an outage, and AWS CLI profiles per Region.",
         discussion: """
-        Per Region: the portal URLs that work there and the ones that do not (with why), when to use which, what does not work while only additional Regions are up (admin changes, SCIM), and how to sign in with the AWS CLI. Regions come from instance.regions when the config lists them, else from AWS (ListInstances, ListRegions), as do instance.arn and instance.identityStoreId; what is read is said on stderr, and --offline makes no AWS request and names each missing key instead.
+        Per Region: the portal URLs that work there and the ones that do not (with why), when to use which, what does not work while only additional Regions are up (admin changes, SCIM), and how to sign in with the AWS CLI. With instance.startUrl set, the company start URL comes first and the Regional portals follow as fallbacks (aws-config: an idcsync sso-session on it, for AWS CLI v2 2.35.13 or later). Regions come from instance.regions when the config lists them, else from AWS (ListInstances, ListRegions), as do instance.arn and instance.identityStoreId; what is read is said on stderr, and --offline makes no AWS request and names each missing key instead.
 
         Files written into --out (else bookmarks.out, relative to the config file), atomically, mode 0644:
           idcsync-bookmarks.LANG.md             Markdown guide
