@@ -32,7 +32,7 @@ struct DemoScriptTests {
         #expect(stdout.contains("idcsync-bookmarks.en.md"))
         #expect(stdout.contains("# AWS access portal: which URL to use in which Region"))
         #expect(stdout.contains("label: Osaka (renamed by hand) → AWS access portal - Osaka (ap-northeast-3)"))
-        #expect(stdout.contains("Ready for a primary-Region outage: 9 passed, 0 warnings, 0 failed."), "\(stdout)")
+        #expect(stdout.contains("Ready for a primary-Region outage: 9 passed, 0 warnings, 0 failed, 1 skipped."), "\(stdout)")
         #expect(stdout.contains("idcsync_reconcile_drift{target=\"default\",kind=\"okta_slots\",owner=\"idcsync\"} 0"))
         #expect(stdout.contains("idcsync_reconcile_target_ok{target=\"default\"} 1"))
         #expect(stdout.contains("clientCidr           10.100.0.0/22  (can never be changed after creation)"))

@@ -93,11 +93,19 @@ struct TilePlannerTests {
     }
 
     @Test func undocumentedPartitionsAreAnErrorNotAGuess() throws {
+        // GovCloud: no Regional portal host is documented or known to the AWS CLI's resolver.
+        let west = try Region.parse("us-gov-west-1").get()
+        let east = try Region.parse("us-gov-east-1").get()
+        #expect(throws: TilePlanner.PlanError.self) {
+            try TilePlanner.desiredTiles(config: TilesConfig(), regions: [west, east], catalog: URLCatalogInput(partition: .awsUSGov, primaryRegion: west, instanceId: Self.instanceId))
+        }
+    }
+
+    @Test func chinaTilesUseTheAWSCLIResolversPortalForm() throws {
         let cn = try Region.parse("cn-north-1").get()
         let other = try Region.parse("cn-northwest-1").get()
-        #expect(throws: TilePlanner.PlanError.self) {
-            try TilePlanner.desiredTiles(config: TilesConfig(), regions: [cn, other], catalog: URLCatalogInput(partition: .awsCN, primaryRegion: cn, instanceId: Self.instanceId))
-        }
+        let tiles = try TilePlanner.desiredTiles(config: TilesConfig(), regions: [cn, other], catalog: URLCatalogInput(partition: .awsCN, primaryRegion: cn, instanceId: Self.instanceId))
+        #expect(tiles.map(\.url) == ["https://\(Self.instanceId).cn-northwest-1.portal.amazonaws.com.cn"])
     }
 
     @Test func firstPlanCreatesAndASecondPlanIsEmpty() throws {

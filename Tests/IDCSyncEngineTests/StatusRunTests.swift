@@ -78,13 +78,11 @@ struct StatusRunTests {
     }
 
     @Test func aStuckProbeIsAbandonedAtTheTimeoutAndCountsAsNoAnswer() async throws {
+        // Returning at all is the point: a probe that never returns must not hold the run. How soon it
+        // returns is measured end to end (StatusCommandTests), where the concurrency pool is not shared
+        // with other suites that block its threads.
         let world = try EngineWorld()
-        let clock = ContinuousClock()
-        let started = clock.now
         let report = try await run(world, yaml, prober: StuckProber(), options: StatusOptions(timeout: .milliseconds(200), slowAfter: .milliseconds(100)))
-        let elapsed = clock.now - started
-        // The binary's bound is checked end to end; here the concurrency pool is shared with other suites.
-        #expect(elapsed < .seconds(5))
         #expect(report.verdict == .noneUp)
         #expect(report.regions.allSatisfy { $0.health == .down })
         #expect(report.regions[0].reason == "portal d-9067a1b2c3.awsapps.com: no answer in 200 ms")
