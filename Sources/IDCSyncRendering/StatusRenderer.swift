@@ -18,14 +18,15 @@ public enum StatusRenderer {
             let status = pad(result.health.rawValue, 10)
             let colored = result.health == .up ? style.green(status) : result.health == .degraded ? style.yellow(status) : style.red(status)
             let answer = result.observation.status.map { "\(result.observation.method ?? "HEAD") \($0)" + (result.observation.location.map { " -> \($0)" } ?? "") }
-            lines.append("  " + pad(result.probe.region?.name ?? "start URL", regionWidth - 2) + pad(result.probe.role.rawValue, 10) + colored
+            lines.append("  " + pad(result.probe.region?.name ?? "start URL", regionWidth) + pad(result.probe.role.rawValue, 10) + colored
                          + pad(StatusPlanner.seconds(result.observation.latency), 9) + result.probe.url
                          + style.dim("  " + (result.reason ?? answer ?? "")))
         }
         if let start = report.startURL {
             lines.append("")
-            let ok = start.landing != nil
-            lines.append(style.bold("Start URL ") + start.url + " " + (ok ? start.explanation : style.red(start.explanation)))
+            let landed = report.regions.first { $0.region == start.landing }
+            let text = landed.map { "\(start.explanation), which is \($0.health.rawValue)" } ?? start.explanation
+            lines.append(style.bold("Start URL ") + start.url + " " + (landed?.health == .up ? text : style.red(text)))
         }
         lines.append("")
         if let url = report.recommendedURL {
@@ -35,7 +36,7 @@ public enum StatusRenderer {
             lines.append(style.red(style.bold("No Region's portal answers.")) + " Check from another network before concluding AWS is down.")
         }
         lines.append(style.dim("(\(report.recommendation))"))
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map { line in String(line.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n") + "\n"
     }
 
     public static func json(_ report: StatusReport, exitCode: Int) -> JSONValue {
@@ -59,7 +60,7 @@ public enum StatusRenderer {
                 "location": optional(observation.location),
                 "latencyMs": milliseconds(observation.latency),
                 "phasesMs": .object(JSONObject(observation.phases.sorted { $0.key < $1.key }.map {
-                    ($0.key, .number(String(Int($0.value.rounded()))))
+                    ($0.key, .number(tenths($0.value)))
                 })),
                 "addresses": .array(observation.addresses.map(JSONValue.string)),
             ])
@@ -95,5 +96,11 @@ public enum StatusRenderer {
             "startUrl": start,
             "diagnostics": DiagnosticsRenderer.json(report.diagnostics),
         ])
+    }
+
+    /// Milliseconds with one decimal, as JSON number text.
+    static func tenths(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 }

@@ -1,4 +1,6 @@
 import IDCSyncCore
+import IDCSyncRendering
+import IDCSyncTestSupport
 import Testing
 
 @Suite("status: probes, health and the URL to give people")
@@ -157,5 +159,17 @@ struct StatusTests {
         #expect(StatusPlanner.seconds(.milliseconds(340)) == "340 ms")
         #expect(StatusPlanner.seconds(.milliseconds(2349)) == "2.3 s")
         #expect(StatusPlanner.seconds(.seconds(5)) == "5.0 s")
+    }
+
+    @Test func renderingsMatchGoldenFiles() {
+        let report = assess([tokyo, osaka], start: start) { probe in
+            if probe.role == .startURL { return redirect("https://ssoins-7758a1b2c3d4e5f6.portal.ap-northeast-1.app.aws/start") }
+            if probe.region == tokyo { return ProbeObservation(failure: .timeout, reason: "no answer in 5.0 s (during tls)", latency: .seconds(5), phases: ["dns": 0.4, "connect": 1.2]) }
+            return ProbeObservation(method: "HEAD", status: 200, latency: .milliseconds(31), phases: ["dns": 0.4, "connect": 1.2, "tls": 6.3, "http": 22.9],
+                                    addresses: ["198.51.100.7"])
+        }
+        expectGolden(StatusRenderer.text(report, style: .plain), "status-failover.txt")
+        expectGolden(JSONWriter.pretty(StatusRenderer.json(report, exitCode: 2)), "status-failover.json")
+        #expect(!StatusRenderer.text(report, style: .plain).contains(" \n"), "no trailing spaces")
     }
 }
