@@ -19,10 +19,7 @@ public enum URLLookup {
         for region in requested where region.partition != partition {
             throw .config("usage.partition", "--region \(region.name) is in partition \(region.partition.rawValue), but the instance is in \(partition.rawValue); an instance's Regions are all in its partition")
         }
-        let input = URLCatalogInput(
-            partition: partition, primaryRegion: primary, instanceId: instance.arn?.instanceId,
-            identityStoreId: instance.identityStoreId, tenantId: instance.tenantId, customAlias: instance.customAlias,
-            enabledBeforeFebruary2026: instance.enabledBeforeFebruary2026, templates: instance.urlTemplates)
+        let input = URLCatalogInput(instance: instance, partition: partition, primaryRegion: primary)
         let enabled = instance.effectiveRegions
         let shown = requested.isEmpty ? enabled : requested.uniqued()
         var diagnostics: [Diagnostic] = []

@@ -41,10 +41,7 @@ public enum StatusRenderer {
 
     public static func json(_ report: StatusReport, exitCode: Int) -> JSONValue {
         func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        func milliseconds(_ duration: Duration) -> JSONValue {
-            let (seconds, atto) = duration.components
-            return .int(Int(seconds * 1000 + atto / 1_000_000_000_000_000))
-        }
+        func milliseconds(_ duration: Duration) -> JSONValue { .int(Int(StatusPlanner.milliseconds(duration))) }
         func probe(_ result: ProbeResult) -> JSONValue {
             let observation = result.observation
             return .object([

@@ -348,10 +348,15 @@ public enum StatusPlanner {
 
     static func host(_ url: String) -> String { StartURLCheck.host(of: url) ?? url }
 
+    /// A duration in milliseconds, for tables and JSON.
+    public static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, atto) = duration.components
+        return Double(seconds) * 1000 + Double(atto) / 1e15
+    }
+
     /// "1.2 s" / "340 ms".
     public static func seconds(_ duration: Duration) -> String {
-        let (whole, atto) = duration.components
-        let milliseconds = whole * 1000 + atto / 1_000_000_000_000_000
+        let milliseconds = Int64(self.milliseconds(duration))
         if milliseconds < 1000 { return "\(milliseconds) ms" }
         let tenths = (milliseconds + 50) / 100
         return "\(tenths / 10).\(tenths % 10) s"

@@ -80,6 +80,15 @@ public struct URLCatalogInput: Sendable, Equatable {
     }
 }
 
+extension URLCatalogInput {
+    /// What the config says of the instance, given its partition and primary Region.
+    public init(instance: InstanceConfig, partition: Partition, primaryRegion: Region) {
+        self.init(partition: partition, primaryRegion: primaryRegion, instanceId: instance.arn?.instanceId,
+                  identityStoreId: instance.identityStoreId, tenantId: instance.tenantId, customAlias: instance.customAlias,
+                  enabledBeforeFebruary2026: instance.enabledBeforeFebruary2026, templates: instance.urlTemplates)
+    }
+}
+
 public struct URLEntry: Sendable, Equatable {
     public enum Status: String, Sendable { case works, doesNotWork = "does-not-work", unknown }
 

@@ -27,10 +27,7 @@ public enum BookmarkGuides {
             throw .config("config.missing", "instance.arn is not set; the additional Regions' portal URLs start with the instance id (set instance.arn, or leave instance.regions out so idcsync reads the instance from AWS)",
                           field: "instance.arn", file: configFile)
         }
-        let input = URLCatalogInput(
-            partition: partition, primaryRegion: primary, instanceId: arn.instanceId,
-            identityStoreId: instance.identityStoreId, tenantId: instance.tenantId, customAlias: instance.customAlias,
-            enabledBeforeFebruary2026: instance.enabledBeforeFebruary2026, templates: instance.urlTemplates)
+        let input = URLCatalogInput(instance: instance, partition: partition, primaryRegion: primary)
         let regions = instance.effectiveRegions
         let catalog = URLCatalog.urls(for: regions, enabledRegions: regions, input: input)
         let model = GuideModel(instanceId: arn.instanceId, identityStoreId: instance.identityStoreId?.value, partition: partition,

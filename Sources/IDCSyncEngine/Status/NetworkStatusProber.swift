@@ -34,7 +34,7 @@ public struct NetworkStatusProber: StatusProber {
     static func observation(_ outcome: ProbeOutcome, timeout: Duration) -> ProbeObservation {
         var phases: [String: Double] = [:]
         for (name, duration) in [("dns", outcome.dns), ("connect", outcome.connect), ("tls", outcome.tls), ("http", outcome.http)] {
-            if let duration { phases[name] = milliseconds(duration) }
+            if let duration { phases[name] = StatusPlanner.milliseconds(duration) }
         }
         var failure: ProbeObservation.Failure?
         var reason: String?
@@ -50,10 +50,5 @@ public struct NetworkStatusProber: StatusProber {
         }
         return ProbeObservation(failure: failure, reason: reason, method: outcome.method, status: outcome.status, location: outcome.location,
                                 latency: outcome.total, phases: phases, addresses: outcome.addresses)
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        let (seconds, atto) = duration.components
-        return Double(seconds) * 1000 + Double(atto) / 1e15
     }
 }

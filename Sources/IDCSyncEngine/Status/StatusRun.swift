@@ -45,12 +45,10 @@ public enum StatusRun {
                 "instance.startUrl is not set: one company URL can send people to a healthy Region (AWS Security Blog, \"Regional routing for AWS access portals: Implementing custom vanity domains for IAM Identity Center\")",
                 field: "instance.startUrl"))
         }
-        let input = URLCatalogInput(
-            partition: partition, primaryRegion: primary, instanceId: arn.instanceId, identityStoreId: instance.identityStoreId,
-            tenantId: instance.tenantId ?? "-", customAlias: instance.customAlias,
-            enabledBeforeFebruary2026: instance.enabledBeforeFebruary2026, templates: instance.urlTemplates)
+        var input = URLCatalogInput(instance: instance, partition: partition, primaryRegion: primary)
         // The tenant id only shapes the ACS path; status probes the ACS hosts at their root, so a
         // stand-in keeps the hosts known without it.
+        input.tenantId = input.tenantId ?? "-"
         let catalog = URLCatalog.urls(for: regions, enabledRegions: regions, input: input)
         let probes = StatusPlanner.probes(catalog: catalog, startURL: instance.startUrl)
         for region in catalog where !region.entries.contains(where: { $0.variant.kind == .acs && $0.status == .works }) {
