@@ -2,7 +2,7 @@ import Foundation
 
 /// Another process holding an idcsync lock file (`flock`), as a concurrent run would. It returns only
 /// once the lock is held, so a slow machine cannot start the run under test first; one process, so
-/// SIGKILL releases the lock at once.
+/// SIGKILL releases the lock at once. It also ends when the test process dies (see orphan_guard.py).
 final class LockHolder {
     private let process = Process()
 
@@ -10,12 +10,15 @@ final class LockHolder {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [SandboxServer.python, "-c", """
-            import fcntl, sys, time
+            import fcntl, os, sys, time
+            parent = os.getppid()
             handle = open(sys.argv[1], "a+")
             fcntl.flock(handle, fcntl.LOCK_EX)
             handle.truncate(0); handle.write("pid 4242 (test)"); handle.flush()
             print("HELD", flush=True)
-            time.sleep(120)
+            deadline = time.monotonic() + 120
+            while os.getppid() == parent and time.monotonic() < deadline:
+                time.sleep(0.2)
             """, path]
         let out = Pipe()
         process.standardOutput = out

@@ -56,6 +56,8 @@ from http import HTTPStatus
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape as xml_escape
 
+from orphan_guard import stop_when_orphaned
+
 # Must be set before moto's settings module is imported.
 os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
@@ -2588,6 +2590,7 @@ def main(argv=None) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop_when_orphaned()
 
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.moto_server.werkzeug_app import (

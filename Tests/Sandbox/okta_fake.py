@@ -48,6 +48,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 from xml.sax.saxutils import escape as xml_escape, quoteattr as xml_quoteattr
 
+from orphan_guard import stop_when_orphaned
+
 # --------------------------------------------------------------------------------------------
 # Constants
 # --------------------------------------------------------------------------------------------
@@ -2012,6 +2014,7 @@ def main(argv=None) -> int:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    stop_when_orphaned()
     try:
         # Inside the try: a SIGTERM that arrives right after the line is printed still exits 0.
         print(f"LISTENING {server.base_url}", flush=True)

@@ -34,6 +34,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from orphan_guard import stop_when_orphaned
+
 WRONG_HOST = "wrong-host.portal-fake.invalid"
 MAX_HEAD = 16 * 1024
 # A client that stops talking still frees its thread after this long.
@@ -497,6 +499,7 @@ def main(argv=None) -> int:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    stop_when_orphaned()
     fake = None
     try:
         fake = Fake(args.host_names, listener_names)
