@@ -49,7 +49,7 @@ public struct GuideModel: Sendable, Equatable {
     public var additional: [GuideRegion] { regions.filter { !$0.isPrimary } }
 
     public var marker: GuideMarker {
-        GuideMarker(schemaVersion: Self.schemaVersion, instanceId: instanceId, regions: regions.map(\.region.name).sorted())
+        GuideMarker(schemaVersion: Self.schemaVersion, instanceId: instanceId, regions: regions.map(\.region.name).sorted(), startURL: startURL)
     }
 }
 
@@ -82,7 +82,7 @@ public struct GuideRegion: Sendable, Equatable {
 }
 
 /// The line every guide carries (in the format's comment syntax, or as JSON fields) that says which
-/// instance and Regions it was generated from, so a later run can tell whether it is current.
+/// instance, Regions and start URL it was generated from, so a later run can tell whether it is current.
 public struct GuideMarker: Sendable, Equatable {
     public static let prefix = "idcsync-bookmarks:"
 
@@ -90,15 +90,52 @@ public struct GuideMarker: Sendable, Equatable {
     public var instanceId: String
     /// Sorted Region names.
     public var regions: [String]
+    /// The start URL the guide opens first; nil when it has none. Only present in the line when set,
+    /// so guides without one are as before.
+    public var startURL: String?
 
-    public init(schemaVersion: Int, instanceId: String, regions: [String]) {
+    public init(schemaVersion: Int, instanceId: String, regions: [String], startURL: String? = nil) {
         self.schemaVersion = schemaVersion
         self.instanceId = instanceId
         self.regions = regions
+        self.startURL = startURL
     }
 
     public var line: String {
-        "\(Self.prefix) schema=\(schemaVersion) instance=\(instanceId) regions=\(regions.joined(separator: ","))"
+        let start = startURL.map { " start=\(Self.encode($0))" } ?? ""
+        return "\(Self.prefix) schema=\(schemaVersion) instance=\(instanceId) regions=\(regions.joined(separator: ","))\(start)"
+    }
+
+    /// The start URL's path is the operator's: percent-encode what could end the field (a space) or
+    /// the comment around the line ("-->", a newline).
+    static func encode(_ url: String) -> String {
+        let kept = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?&=+,;@!$'()*".utf8)
+        var out = ""
+        for byte in url.utf8 {
+            if kept.contains(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += (byte < 16 ? "%0" : "%") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
+    static func decode(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "%" {
+                let end = text.index(index, offsetBy: 3, limitedBy: text.endIndex) ?? text.endIndex
+                guard text.distance(from: index, to: end) == 3, let byte = UInt8(text[text.index(after: index)..<end], radix: 16) else { return nil }
+                bytes.append(byte)
+                index = end
+            } else {
+                bytes.append(contentsOf: text[index].utf8)
+                index = text.index(after: index)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// The marker in a text guide (Markdown, HTML, Netscape, aws-config), or nil.
@@ -111,7 +148,8 @@ public struct GuideMarker: Sendable, Equatable {
             fields[String(word[..<equals])] = String(word[word.index(after: equals)...])
         }
         guard let schema = fields["schema"].flatMap({ Int($0) }), let instance = fields["instance"], let regions = fields["regions"] else { return nil }
-        return GuideMarker(schemaVersion: schema, instanceId: instance, regions: regions.split(separator: ",").map(String.init))
+        return GuideMarker(schemaVersion: schema, instanceId: instance, regions: regions.split(separator: ",").map(String.init),
+                           startURL: fields["start"].flatMap { decode(Substring($0)) })
     }
 
     /// The marker of a JSON guide (`schemaVersion` and `generatedFrom`), or nil.
@@ -124,7 +162,9 @@ public struct GuideMarker: Sendable, Equatable {
             if case .string(let name) = value { return name }
             return nil
         }
-        return GuideMarker(schemaVersion: schema, instanceId: instance, regions: regions)
+        var startURL: String?
+        if case .string(let url)? = document["startUrl"]?["url"] { startURL = url }
+        return GuideMarker(schemaVersion: schema, instanceId: instance, regions: regions, startURL: startURL)
     }
 }
 

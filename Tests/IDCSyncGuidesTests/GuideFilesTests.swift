@@ -59,6 +59,27 @@ struct GuideFilesTests {
         #expect(GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-7758a1b2c3d4e5f6", formats: formats, languages: languages) == .current)
     }
 
+    @Test func aChangedStartURLMakesTheGuidesStale() throws {
+        let out = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let id = "ssoins-7758a1b2c3d4e5f6"
+        let start = "https://aws.example.com"
+        func status(_ startURL: String?) -> GuideStatus {
+            GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: id, startURL: startURL, formats: [.markdown, .json], languages: [.en])
+        }
+        _ = try GuideFiles.write(BookmarkGuides.files(exampleModel(), formats: [.markdown, .json], languages: [.en]), to: out)
+        #expect(status(nil) == .current)
+        #expect(status(start) == .stale(reason: "idcsync-bookmarks.en.md does not open the start URL https://aws.example.com (instance.startUrl was set after it was written); "
+            + "idcsync-bookmarks.en.json does not open the start URL https://aws.example.com (instance.startUrl was set after it was written)"))
+
+        _ = try GuideFiles.write(BookmarkGuides.files(exampleModel(startURL: start), formats: [.markdown, .json], languages: [.en]), to: out)
+        #expect(status(start) == .current)
+        #expect(status(nil) == .stale(reason: "idcsync-bookmarks.en.md opens the start URL https://aws.example.com first, but instance.startUrl is no longer set; "
+            + "idcsync-bookmarks.en.json opens the start URL https://aws.example.com first, but instance.startUrl is no longer set"))
+        guard case .stale(let reason) = status("https://sso.example.org/aws") else { Issue.record("expected stale"); return }
+        #expect(reason.hasPrefix("idcsync-bookmarks.en.md opens the start URL https://aws.example.com first, but instance.startUrl is https://sso.example.org/aws"))
+    }
+
     @Test func aFileInTheWayIsAnError() throws {
         let base = try scratch()
         defer { try? FileManager.default.removeItem(atPath: base) }

@@ -114,6 +114,26 @@ struct GuideRenderingTests {
         }
     }
 
+    /// The start URL is part of the marker, encoded so that its path cannot end the comment around the
+    /// line; guides without one keep the marker they had.
+    @Test func theMarkerCarriesTheStartURLAndItsPathCannotEndTheComment() {
+        let url = "https://aws.example.com/go-->now?a=b c&d=%41\u{E9}"
+        let model = exampleModel(startURL: url)
+        #expect(model.marker.line == "idcsync-bookmarks: schema=1 instance=ssoins-7758a1b2c3d4e5f6 regions=ap-northeast-1,ap-northeast-3 "
+            + "start=https://aws.example.com/go--%3Enow?a=b%20c&d=%2541%C3%A9")
+        for format in BookmarksConfig.Format.allCases {
+            for language in BookmarksConfig.Language.allCases {
+                let text = Guides.render(model, format: format, language: language)
+                let marker = format == .json ? GuideMarker.find(inJSON: text) : GuideMarker.find(in: text)
+                #expect(marker?.startURL == url, "\(format) \(language)")
+                let markerLine = text.split(separator: "\n").first { $0.contains(GuideMarker.prefix) }
+                #expect(format == .json || markerLine?.contains("go-->now") == false, "\(format) \(language)")
+            }
+        }
+        #expect(!exampleModel().marker.line.contains("start="))
+        #expect(GuideMarker.find(in: "<!-- idcsync-bookmarks: schema=1 instance=i regions=r start=%ZZ -->")?.startURL == nil)
+    }
+
     @Test func perRegionContent() {
         let model = exampleModel()
         #expect(model.regions.map(\.region.name) == ["ap-northeast-1", "ap-northeast-3"])

@@ -120,6 +120,7 @@ public enum RegionsWorkflow {
         }
         if let out = BookmarkGuides.configuredOutDirectory(config) {
             let status = GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: world.instanceArn.instanceId,
+                                           startURL: effective.instance.startUrl?.value,
                                            formats: config.bookmarks.formats, languages: config.bookmarks.languages)
             facts.guides = (out, status == .current)
         }

@@ -54,7 +54,7 @@ public enum Doctor {
         checks.append(replicaCheck(instance.keyPolicies))
         checks.append(regionsCheck(world))
         checks += await oktaChecks(config: config, target: world.effectiveTarget(target), world: world, options: options, context: context)
-        checks.append(guidesCheck(config: config, world: world))
+        checks.append(guidesCheck(config: config, target: target, world: world))
         checks.append(await startURLCheck(target: target, instanceId: world.instanceArn.instanceId, regions: world.enabledRegions, options: options))
         checks.append(runbookCheck(config: config, options: options))
         return DoctorReport(target: target.name ?? "default", checks: checks)
@@ -215,7 +215,7 @@ public enum Doctor {
 
     // MARK: Files
 
-    static func guidesCheck(config: Config, world: AWSWorld) -> DoctorCheck {
+    static func guidesCheck(config: Config, target: Target, world: AWSWorld) -> DoctorCheck {
         let title = "Bookmark guides current"
         guard let out = config.bookmarks.out else {
             return DoctorCheck(id: "bookmark-guides", title: title, status: .warn, detail: "bookmarks.out is not set, so doctor cannot find the guides",
@@ -223,6 +223,7 @@ public enum Doctor {
         }
         let folder = Paths.resolve(out, relativeTo: config.source)
         let status = GuideFiles.status(outDir: folder, expectedRegions: world.enabledRegions, instanceId: world.instanceArn.instanceId,
+                                       startURL: target.instance.startUrl?.value,
                                        formats: config.bookmarks.formats, languages: config.bookmarks.languages)
         switch status {
         case .current:

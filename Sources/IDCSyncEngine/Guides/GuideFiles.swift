@@ -34,9 +34,9 @@ public enum GuideFiles {
         return written
     }
 
-    /// Checks the guides in `outDir` against the instance and Regions they should describe. Reads
-    /// only the files that `formats` × `languages` name (the config's `bookmarks` section).
-    public static func status(outDir: String, expectedRegions: [Region], instanceId: String,
+    /// Checks the guides in `outDir` against the instance, Regions and start URL they should describe.
+    /// Reads only the files that `formats` × `languages` name (the config's `bookmarks` section).
+    public static func status(outDir: String, expectedRegions: [Region], instanceId: String, startURL: String? = nil,
                               formats: [BookmarksConfig.Format] = BookmarksConfig().formats,
                               languages: [BookmarksConfig.Language] = BookmarksConfig().languages) -> GuideStatus {
         var names: [(String, BookmarksConfig.Format)] = []
@@ -47,7 +47,7 @@ public enum GuideFiles {
             }
         }
         let expected = GuideMarker(schemaVersion: GuideModel.schemaVersion, instanceId: instanceId,
-                                   regions: expectedRegions.map(\.name).sorted())
+                                   regions: expectedRegions.map(\.name).sorted(), startURL: startURL)
         var missing: [String] = []
         var problems: [String] = []
         for (name, format) in names {
@@ -67,6 +67,13 @@ public enum GuideFiles {
                 problems.append("\(name) describes instance \(marker.instanceId), not \(instanceId)")
             } else if marker.regions != expected.regions {
                 problems.append("\(name) lists Regions \(marker.regions.joined(separator: ", ")), but the instance has \(expected.regions.joined(separator: ", "))")
+            } else if marker.startURL != startURL {
+                switch (marker.startURL, startURL) {
+                case (nil, let url?): problems.append("\(name) does not open the start URL \(url) (instance.startUrl was set after it was written)")
+                case (let old?, nil): problems.append("\(name) opens the start URL \(old) first, but instance.startUrl is no longer set")
+                case (let old?, let url?): problems.append("\(name) opens the start URL \(old) first, but instance.startUrl is \(url)")
+                case (nil, nil): break
+                }
             }
         }
         if missing.count == names.count { return .missing }
