@@ -306,9 +306,11 @@ struct ExportTerraformCommandTests {
         #expect(try world.workspace.read("tf/okta.tf").contains("\"sessionDuration\": 3600.0,"))
     }
 
-    /// The start URL tile (`portal: start-url`) is not in the export, and the export says so.
-    @Test func theStartURLTileIsLeftOutAndNamed() async throws {
+    /// The start URL tile (`portal: start-url`) is exported under its own address and imported, with the
+    /// IdC app's groups; no Region's tile is.
+    @Test func theStartURLTileIsExportedAndImported() async throws {
         let world = try await SandboxWorld.make()
+        try await world.okta.seedGroups("0oaidc1", Self.groups)
         try world.workspace.write("start.yaml", """
             instance:
               primaryRegion: ap-northeast-1
@@ -320,13 +322,29 @@ struct ExportTerraformCommandTests {
               appId: 0oaidc1
               tiles: {enabled: true, portal: start-url}
             """)
-        let result = try world.workspace.run(["export", "terraform", "--config", "start.yaml", "--output", "json"], environment: world.environment)
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("the start URL tile (okta.tiles.portal: start-url) is left out: the export writes only the Regions' tiles; keep it with idcsync okta tiles apply"), "\(result.stderr)")
-        let document = try JSONParser.parse(Array(result.stdout.utf8))
-        let addresses = document["resources"]?.arrayValue?.map { $0["address"]?.stringValue ?? "" } ?? []
-        #expect(!addresses.isEmpty && !addresses.contains { $0.hasPrefix("okta_app_bookmark.") }, "\(addresses)")
+        let tiles = try world.workspace.run(["okta", "tiles", "apply", "--yes", "--config", "start.yaml"], environment: world.environment)
+        #expect(tiles.status == 0, "\(tiles.stdout)\n\(tiles.stderr)")
+        let tile = try #require(try await world.okta.apps().first { $0.value(at: ["settings", "app", "url"]) == "https://aws.example.com" }?["id"]?.stringValue)
+        try await world.aws.clearRequests()
+        try await world.okta.clearRequests()
+        try FileManager.default.createDirectory(at: world.workspace.url.appendingPathComponent("tf"), withIntermediateDirectories: true)
+
+        let result = try world.workspace.run(["export", "terraform", "--config", "start.yaml", "--out", "tf"], environment: world.environment)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(!result.stderr.contains("left out"), "\(result.stderr)")
         try await expectOnlyReads(world)
+
+        let okta = try parse([world.workspace.url.appendingPathComponent("tf/okta.tf")])["okta.tf"]
+        let resources = resources(okta)
+        #expect(resources.keys.filter { $0.hasPrefix("okta_app_bookmark.") }.sorted() == ["okta_app_bookmark.start_url"])
+        #expect(resources["okta_app_bookmark.start_url"]?["url"] == "https://aws.example.com")
+        #expect(resources["okta_app_bookmark.start_url"]?["admin_note"]?.stringValue?.contains("start URL") == true)
+        let groups = resources["okta_app_group_assignments.start_url"]?["group"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
+        #expect(groups == Self.groups)
+        var imports: [String: String] = [:]
+        for block in okta?["import"]?.arrayValue ?? [] { imports[block["to"]?["ref"]?.stringValue ?? "?"] = block["id"]?.stringValue }
+        #expect(imports["okta_app_bookmark.start_url"] == tile)
+        #expect(imports["okta_app_group_assignments.start_url"] == tile)
     }
 
     /// Without okta in the config there is no okta.tf; a Region the config leaves out of

@@ -168,5 +168,13 @@ struct OwnershipTests {
             .update(appId: "0oat", region: "us-west-2", changes: [.init(field: "label", before: "a", after: "b")]),
         ])
         #expect(tiles == "okta.owner is terraform: terraform apply would add 00g1 to okta_app_group_assignments.portal_us_west_2; destroy okta_app_bookmark.portal_eu_west_1 (take it out of the Terraform configuration); change label of okta_app_bookmark.portal_us_west_2 (`idcsync export terraform` writes the tiles)")
+        // The start URL tile has the address `export terraform` writes for it.
+        let start = Ownership.tilesFix([
+            .assign(appId: "0oas", region: TileMarker.startURLKey, groups: ["00g1"]),
+            .remove(appId: "0oax", region: "eu-west-1", label: "old", why: "the start URL tile replaces the Regions' tiles"),
+        ])
+        #expect(start == "okta.owner is terraform: terraform apply would add 00g1 to okta_app_group_assignments.start_url; destroy okta_app_bookmark.portal_eu_west_1 (take it out of the Terraform configuration) (`idcsync export terraform` writes the tiles)")
+        #expect(OwnedPart.tile(region: TileMarker.startURLKey).address == "okta_app_bookmark.start_url")
+        #expect(OwnedPart.tile(region: TileMarker.startURLKey).object == "the Okta dashboard tile of the start URL")
     }
 }

@@ -49,6 +49,20 @@ struct TerraformExportTests {
         expectGolden(JSONWriter.pretty(ExportRenderer.json(export, written: nil, diagnostics: [])) + "\n", "export-terraform/export.json")
     }
 
+    /// `okta.tiles.portal: start-url`: one tile, under its own address, first in okta.tf.
+    @Test func goldenFileWithTheStartURLTile() throws {
+        var world = try Self.world()
+        world.tiles = [.init(region: nil, label: "AWS access portal", url: "https://aws.example.com", enduserNote: nil,
+                             adminNote: "Managed by idcsync: instance ssoins-7758a1b2c3d4e5f6, start URL.", appId: "0oatilestart",
+                             groups: ["00gengineers", "00gfinance"])]
+        let export = TerraformExporter.export(world)
+        let okta = try #require(export.files.first { $0.name == "okta.tf" })
+        expectGolden(okta.contents, "export-terraform/start-url/okta.tf")
+        #expect(export.resources.filter { $0.type.hasPrefix("okta_app_") && $0.type != "okta_app_saml_app_settings" }.map(\.address)
+            == ["okta_app_bookmark.start_url", "okta_app_group_assignments.start_url"])
+        #expect(export.resources.allSatisfy { $0.type == "okta_app_saml_app_settings" || !$0.type.hasPrefix("okta_") || $0.importId == "0oatilestart" })
+    }
+
     @Test func theSameWorldGivesTheSameBytes() throws {
         var shuffled = try Self.world()
         shuffled.regions.reverse()

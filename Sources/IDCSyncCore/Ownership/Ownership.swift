@@ -43,7 +43,7 @@ public enum OwnedPart: Sendable, Equatable {
         switch self {
         case .oktaAppSettings(let appId?): "the Okta app \(appId) (the ACS URL slots of IAM Identity Center's app)"
         case .oktaAppSettings(nil): "the IAM Identity Center app in Okta (its ACS URL slots)"
-        case .tile(let region?): "the Okta dashboard tile of \(region)"
+        case .tile(let key?): key == TileMarker.startURLKey ? "the Okta dashboard tile of the start URL" : "the Okta dashboard tile of \(key)"
         case .tile(nil): "the Okta dashboard tiles (Bookmark apps) of the Regions"
         case .vpnOktaApp(let appId): "the Okta Client VPN app \(appId) (its port setting)"
         case .primaryKeyPolicy(let arn): "the key policy of the primary key \(arn)"
@@ -58,7 +58,7 @@ public enum OwnedPart: Sendable, Equatable {
     public var address: String? {
         switch self {
         case .oktaAppSettings: TerraformAddress.oktaAppSettings
-        case .tile(let region?): Ownership.region(region).map(TerraformAddress.tile)
+        case .tile(let key?): TerraformAddress.tile(key: key)
         case .tile(nil): "okta_app_bookmark.portal_*"
         case .vpnOktaApp: nil
         case .primaryKeyPolicy: TerraformAddress.primaryKey
@@ -154,10 +154,10 @@ public enum Ownership {
     }
 
     static func tileAddress(_ name: String) -> String {
-        region(name).map(TerraformAddress.tile) ?? "the okta_app_bookmark of \(name == TileMarker.startURLKey ? "the start URL tile" : name)"
+        TerraformAddress.tile(key: name) ?? "the okta_app_bookmark of \(name)"
     }
     static func groupsAddress(_ name: String) -> String {
-        region(name).map(TerraformAddress.tileGroups) ?? "the okta_app_group_assignments of \(name == TileMarker.startURLKey ? "the start URL tile" : name)"
+        TerraformAddress.tileGroups(key: name) ?? "the okta_app_group_assignments of \(name)"
     }
 
     static func region(_ name: String) -> Region? { try? Region.parse(name).get() }

@@ -15,6 +15,18 @@ public enum TerraformAddress {
     public static func tile(_ region: Region) -> String { "okta_app_bookmark.portal_\(label(region))" }
     /// That tile's group assignments (`okta_app_group_assignments`).
     public static func tileGroups(_ region: Region) -> String { "okta_app_group_assignments.portal_\(label(region))" }
+    /// The Okta tile opening the company start URL (`okta.tiles.portal: start-url`).
+    public static let startURLTile = "okta_app_bookmark.start_url"
+    /// That tile's group assignments.
+    public static let startURLTileGroups = "okta_app_group_assignments.start_url"
+    /// The tile of a tile marker's key (a Region's name or `TileMarker.startURLKey`); nil for neither.
+    public static func tile(key: String) -> String? {
+        key == TileMarker.startURLKey ? startURLTile : (try? Region.parse(key).get()).map(tile)
+    }
+    /// The group assignments of a tile marker's key.
+    public static func tileGroups(key: String) -> String? {
+        key == TileMarker.startURLKey ? startURLTileGroups : (try? Region.parse(key).get()).map(tileGroups)
+    }
     /// The AWS provider configuration for a Region: `aws.ap_northeast_3`.
     public static func awsProvider(_ region: Region) -> String { "aws.\(label(region))" }
 

@@ -40,7 +40,8 @@ public struct TerraformExportInput: Sendable, Equatable {
     }
 
     public struct Tile: Sendable, Equatable {
-        public var region: Region
+        /// The Region whose portal the tile opens; nil for the tile opening the start URL.
+        public var region: Region?
         public var label: String
         public var url: String
         public var enduserNote: String?
@@ -49,7 +50,7 @@ public struct TerraformExportInput: Sendable, Equatable {
         /// The Bookmark app's id when the tile exists.
         public var appId: String?
         public var groups: [String]
-        public init(region: Region, label: String, url: String, enduserNote: String?, adminNote: String, appId: String?, groups: [String]) {
+        public init(region: Region?, label: String, url: String, enduserNote: String?, adminNote: String, appId: String?, groups: [String]) {
             self.region = region
             self.label = label
             self.url = url
@@ -262,12 +263,15 @@ public enum TerraformExporter {
             resources.append(.init(address: TerraformAddress.oktaAppSettings, type: "okta_app_saml_app_settings", provider: nil,
                                    importId: okta.appId, docURL: Doc.appSettings))
         }
-        let tiles = input.tiles.sorted { $0.region.name < $1.region.name }
+        // The start URL tile first, then the Regions' by name.
+        let tiles = input.tiles.sorted { ($0.region?.name ?? "", $0.label) < ($1.region?.name ?? "", $1.label) }
         if !tiles.isEmpty {
             warnings.append("okta_app_bookmark attributes idcsync does not manage (hide_ios, hide_web, logo, authentication_policy, …) are left to the provider's defaults; check `terraform plan` for changes to them")
         }
         for tile in tiles {
-            let label = "portal_" + TerraformAddress.label(tile.region)
+            let (tileAddress, groupsAddress) = tile.region.map { (TerraformAddress.tile($0), TerraformAddress.tileGroups($0)) }
+                ?? (TerraformAddress.startURLTile, TerraformAddress.startURLTileGroups)
+            let label = String(tileAddress.dropFirst("okta_app_bookmark.".count))
             var attributes: [HCL.Item] = [
                 .attribute("label", HCL.string(tile.label)),
                 .attribute("url", HCL.string(tile.url)),
@@ -275,7 +279,8 @@ public enum TerraformExporter {
                 .attribute("admin_note", HCL.string(tile.adminNote)),
             ]
             if let note = tile.enduserNote { attributes.append(.attribute("enduser_note", HCL.string(note))) }
-            items.append(.comment("The dashboard tile opening the access portal of \(tile.region.name). Attributes idcsync does not\n"
+            let opens = tile.region.map { "the access portal of \($0.name)" } ?? "the company start URL (instance.startUrl)"
+            items.append(.comment("The dashboard tile opening \(opens). Attributes idcsync does not\n"
                                   + "manage are not set (OPEN: the provider's defaults may differ from the app's)."))
             items.append(.block(.init("resource", ["okta_app_bookmark", label], attributes)))
             let groups: [HCL.Item] = [.attribute("app_id", "okta_app_bookmark.\(label).id")]
@@ -284,18 +289,18 @@ public enum TerraformExporter {
             if let id = tile.appId {
                 items.append(.comment("Import id: the app id (\(Doc.bookmark))"))
                 items.append(.block(.init("import", [], [
-                    .attribute("to", TerraformAddress.tile(tile.region)),
+                    .attribute("to", tileAddress),
                     .attribute("id", HCL.string(id)),
                 ])))
                 items.append(.comment("Import id: the app id (\(Doc.groupAssignments))"))
                 items.append(.block(.init("import", [], [
-                    .attribute("to", TerraformAddress.tileGroups(tile.region)),
+                    .attribute("to", groupsAddress),
                     .attribute("id", HCL.string(id)),
                 ])))
             }
-            resources.append(.init(address: TerraformAddress.tile(tile.region), type: "okta_app_bookmark", provider: nil,
+            resources.append(.init(address: tileAddress, type: "okta_app_bookmark", provider: nil,
                                    importId: tile.appId, docURL: Doc.bookmark))
-            resources.append(.init(address: TerraformAddress.tileGroups(tile.region), type: "okta_app_group_assignments", provider: nil,
+            resources.append(.init(address: groupsAddress, type: "okta_app_group_assignments", provider: nil,
                                    importId: tile.appId, docURL: Doc.groupAssignments))
         }
         return HCL.render(items)

@@ -45,11 +45,6 @@ public enum TerraformExportGathering {
                 let tilesReport = try await OktaTiles.plan(config: config, target: effective, client: client)
                 diagnostics += tilesReport.diagnostics
                 tiles = self.tiles(tilesReport, instanceId: world.instanceArn.instanceId)
-                if tilesReport.plan.desired.contains(where: { $0.region == nil }) {
-                    diagnostics.append(Diagnostic(.warning, code: "export.start-url-tile",
-                        "the start URL tile (okta.tiles.portal: start-url) is left out: the export writes only the Regions' tiles; keep it with idcsync okta tiles apply",
-                        field: "okta.tiles.portal"))
-                }
             }
         }
 
@@ -66,9 +61,8 @@ public enum TerraformExportGathering {
     /// and its groups after the planned assignments and removals.
     static func tiles(_ report: TilesReport, instanceId: String) -> [TerraformExportInput.Tile] {
         let wanted = Array(Set(report.idcGroups)).sorted()
-        return report.plan.desired.compactMap { tile -> TerraformExportInput.Tile? in
-            guard let region = tile.region else { return nil }
-            let existing = report.apps.filter { $0.marker?.instanceId == instanceId && $0.marker?.region == region.name }
+        return report.plan.desired.map { tile -> TerraformExportInput.Tile in
+            let existing = report.apps.filter { $0.marker?.instanceId == instanceId && $0.marker?.region == tile.key }
                 .sorted { ($0.app.json["created"]?.stringValue ?? "", $0.app.id) < ($1.app.json["created"]?.stringValue ?? "", $1.app.id) }
                 .first
             var groups = Set(existing?.groups ?? [])
@@ -81,8 +75,8 @@ public enum TerraformExportGathering {
                 }
             }
             let adminBefore = existing?.app.json.value(at: ["settings", "notes", "admin"])?.stringValue
-            let admin = TileMarker(instanceId: instanceId, region: region.name, mirroredGroups: wanted).note(keeping: adminBefore)
-            return .init(region: region, label: tile.label, url: tile.url, enduserNote: tile.note, adminNote: admin,
+            let admin = TileMarker(instanceId: instanceId, region: tile.key, mirroredGroups: wanted).note(keeping: adminBefore)
+            return .init(region: tile.region, label: tile.label, url: tile.url, enduserNote: tile.note, adminNote: admin,
                          appId: existing?.app.id, groups: groups.sorted())
         }
     }
