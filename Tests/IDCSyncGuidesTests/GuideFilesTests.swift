@@ -18,7 +18,7 @@ struct GuideFilesTests {
         let out = base + "/docs/portal"
         let formats = BookmarksConfig.Format.allCases
         let languages = BookmarksConfig.Language.allCases
-        #expect(GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-7758a1b2c3d4e5f6", formats: formats, languages: languages) == .missing)
+        #expect(GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-7758a1b2c3d4e5f6", startURL: nil, formats: formats, languages: languages) == .missing)
 
         let files = BookmarkGuides.files(exampleModel(), formats: formats, languages: languages)
         #expect(files.map(\.name) == [
@@ -34,29 +34,29 @@ struct GuideFilesTests {
         }
         // Only the guides: no temporary files left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == files.map(\.name).sorted())
-        #expect(GuideFiles.status(outDir: out, expectedRegions: regions.reversed(), instanceId: "ssoins-7758a1b2c3d4e5f6", formats: formats, languages: languages) == .current)
+        #expect(GuideFiles.status(outDir: out, expectedRegions: regions.reversed(), instanceId: "ssoins-7758a1b2c3d4e5f6", startURL: nil, formats: formats, languages: languages) == .current)
 
         let more = regions + [Region(name: "eu-west-1", partition: .aws)]
-        guard case .stale(let reason) = GuideFiles.status(outDir: out, expectedRegions: more, instanceId: "ssoins-7758a1b2c3d4e5f6", formats: formats, languages: languages) else {
+        guard case .stale(let reason) = GuideFiles.status(outDir: out, expectedRegions: more, instanceId: "ssoins-7758a1b2c3d4e5f6", startURL: nil, formats: formats, languages: languages) else {
             Issue.record("expected stale")
             return
         }
         #expect(reason.contains("idcsync-bookmarks.en.md lists Regions ap-northeast-1, ap-northeast-3, but the instance has ap-northeast-1, ap-northeast-3, eu-west-1"))
-        guard case .stale(let other) = GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-0000000000000000", formats: [.json], languages: [.en]) else {
+        guard case .stale(let other) = GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-0000000000000000", startURL: nil, formats: [.json], languages: [.en]) else {
             Issue.record("expected stale")
             return
         }
         #expect(other == "idcsync-bookmarks.en.json describes instance ssoins-7758a1b2c3d4e5f6, not ssoins-0000000000000000")
 
         try FileManager.default.removeItem(atPath: out + "/idcsync-bookmarks.ja.html")
-        #expect(GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-7758a1b2c3d4e5f6", formats: formats, languages: languages)
+        #expect(GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-7758a1b2c3d4e5f6", startURL: nil, formats: formats, languages: languages)
             == .stale(reason: "missing: idcsync-bookmarks.ja.html"))
         try "hand-written\n".write(toFile: out + "/idcsync-bookmarks.en.md", atomically: true, encoding: .utf8)
-        #expect(GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-7758a1b2c3d4e5f6", formats: [.markdown], languages: [.en])
+        #expect(GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-7758a1b2c3d4e5f6", startURL: nil, formats: [.markdown], languages: [.en])
             == .stale(reason: "idcsync-bookmarks.en.md has no idcsync generation marker"))
         // Writing again replaces the files in place.
         _ = try GuideFiles.write(files, to: out)
-        #expect(GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-7758a1b2c3d4e5f6", formats: formats, languages: languages) == .current)
+        #expect(GuideFiles.status(outDir: out, expectedRegions: regions, instanceId: "ssoins-7758a1b2c3d4e5f6", startURL: nil, formats: formats, languages: languages) == .current)
     }
 
     @Test func aChangedStartURLMakesTheGuidesStale() throws {

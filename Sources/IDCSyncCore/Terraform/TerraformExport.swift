@@ -264,7 +264,7 @@ public enum TerraformExporter {
                                    importId: okta.appId, docURL: Doc.appSettings))
         }
         // The start URL tile first, then the Regions' by name.
-        let tiles = input.tiles.sorted { ($0.region?.name ?? "", $0.label) < ($1.region?.name ?? "", $1.label) }
+        let tiles = input.tiles.sorted { ($0.region?.name ?? "") < ($1.region?.name ?? "") }
         if !tiles.isEmpty {
             warnings.append("okta_app_bookmark attributes idcsync does not manage (hide_ios, hide_web, logo, authentication_policy, …) are left to the provider's defaults; check `terraform plan` for changes to them")
         }

@@ -36,7 +36,7 @@ public enum GuideFiles {
 
     /// Checks the guides in `outDir` against the instance, Regions and start URL they should describe.
     /// Reads only the files that `formats` × `languages` name (the config's `bookmarks` section).
-    public static func status(outDir: String, expectedRegions: [Region], instanceId: String, startURL: String? = nil,
+    public static func status(outDir: String, expectedRegions: [Region], instanceId: String, startURL: String?,
                               formats: [BookmarksConfig.Format] = BookmarksConfig().formats,
                               languages: [BookmarksConfig.Language] = BookmarksConfig().languages) -> GuideStatus {
         var names: [(String, BookmarksConfig.Format)] = []
